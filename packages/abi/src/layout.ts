@@ -1,0 +1,33 @@
+// Host memory map of the one shared WebAssembly.Memory (all offsets are host byte addresses).
+//
+//   0              64 KiB unused (host null page: a stray 0 pointer never aliases guest data)
+//   STATE_BASE     CPU state block (state.ts), 4 KiB
+//   DECODE_CACHE   T0 decoded-instruction cache: DECODE_CACHE_ENTRIES x 16 bytes
+//   SHADOW_TABLE   one i32 entry per guest page of the reachable guest address space
+//   PAGE_POOL      host pages backing guest pages, handed out by the runtime; grows on demand
+
+export const WASM_PAGE = 65536;
+export const GUEST_PAGE_SHIFT = 12;
+export const GUEST_PAGE_SIZE = 1 << GUEST_PAGE_SHIFT;
+export const GUEST_PAGE_MASK = GUEST_PAGE_SIZE - 1;
+
+/** Guest virtual addresses at or above 2^GUEST_VA_BITS always take the slow path (and fault). */
+export const GUEST_VA_BITS = 32;
+export const SHADOW_ENTRIES = 1 << (GUEST_VA_BITS - GUEST_PAGE_SHIFT);
+
+export const STATE_BASE = 0x1_0000;
+export const STATE_SIZE = 0x1000;
+
+/** Entry: i64 tag (guest pc, or -1 when empty), i32 packed operands, i32 immediate. */
+export const DECODE_CACHE = 0x2_0000;
+export const DECODE_CACHE_ENTRY_SIZE = 16;
+export const DECODE_CACHE_ENTRIES = 1 << 16;
+/** Index of the cache slot for a guest pc: (pc >> 1) & DECODE_CACHE_INDEX_MASK. */
+export const DECODE_CACHE_INDEX_MASK = DECODE_CACHE_ENTRIES - 1;
+
+export const SHADOW_TABLE = 0x20_0000;
+export const SHADOW_TABLE_SIZE = SHADOW_ENTRIES * 4;
+
+export const PAGE_POOL = SHADOW_TABLE + SHADOW_TABLE_SIZE;
+/** Size in wasm pages of the memory before any guest page is allocated. */
+export const INITIAL_WASM_PAGES = PAGE_POOL / WASM_PAGE;

@@ -1,0 +1,1 @@
+// @ferry/aot: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// @ferry/backend-wasm: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// @ferry/cli: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// @ferry/engine: see ARCHITECTURE.md.

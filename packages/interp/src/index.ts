@@ -1,0 +1,1 @@
+// @ferry/interp: see ARCHITECTURE.md.

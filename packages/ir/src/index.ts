@@ -1,0 +1,1 @@
+// @ferry/ir: see ARCHITECTURE.md.

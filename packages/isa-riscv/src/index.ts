@@ -1,0 +1,2 @@
+export * from './mnemonics.js';
+export * from './types.js';

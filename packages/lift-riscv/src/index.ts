@@ -1,0 +1,1 @@
+// @ferry/lift-riscv: see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+// @ferry/opt: see ARCHITECTURE.md.

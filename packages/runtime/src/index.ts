@@ -1,0 +1,1 @@
+// @ferry/runtime: see ARCHITECTURE.md.
