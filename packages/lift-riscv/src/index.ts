@@ -1,1 +1,5 @@
-// @ferry/lift-riscv: see ARCHITECTURE.md.
+// @ferry/lift-riscv: RISC-V instructions to Ferry IR, one file per extension, and (for the JIT
+// tiers) discovery and lifting of whole regions.
+export * from './operands.js';
+export * from './lifters.js';
+export * from './instruction.js';

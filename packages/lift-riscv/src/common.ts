@@ -1,0 +1,36 @@
+// Shared helpers the per-extension lift tables delegate to, so each instruction is a one-liner.
+import type { Builder, Value } from '@ferry/ir';
+import { ExitCode } from '@ferry/abi';
+import type { Operands } from './operands.js';
+
+export const x = (b: Builder, reg: Value): Value => b.getX(reg);
+export const setRd = (b: Builder, o: Operands, v: Value): void => b.setX(o.rd, v);
+
+export const sext32 = (b: Builder, v: Value): Value => b.emit('sext32.i64', [v]);
+export const zext32 = (b: Builder, v: Value): Value => b.bin('and', v, b.i64(0xffffffffn));
+export const low32 = (b: Builder, v: Value): Value => b.emit('wrap.i64', [v]);
+export const fromI32Signed = (b: Builder, v: Value): Value => b.emit('extend_s.i32', [v]);
+export const fromI32Unsigned = (b: Builder, v: Value): Value => b.emit('extend_u.i32', [v]);
+/** A 0/1 i32 condition as an i64 register value. */
+export const bool64 = (b: Builder, cond: Value): Value => fromI32Unsigned(b, cond);
+
+/** rs1 + imm: the effective address of loads, stores and jalr. */
+export const effectiveAddress = (b: Builder, o: Operands): Value => b.bin('add', x(b, o.rs1), o.imm);
+
+/** Leave the current block for the runtime when `cond` holds; continue in a fresh block otherwise. */
+export function exitIf(b: Builder, cond: Value, code: number, pc: Value): void {
+  const exitBlock = b.createBlock();
+  const cont = b.createBlock();
+  b.brif(cond, exitBlock, cont);
+  b.switchTo(exitBlock);
+  b.exit(code, pc);
+  b.switchTo(cont);
+}
+
+export const illegalIf = (b: Builder, cond: Value, o: Operands): void => exitIf(b, cond, ExitCode.illegalInstruction, o.pc);
+
+/** Conditional control transfer: to pc + imm when cond holds, else to the next instruction. */
+export function branch(b: Builder, o: Operands, cond: Value): void {
+  const target = b.bin('add', o.pc, o.imm);
+  b.gotoPc(b.select(cond, target, o.next));
+}

@@ -1,0 +1,97 @@
+// Shared pieces of the F and D lifters. FP registers hold raw 64-bit patterns; a single is valid
+// only NaN-boxed (upper 32 bits all ones), otherwise it reads as the canonical NaN. Operations that
+// round or raise flags go to the abi FP helpers (exact in every rounding mode, flags accrued there);
+// moves, sign injection, loads and stores are bit operations here.
+import { ExitCode, type HelperName } from '@ferry/abi';
+import type { Builder, Value } from '@ferry/ir';
+import { effectiveAddress, exitIf, setRd, sext32, x } from './common.js';
+import type { Operands } from './operands.js';
+
+export type Precision = 's' | 'd';
+const BOX = 0xffff_ffff_0000_0000n;
+const CANONICAL_NAN_S = 0x7fc0_0000n;
+
+/** The operand as its format's raw bits (single: low 32 bits, zero above). */
+export function readF(b: Builder, p: Precision, reg: Value): Value {
+  const raw = b.getF(reg);
+  if (p === 'd') return raw;
+  const boxed = b.cmp('eq', b.bin('shr_u', raw, b.i64(32)), b.i64(0xffff_ffffn));
+  return b.select(boxed, b.bin('and', raw, b.i64(0xffff_ffffn)), b.i64(CANONICAL_NAN_S));
+}
+
+/** Write a result given as its format's raw bits (single results are NaN-boxed). */
+export function writeF(b: Builder, p: Precision, reg: Value, bits: Value): void {
+  b.setF(reg, p === 'd' ? bits : b.bin('or', bits, b.i64(BOX)));
+}
+
+/** The effective rounding mode: the rm field, or frm when it is 7 (dynamic). Modes 5 and 6, and
+ *  frm values above 4, make the instruction illegal. */
+export function roundingMode(b: Builder, o: Operands): Value {
+  const frm = b.emit('wrap.i64', [b.getSlot('frm')]);
+  const rm = b.select(b.cmp('eq', o.rm, b.i32(7)), frm, o.rm);
+  exitIf(b, b.cmp('gt_u', rm, b.i32(4)), ExitCode.illegalInstruction, o.pc);
+  return rm;
+}
+
+const helper = (p: Precision, base: string) => `${base}_${p}` as HelperName;
+
+export const fpLoad = (p: Precision) => (b: Builder, o: Operands) =>
+  writeF(b, p, o.rd, b.load(p === 'd' ? '64' : 'u32', effectiveAddress(b, o), o.pc));
+export const fpStore = (p: Precision) => (b: Builder, o: Operands) =>
+  b.store(p === 'd' ? 64 : 32, effectiveAddress(b, o), b.getF(o.rs2), o.pc);
+
+/** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm) */
+export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  writeF(b, p, o.rd, b.helper(helper(p, base), readF(b, p, o.rs1), readF(b, p, o.rs2), rm));
+};
+export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  writeF(b, p, o.rd, b.helper(helper(p, 'fsqrt'), readF(b, p, o.rs1), rm));
+};
+/** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms. */
+export const fused = (p: Precision, negateProduct: 0 | 1, negateAddend: 0 | 1) => (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  const args = [readF(b, p, o.rs1), readF(b, p, o.rs2), readF(b, p, o.rs3)];
+  writeF(b, p, o.rd, b.helper(helper(p, 'fma'), ...args, rm, b.i32(negateProduct), b.i32(negateAddend)));
+};
+
+/** Sign injection: magnitude of rs1, sign from rs2 (plain, negated, or xor-ed with rs1's). */
+export const signInject = (p: Precision, mode: 'copy' | 'negate' | 'xor') => (b: Builder, o: Operands) => {
+  const signBit = p === 'd' ? b.i64(1n << 63n) : b.i64(1n << 31n);
+  const a = readF(b, p, o.rs1);
+  const c = readF(b, p, o.rs2);
+  const sign =
+    mode === 'copy'
+      ? b.bin('and', c, signBit)
+      : mode === 'negate'
+        ? b.bin('and', b.bin('xor', c, signBit), signBit)
+        : b.bin('and', b.bin('xor', a, c), signBit);
+  const magnitude = b.bin('and', a, b.bin('xor', signBit, b.i64(p === 'd' ? -1n : 0xffff_ffffn)));
+  writeF(b, p, o.rd, b.bin('or', magnitude, sign));
+};
+
+export const minMax = (p: Precision, isMax: 0 | 1) => (b: Builder, o: Operands) =>
+  writeF(b, p, o.rd, b.helper(helper(p, 'fminmax'), readF(b, p, o.rs1), readF(b, p, o.rs2), b.i32(isMax)));
+export const compare = (p: Precision, kind: 0 | 1 | 2) => (b: Builder, o: Operands) =>
+  setRd(b, o, b.helper(helper(p, 'fcmp'), readF(b, p, o.rs1), readF(b, p, o.rs2), b.i32(kind)));
+export const classify = (p: Precision) => (b: Builder, o: Operands) =>
+  setRd(b, o, b.helper(helper(p, 'fclass'), readF(b, p, o.rs1)));
+
+/** Integer kinds of conversions: w, wu, l, lu. */
+export type IntKind = 0 | 1 | 2 | 3;
+export const toInt = (p: Precision, kind: IntKind) => (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  setRd(b, o, b.helper(p === 'd' ? 'fcvt_int_d' : 'fcvt_int_s', readF(b, p, o.rs1), rm, b.i32(kind)));
+};
+export const fromInt = (p: Precision, kind: IntKind) => (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  writeF(b, p, o.rd, b.helper(p === 'd' ? 'fcvt_d_int' : 'fcvt_s_int', x(b, o.rs1), rm, b.i32(kind)));
+};
+
+/** fmv.x.w: the low 32 bits of f[rs1] as they are (no unboxing), sign-extended. fmv.x.d: all 64. */
+export const moveToInt = (p: Precision) => (b: Builder, o: Operands) =>
+  setRd(b, o, p === 'd' ? b.getF(o.rs1) : sext32(b, b.getF(o.rs1)));
+/** fmv.w.x / fmv.d.x: the integer bits into f[rd] (singles NaN-boxed). */
+export const moveFromInt = (p: Precision) => (b: Builder, o: Operands) =>
+  writeF(b, p, o.rd, p === 'd' ? x(b, o.rs1) : b.bin('and', x(b, o.rs1), b.i64(0xffff_ffffn)));
