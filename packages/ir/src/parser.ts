@@ -168,6 +168,9 @@ class Parser {
       this.next();
     }
     const opTok = this.peek();
+    if (!result && this.isWord(VALUE_NAME)) {
+      this.fail(opTok, `expected an instruction, found value ${opTok.text} (an instruction's first operand must be on the line of its op)`);
+    }
     if (opTok.kind !== 'word') this.expected(result ? 'an op name' : "an instruction, a block header or '}'");
     if (!Object.hasOwn(OPS, opTok.text)) this.fail(opTok, `unknown op '${opTok.text}'`);
     this.next();
@@ -251,7 +254,7 @@ class Parser {
     const func = new Func(name);
     const blockIds = new Map<string, number>();
     for (const block of blocks) {
-      if (blockIds.has(block.label.name)) this.fail(block.label.tok, `block ${block.label.name} is defined twice`);
+      if (blockIds.has(block.label.name)) this.fail(block.label.tok, `${block.label.name} is defined twice`);
       blockIds.set(block.label.name, blockIds.size);
       func.blocks.push({ params: [], insts: [] });
     }
@@ -283,7 +286,7 @@ class Parser {
         if (s.targets.length > 0) {
           inst.targets = s.targets.map((t) => {
             const id = blockIds.get(t.label.name);
-            if (id === undefined) this.fail(t.label.tok, `block ${t.label.name} is not defined in @${name}`);
+            if (id === undefined) this.fail(t.label.tok, `${t.label.name} is not defined in @${name}`);
             return { block: id, args: t.args.map(use) };
           });
         }

@@ -62,13 +62,13 @@ export function verify(func: Func): string[] {
   /** Checks one use: defined, of the expected type, and dominated by its definition. */
   const checkUse = (v: Value, want: Type | undefined, b: BlockId, i: number, inst: Inst, role: string): void => {
     const def = defs.get(v);
-    if (def === undefined) return void errors.push(`${at(b, inst)}: ${role} ${show(v)} has no definition`);
+    if (def === undefined) return void errors.push(`${at(b, inst)}: ${role} (${show(v)}) has no definition`);
     const type = func.values[v]!.type;
-    if (want !== undefined && type !== want) errors.push(`${at(b, inst)}: ${role} ${show(v)} has type ${type}, expected ${want}`);
+    if (want !== undefined && type !== want) errors.push(`${at(b, inst)}: ${role} (${show(v)}) has type ${type}, expected ${want}`);
     if (def.block === b) {
-      if (def.index >= i) errors.push(`${at(b, inst)}: ${role} ${show(v)} is used before its definition`);
+      if (def.index >= i) errors.push(`${at(b, inst)}: ${role} (${show(v)}) is used before its definition`);
     } else if (dom.isReachable(b) && !dom.dominates(def.block, b)) {
-      errors.push(`${at(b, inst)}: ${role} ${show(v)} is defined in ${printBlockName(def.block)}, which does not dominate ${printBlockName(b)}`);
+      errors.push(`${at(b, inst)}: ${role} (${show(v)}) is defined in ${printBlockName(def.block)}, which does not dominate ${printBlockName(b)}`);
     }
   };
 
