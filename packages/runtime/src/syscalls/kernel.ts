@@ -1,0 +1,90 @@
+// The guest process as the syscall handlers see it: memory, registers, fds, file system, brk,
+// signal dispositions, and how a handler ends the process. Also the shape of a syscall table entry
+// and the argument conversions handlers share. Invariant: handlers read arguments only through
+// these helpers, return a value or -errno, and end the process only by throwing ProcessExit.
+import type { CpuState } from '../cpu-state.js';
+import type { FdTable, OutputSink } from '../fdtable.js';
+import type { GuestMemory } from '../memory.js';
+import type { Vfs } from '../vfs.js';
+
+/** How strace prints an argument: signed/unsigned decimal, hex, fd, C string, output buffer, octal. */
+export type ArgFormat = 'int' | 'uint' | 'hex' | 'fd' | 'str' | 'buf' | 'oct';
+
+export interface SyscallDef {
+  name: string;
+  args: readonly ArgFormat[];
+  /** Results printed in hex by strace (addresses). */
+  hexResult?: boolean;
+  run: (k: Kernel, a: readonly bigint[]) => number | bigint;
+}
+export type SyscallTable = Record<number, SyscallDef>;
+
+export const sys = (
+  name: string,
+  args: readonly ArgFormat[],
+  run: SyscallDef['run'],
+  hexResult = false,
+): SyscallDef => ({ name, args, run, hexResult });
+
+/** Thrown by a handler to end the guest process (exit, exit_group, fatal signal). */
+export class ProcessExit {
+  constructor(
+    readonly status: number,
+    readonly signal?: number,
+  ) {}
+}
+
+// ---- argument conversions (registers arrive as unsigned 64-bit bigints) ----
+export const int = (v: bigint): number => Number(BigInt.asIntN(32, v));
+export const long = (v: bigint): number => Number(BigInt.asIntN(64, v));
+/** A size or count; huge values saturate instead of losing precision. */
+export const size = (v: bigint): number => (v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v));
+export const AT_FDCWD = -100;
+
+export interface SignalAction {
+  handler: bigint;
+  flags: bigint;
+  mask: bigint;
+}
+
+export interface KernelOptions {
+  stdoutSink: OutputSink;
+  stderrSink: OutputSink;
+  /** Guest path of the running executable (for /proc/self/exe). */
+  executablePath: string;
+  random: (into: Uint8Array) => void;
+}
+
+export class Kernel {
+  brkStart = 0;
+  brkEnd = 0;
+  umask = 0o022;
+  readonly pid = process.pid;
+  readonly ppid = process.ppid;
+  readonly uid = process.getuid?.() ?? 1000;
+  readonly gid = process.getgid?.() ?? 1000;
+  readonly signalActions = new Map<number, SignalAction>();
+  blockedSignals = 0n;
+  readonly pendingSignals = new Set<number>();
+  alternateStack = { sp: 0n, flags: 2, size: 0n };
+  readonly startNs = process.hrtime.bigint();
+
+  constructor(
+    readonly memory: GuestMemory,
+    readonly state: CpuState,
+    readonly vfs: Vfs,
+    readonly fds: FdTable,
+    readonly options: KernelOptions,
+  ) {}
+
+  /** Drop translations of a page holding code (riscv_flush_icache and friends). */
+  invalidateCode(page: number): void {
+    if (!this.memory.isCode(page)) return;
+    if (this.memory.onCodeWrite) this.memory.onCodeWrite(page);
+    this.memory.clearCode(page);
+  }
+
+  exit(status: number): never {
+    throw new ProcessExit(status & 0xff);
+  }
+}
