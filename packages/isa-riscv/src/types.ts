@@ -50,6 +50,14 @@ export interface InsnRow {
   /** Disassembly operand layout, e.g. 'rd,rs1,imm' or 'rd,imm(rs1)'; see disasm.ts. */
   syntax: string;
   flags: InsnFlags;
+  /** Mnemonic suffix printed from an operand: 'aqrl' appends .aq / .rl / .aqrl from imm (A extension). */
+  suffix?: 'aqrl';
+  /** The encodings the GNU assembler emits and objdump accepts under this name. Words that match
+   *  mask/match but not these bits are architecturally this instruction (the extra bits are
+   *  ignored, e.g. fence rd/rs1), yet objdump shows them as `.4byte`; so does our disassembler. */
+  strict?: { mask: number; match: number };
+  /** Encodings objdump prints under another name (fence.tso); they still decode to this row. */
+  aliases?: readonly { name: string; mask: number; match: number; syntax: string }[];
 }
 
 /** A decoded instruction. */

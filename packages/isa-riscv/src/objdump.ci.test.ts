@@ -1,0 +1,49 @@
+// CI-only (needs riscv64-linux-gnu-objdump, and gcc when the corpus is empty): our disassembly
+// of every executable section of every corpus binary must equal `objdump -d -M no-aliases`.
+// Missing tools make this test fail, never skip.
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compareWithObjdump, OBJDUMP } from './testing/objdump.js';
+
+const CORPUS = '/work/main/corpus/bin';
+
+const FALLBACK_PROGRAM = `
+#include <stdio.h>
+#include <math.h>
+#include <stdatomic.h>
+_Atomic long counter;
+double mix(double a, float b) { return fma(a, a, b) + sqrt(a) + (long)b + fmin(a, b); }
+long long divide(long long a, long long b) { return a / b + a % b + (unsigned long long)a / (unsigned long long)b; }
+int main(int argc, char **argv) {
+  atomic_fetch_add(&counter, argc);
+  printf("%f %lld %s\\n", mix(argc, 2.5f), divide(argc * 1000, argc + 2), argv[0]);
+  return 0;
+}
+`;
+
+function binaries(): string[] {
+  if (existsSync(CORPUS)) {
+    const files = readdirSync(CORPUS).map((f) => join(CORPUS, f)).filter((f) => statSync(f).isFile());
+    if (files.length > 0) return files;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-objdump-'));
+  writeFileSync(join(dir, 'sample.c'), FALLBACK_PROGRAM);
+  execFileSync('riscv64-linux-gnu-gcc', ['-O2', '-static', '-o', join(dir, 'sample'), join(dir, 'sample.c'), '-lm']);
+  return [join(dir, 'sample')];
+}
+
+describe('disassembly matches objdump -d -M no-aliases', () => {
+  it('has objdump installed', () => {
+    expect(() => execFileSync(OBJDUMP, ['--version'])).not.toThrow();
+  });
+  for (const path of binaries()) {
+    it(`disassembles ${path} like objdump`, async () => {
+      const { compared, mismatches } = await compareWithObjdump(path);
+      expect(compared).toBeGreaterThan(1000);
+      expect(mismatches.slice(0, 20)).toEqual([]);
+    });
+  }
+});
