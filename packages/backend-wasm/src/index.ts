@@ -1,1 +1,10 @@
-// @ferry/backend-wasm: see ARCHITECTURE.md.
+// @ferry/backend-wasm: Ferry IR to WebAssembly through binaryen, with guest memory accesses going
+// through the inline shadow-table fast path; plus the generic pieces of the T0 interpreter (a
+// bit-pattern decoder and a decode-cache dispatch loop) that `interp` feeds with the isa table and
+// the lifter's IR. The only package that imports binaryen.
+export * from './module.js';
+export * from './emit.js';
+export * from './packing.js';
+export { addDecoder, FILL_FUNCTION, type BitField, type BitSlice, type DecoderRow, type DecoderSlot } from './pattern-decoder.js';
+export { addInterpreter, RUN_EXPORT, type InterpreterCase } from './dispatch-loop.js';
+export { loadSize, type LoadKind } from './guest-memory.js';

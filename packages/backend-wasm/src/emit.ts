@@ -1,0 +1,247 @@
+// Lowers one IR function to a binaryen expression inside a wasm function the caller owns.
+// Every non-constant value lives in a wasm local (binaryen's passes coalesce them); constants
+// are rematerialized at each use. Forward-only CFGs (all lifted instructions) become nested
+// blocks; cyclic ones (JIT regions) go through binaryen's Relooper, at most one per wasm function
+// since its labels are not unique across renders. Block parameters become locals set on the edges. goto_pc and exit are lowered by the caller's
+// context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
+import binaryen from 'binaryen';
+import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
+import { OPS, type Func, type Inst, type Target, type Value } from '@ferry/ir';
+import { emitLoad, emitStore, type LoadKind } from './guest-memory.js';
+import { wasmType, type ExpressionRef, type WasmModuleBuilder } from './module.js';
+
+export interface BodyContext {
+  /** The expression for the function's i-th input (an entry-block parameter). */
+  param(index: number): ExpressionRef;
+  /** Continue guest execution at `target` (an i64 expression). */
+  gotoPc(target: ExpressionRef): ExpressionRef;
+  /** Return to the runtime with an abi exit code; `pc` is the i64 address of the exiting instruction. */
+  exit(code: number, pc: ExpressionRef): ExpressionRef;
+  /** Override reads of a state slot (T0 derives instret from its budget); undefined = plain load. */
+  readSlot?(slot: StateSlotName): ExpressionRef | undefined;
+  /** Allocate a fresh local in the enclosing wasm function; returns its index. */
+  addLocal(type: binaryen.Type): number;
+}
+
+export function emitFunctionBody(mb: WasmModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
+  return new BodyEmitter(mb, func, ctx).emit();
+}
+
+const INT_OPS: Record<string, string> = {
+  add: 'add', sub: 'sub', mul: 'mul', and: 'and', or: 'or', xor: 'xor', shl: 'shl', shr_u: 'shr_u', shr_s: 'shr_s',
+  rotl: 'rotl', rotr: 'rotr', div_s: 'div_s', div_u: 'div_u', rem_s: 'rem_s', rem_u: 'rem_u', eq: 'eq', ne: 'ne',
+  lt_s: 'lt_s', lt_u: 'lt_u', le_s: 'le_s', le_u: 'le_u', gt_s: 'gt_s', gt_u: 'gt_u', ge_s: 'ge_s', ge_u: 'ge_u',
+  clz: 'clz', ctz: 'ctz', popcnt: 'popcnt', eqz: 'eqz',
+};
+const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt' };
+
+class BodyEmitter {
+  private readonly m: binaryen.Module;
+  private readonly locals = new Map<Value, number>();
+  private readonly constants = new Map<Value, Inst>();
+  private readonly entryParams = new Map<Value, number>();
+  private scratch?: { address: number; entry: number; value: number };
+
+  constructor(private readonly mb: WasmModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
+    this.m = mb.m;
+    func.params.forEach((v, i) => this.entryParams.set(v, i));
+    for (const block of func.blocks) for (const inst of block.insts) if (inst.op === 'iconst.i32' || inst.op === 'iconst.i64' || inst.op === 'fconst.f32' || inst.op === 'fconst.f64') this.constants.set(inst.result, inst);
+  }
+
+  emit(): ExpressionRef {
+    const blocks = this.func.blocks;
+    if (blocks.length === 1) return this.m.block(null, this.blockCode(0));
+    const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
+    return forwardOnly ? this.emitForward() : this.emitWithRelooper();
+  }
+
+  /** Acyclic CFG with blocks in topological order: block i's code follows the end of a wasm block
+   *  labelled for it, so a branch to block i is `br` to that label. */
+  private emitForward(): ExpressionRef {
+    const m = this.m;
+    const labels = this.func.blocks.map(() => this.mb.uniqueLabel('b'));
+    const branch = (t: Target): ExpressionRef => {
+      const copies = this.edgeCopies(t);
+      const br = m.br(labels[t.block]!);
+      return copies ? m.block(null, [copies, br]) : br;
+    };
+    let nested: ExpressionRef = 0;
+    this.func.blocks.forEach((block, i) => {
+      const code = this.blockCode(i);
+      const term = block.insts[block.insts.length - 1]!;
+      if (term.op === 'jump') code.push(branch(term.targets![0]!));
+      if (term.op === 'brif') code.push(m.if(this.use(term.args[0]!), branch(term.targets![0]!), branch(term.targets![1]!)));
+      nested = i === 0 ? m.block(null, code) : m.block(null, [m.block(labels[i]!, [nested]), ...code]);
+    });
+    return nested;
+  }
+
+  private emitWithRelooper(): ExpressionRef {
+    const blocks = this.func.blocks;
+    const relooper = new binaryen.Relooper(this.m);
+    const ids = blocks.map((_, i) => relooper.addBlock(this.m.block(null, this.blockCode(i))));
+    blocks.forEach((block, i) => {
+      const term = block.insts[block.insts.length - 1]!;
+      if (term.op === 'jump') {
+        relooper.addBranch(ids[i]!, ids[term.targets![0]!.block]!, 0, this.edgeCopies(term.targets![0]!));
+      } else if (term.op === 'brif') {
+        const [taken, notTaken] = term.targets as [Target, Target];
+        relooper.addBranch(ids[i]!, ids[taken.block]!, this.use(term.args[0]!), this.edgeCopies(taken));
+        relooper.addBranch(ids[i]!, ids[notTaken.block]!, 0, this.edgeCopies(notTaken));
+      }
+    });
+    return relooper.renderAndDispose(ids[0]!, this.ctx.addLocal(binaryen.i32));
+  }
+
+  /** Statements of one block; jump/brif are left to the Relooper edges. */
+  private blockCode(index: number): ExpressionRef[] {
+    const code: ExpressionRef[] = [];
+    for (const inst of this.func.blocks[index]!.insts) {
+      if (this.constants.has(inst.result) || inst.op === 'jump' || inst.op === 'brif') continue;
+      const expr = this.instruction(inst);
+      code.push(inst.result >= 0 ? this.m.local.set(this.localOf(inst.result), expr) : expr);
+    }
+    return code;
+  }
+
+  private edgeCopies(target: { block: number; args: Value[] }): ExpressionRef {
+    const params = this.func.blocks[target.block]!.params;
+    if (params.length === 0) return 0;
+    // Parallel copy: read every argument into a temporary first (arguments may be target params).
+    const temps = target.args.map((a) => {
+      const t = this.ctx.addLocal(wasmType(this.func.typeOf(a)));
+      return { t, set: this.m.local.set(t, this.use(a)) };
+    });
+    const sets = params.map((p, i) => this.m.local.set(this.localOf(p), this.m.local.get(temps[i]!.t, wasmType(this.func.typeOf(p)))));
+    return this.m.block(null, [...temps.map((x) => x.set), ...sets]);
+  }
+
+  private localOf(v: Value): number {
+    let l = this.locals.get(v);
+    if (l === undefined) {
+      l = this.ctx.addLocal(wasmType(this.func.typeOf(v)));
+      this.locals.set(v, l);
+    }
+    return l;
+  }
+
+  private use(v: Value): ExpressionRef {
+    const c = this.constants.get(v);
+    if (c) return this.constant(c);
+    const p = this.entryParams.get(v);
+    if (p !== undefined) return this.ctx.param(p);
+    return this.m.local.get(this.localOf(v), wasmType(this.func.typeOf(v)));
+  }
+
+  private constant(inst: Inst): ExpressionRef {
+    switch (inst.op) {
+      case 'iconst.i32':
+        return this.m.i32.const(Number(inst.imm));
+      case 'iconst.i64':
+        return this.m.i64.const(BigInt.asIntN(64, BigInt(inst.imm!)));
+      case 'fconst.f32':
+        return this.m.f32.reinterpret(this.m.i32.const(Number(inst.imm)));
+      default:
+        return this.m.f64.reinterpret(this.m.i64.const(BigInt.asIntN(64, BigInt(inst.imm!))));
+    }
+  }
+
+  /** A register access: constant register numbers fold to a fixed address. */
+  private register(base: number, reg: Value): { ptr: ExpressionRef; offset: number; constant?: number } {
+    const c = this.constants.get(reg);
+    if (c) return { ptr: this.m.i32.const(0), offset: STATE_BASE + base + Number(c.imm) * 8, constant: Number(c.imm) };
+    return { ptr: this.m.i32.shl(this.use(reg), this.m.i32.const(3)), offset: STATE_BASE + base };
+  }
+
+  private scratchLocals() {
+    return (this.scratch ??= {
+      address: this.ctx.addLocal(binaryen.i64),
+      entry: this.ctx.addLocal(binaryen.i32),
+      value: this.ctx.addLocal(binaryen.i64),
+    });
+  }
+
+  private instruction(inst: Inst): ExpressionRef {
+    const m = this.m;
+    const a = (i: number) => this.use(inst.args[i]!);
+    const op = inst.op;
+    const [family, type] = op.split('.') as [string, string | undefined];
+    if ((type === 'i32' || type === 'i64') && family in INT_OPS) {
+      const ops = (m as unknown as Record<string, Record<string, (...x: ExpressionRef[]) => ExpressionRef>>)[type]!;
+      return ops[INT_OPS[family]!]!(...inst.args.map((_, i) => a(i)));
+    }
+    if ((type === 'f32' || type === 'f64') && family in FLOAT_OPS) {
+      const ops = (m as unknown as Record<string, Record<string, (...x: ExpressionRef[]) => ExpressionRef>>)[type]!;
+      return ops[FLOAT_OPS[family]!]!(...inst.args.map((_, i) => a(i)));
+    }
+    if (family === 'select') return m.select(a(0), a(1), a(2));
+    if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1));
+    if (family === 'store') return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2));
+    switch (op) {
+      case 'mulh_s.i64':
+        return m.call(this.mb.mulh('s'), [a(0), a(1)], binaryen.i64);
+      case 'mulh_u.i64':
+        return m.call(this.mb.mulh('u'), [a(0), a(1)], binaryen.i64);
+      case 'mulh_su.i64':
+        return m.call(this.mb.mulh('su'), [a(0), a(1)], binaryen.i64);
+      case 'extend_s.i32':
+        return m.i64.extend_s(a(0));
+      case 'extend_u.i32':
+        return m.i64.extend_u(a(0));
+      case 'wrap.i64':
+        return m.i32.wrap(a(0));
+      case 'sext8.i64':
+        return m.i64.extend8_s(a(0));
+      case 'sext16.i64':
+        return m.i64.extend16_s(a(0));
+      case 'sext32.i64':
+        return m.i64.extend32_s(a(0));
+      case 'bits_to_f64':
+        return m.f64.reinterpret(a(0));
+      case 'f64_to_bits':
+        return m.i64.reinterpret(a(0));
+      case 'bits_to_f32':
+        return m.f32.reinterpret(a(0));
+      case 'f32_to_bits':
+        return m.i32.reinterpret(a(0));
+      case 'get_xreg': {
+        const r = this.register(0, inst.args[0]!);
+        if (r.constant === 0) return m.i64.const(0n);
+        return m.i64.load(r.offset, 8, r.ptr);
+      }
+      case 'set_xreg': {
+        const r = this.register(0, inst.args[0]!);
+        if (r.constant === 0) return m.nop();
+        const store = m.i64.store(r.offset, 8, r.ptr, a(1));
+        if (r.constant !== undefined) return store;
+        // A run-time register number may be 0: store, then restore x0.
+        return m.block(null, [store, m.i64.store(STATE_BASE + xregOffset(0), 8, m.i32.const(0), m.i64.const(0n))]);
+      }
+      case 'get_freg': {
+        const r = this.register(fregOffset(0), inst.args[0]!);
+        return m.i64.load(r.offset, 8, r.ptr);
+      }
+      case 'set_freg': {
+        const r = this.register(fregOffset(0), inst.args[0]!);
+        return m.i64.store(r.offset, 8, r.ptr, a(1));
+      }
+      case 'get_slot': {
+        const slot = inst.imm as StateSlotName;
+        return this.ctx.readSlot?.(slot) ?? m.i64.load(STATE_BASE + StateSlot[slot], 8, m.i32.const(0));
+      }
+      case 'set_slot':
+        return m.i64.store(STATE_BASE + StateSlot[inst.imm as StateSlotName], 8, m.i32.const(0), a(0));
+      case 'call_helper': {
+        const name = inst.imm as HelperName;
+        return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), wasmType(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
+      }
+      case 'goto_pc':
+        return this.ctx.gotoPc(a(0));
+      case 'exit':
+        return this.ctx.exit(Number(inst.imm), a(0));
+      default:
+        throw new Error(`internal error: backend cannot lower ${op} (${OPS[op].doc})`);
+    }
+  }
+}
+
