@@ -4,7 +4,7 @@
 // line:column and what was expected. The parser checks syntax and name resolution only: an
 // unknown slot, helper or exit name is kept as written for the verifier to report, and the result
 // of a call to an unknown helper is typed i64.
-import { ExitCode, HELPERS, type HelperName } from '@ferry/abi';
+import { ExitCode, HELPERS } from '@ferry/abi';
 import { FerryError } from '@ferry/util';
 import { Func, resultTypeOf, type Inst } from './func.js';
 import { OPS, type OpName } from './ops.js';
@@ -207,7 +207,7 @@ class Parser {
   }
 
   /** Result type, tolerating an unknown helper (its result, if named, is typed i64). */
-  resultType(op: OpName, imm: Inst['imm']): ResultType | 'any' {
+  private resultType(op: OpName, imm: Inst['imm']): ResultType | 'any' {
     if (OPS[op].imm === 'helper' && !Object.hasOwn(HELPERS, String(imm))) return 'any';
     return resultTypeOf(op, imm);
   }
