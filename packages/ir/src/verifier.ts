@@ -33,27 +33,28 @@ export function verify(func: Func): string[] {
 
   // Definitions: each value once, matching its ValueInfo.
   const defs = new Map<Value, DefSite>();
-  const define = (v: Value, b: BlockId, index: number, type: Type | undefined, where: string): void => {
+  // `inst` is the defining instruction, or undefined for a block parameter.
+  const define = (v: Value, b: BlockId, index: number, type: Type | undefined, inst?: Inst): void => {
     const info = func.values[v];
-    if (!Number.isInteger(v) || v < 0 || info === undefined) return void errors.push(`${where}: defines ${show(v)}, which is not in the value table`);
-    if (defs.has(v)) return void errors.push(`${where}: ${show(v)} is already defined in ${printBlockName(defs.get(v)!.block)}`);
+    if (!Number.isInteger(v) || v < 0 || info === undefined) return void errors.push(`${at(b, inst)}: defines ${show(v)}, which is not in the value table`);
+    if (defs.has(v)) return void errors.push(`${at(b, inst)}: ${show(v)} is already defined in ${printBlockName(defs.get(v)!.block)}`);
     defs.set(v, { block: b, index });
-    if (info.block !== b) errors.push(`${where}: ${show(v)} is recorded as defined in ${printBlockName(info.block)}`);
-    if (type !== undefined && info.type !== type) errors.push(`${where}: ${show(v)} has type ${info.type}, but the op produces ${type}`);
+    if (info.block !== b) errors.push(`${at(b, inst)}: ${show(v)} is recorded as defined in ${printBlockName(info.block)}`);
+    if (type !== undefined && info.type !== type) errors.push(`${at(b, inst)}: ${show(v)} has type ${info.type}, but the op produces ${type}`);
   };
   func.blocks.forEach((block, b) => {
-    for (const p of block.params) define(p, b, -1, undefined, at(b));
+    for (const p of block.params) define(p, b, -1, undefined);
     block.insts.forEach((inst, i) => {
       const result = resultType(inst);
       if (result === undefined) {
         // Unknown op or helper (reported below): accept whatever result it names.
-        if (inst.result !== -1) define(inst.result, b, i, undefined, at(b, inst));
+        if (inst.result !== -1) define(inst.result, b, i, undefined, inst);
       } else if (result === 'none') {
         if (inst.result !== -1) errors.push(`${at(b, inst)}: ${inst.op} produces no value but has a result`);
       } else if (inst.result === -1) {
         errors.push(`${at(b, inst)}: ${inst.op} produces ${result} but has no result value`);
       } else {
-        define(inst.result, b, i, result, at(b, inst));
+        define(inst.result, b, i, result, inst);
       }
     });
   });
