@@ -1,7 +1,10 @@
 // The shared filetest machinery: splitting cases, keeping matching files byte for byte, rewriting
 // only the expected sections that differ, adding missing ones, and naming the failing case.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blessFiletest, parseFiletest } from './filetest.js';
+import { FILETEST_BLESS_ENV, blessFiletest, checkFiletest, listFiletests, parseFiletest } from './filetest.js';
 
 const upper = (input: string, directive: string): string => `${directive}: ${input.trim().toUpperCase()}`;
 
@@ -70,5 +73,27 @@ new: FRESH
   it('refuses output that would corrupt the file and files without cases', () => {
     expect(() => blessFiletest(file, () => '; expect:')).toThrow(/cannot hold/);
     expect(() => blessFiletest('; only a header\n', upper, 'empty.ir')).toThrow(/empty.ir: no '; test:/);
+  });
+
+  it('checkFiletest reports a mismatch, and rewrites the file only when blessing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-filetest-'));
+    const path = join(dir, 'case.ir');
+    writeFileSync(path, file);
+    writeFileSync(join(dir, 'notes.txt'), 'not a filetest');
+    expect(listFiletests(dir)).toEqual([path]);
+    const saved = process.env[FILETEST_BLESS_ENV];
+    try {
+      delete process.env[FILETEST_BLESS_ENV];
+      const failing = checkFiletest(path, upper);
+      expect(failing.actual).not.toBe(failing.expected);
+      expect(readFileSync(path, 'utf8')).toBe(file);
+      process.env[FILETEST_BLESS_ENV] = '1';
+      const blessed = checkFiletest(path, upper);
+      expect(blessed.actual).toBe(blessed.expected);
+      expect(readFileSync(path, 'utf8')).toBe(failing.actual);
+    } finally {
+      if (saved === undefined) delete process.env[FILETEST_BLESS_ENV];
+      else process.env[FILETEST_BLESS_ENV] = saved;
+    }
   });
 });
