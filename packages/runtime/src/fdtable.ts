@@ -51,6 +51,13 @@ export function hostInput(fd: number, isTTY = false): InputSource {
   };
 }
 
+/** One directory entry as getdents64 reports it (d_type numbering from dirent.h). */
+export interface DirListingEntry {
+  name: string;
+  ino: bigint;
+  type: number;
+}
+
 export interface PipeBuffer {
   chunks: Uint8Array[];
   readers: number;
@@ -70,7 +77,15 @@ export type FileDescription = { refs: number; statusFlags: number } & (
       readable: boolean;
       writable: boolean;
     }
-  | { kind: 'dir'; guestPath: string; hostPath: string | undefined; mount: Mount | undefined; position: number }
+  | {
+      kind: 'dir';
+      guestPath: string;
+      hostPath: string | undefined;
+      mount: Mount | undefined;
+      /** Index of the next entry getdents64 returns. */
+      position: number;
+      listing?: DirListingEntry[];
+    }
   | { kind: 'pipe'; pipe: PipeBuffer; end: 'read' | 'write' }
   | { kind: 'device'; device: DeviceName; guestPath: string }
 );

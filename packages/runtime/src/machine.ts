@@ -1,0 +1,203 @@
+// Machine: one loaded guest program ready to run, the engine's handle on the runtime. It owns the
+// guest memory, CPU state, fds and file system, performs ecalls, and supplies the wasm imports
+// (memory + every abi HELPERS entry). Invariant: after Machine.load the state block holds the
+// Linux entry state (pc = entry, sp = initial stack, everything else zero).
+import { type HelperName, GUEST_PAGE_SIZE } from '@ferry/abi';
+import { randomFillSync } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { CpuState } from './cpu-state.js';
+import { type ElfImage, type ElfSymbol, executableRanges, readElfFile } from './elf.js';
+import { FdTable, type InputSource, type OutputSink, hostInput, hostOutput } from './fdtable.js';
+import { makeFpuHelpers } from './fpu/index.js';
+import { GuestLayout } from './layout.js';
+import { type LoadedProgram, loadElf } from './loader.js';
+import { GuestMemory } from './memory.js';
+import { AT, type InitialStack, RISCV_HWCAP, buildInitialStack } from './stack.js';
+import { type SyscallOutcome, dispatchSyscall } from './syscalls/dispatch.js';
+import { Kernel } from './syscalls/kernel.js';
+import { CLOCK_TICKS_PER_SECOND, monotonicNs } from './syscalls/time.js';
+import { type DirMapping, Vfs } from './vfs.js';
+
+export interface MachineOptions {
+  /** Host path of the guest ELF. */
+  path: string;
+  /** Guest argv, argv[0] included. */
+  argv: string[];
+  /** Guest environment, "K=V" strings. */
+  env: string[];
+  dirs: DirMapping[];
+  /** Cap on guest memory in bytes (default 1 GiB). */
+  memLimit?: number;
+  /** Print each syscall to stderr as strace does. */
+  strace?: boolean;
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+  stdin?: InputSource;
+  /** Source of AT_RANDOM, getrandom and /dev/urandom bytes (default: crypto). */
+  random?: (into: Uint8Array) => void;
+}
+
+export interface ExecutableRange {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** What the loaded ELF says about itself, with addresses moved by the load base. */
+export class ElfInfo {
+  readonly path: string;
+  readonly kind: 'exec' | 'pie';
+  readonly base: number;
+  readonly entry: number;
+  private readonly relocated: ElfSymbol[];
+  private readonly ranges: ExecutableRange[];
+
+  constructor(image: ElfImage, loaded: LoadedProgram) {
+    this.path = image.path;
+    this.kind = image.kind;
+    this.base = loaded.base;
+    this.entry = loaded.entry;
+    this.relocated = image.symbols.map((s) => ({ ...s, value: s.value + loaded.base }));
+    this.ranges = executableRanges(image, loaded.base);
+  }
+
+  symbols(): ElfSymbol[] {
+    return this.relocated;
+  }
+
+  findSymbol(name: string): ElfSymbol | undefined {
+    return this.relocated.find((s) => s.name === name && s.type !== 'tls');
+  }
+
+  /** The function or object symbol whose extent holds address, if any. */
+  symbolAt(address: number): ElfSymbol | undefined {
+    return this.relocated.find((s) => s.type !== 'tls' && address >= s.value && address < s.value + Math.max(s.size, 1));
+  }
+
+  executableRanges(): ExecutableRange[] {
+    return this.ranges;
+  }
+}
+
+export class Machine {
+  readonly memory: GuestMemory;
+  readonly state: CpuState;
+  readonly elf: ElfInfo;
+  readonly vfs: Vfs;
+  readonly fds = new FdTable();
+  readonly kernel: Kernel;
+  readonly initialStack: InitialStack;
+  /** Syscalls performed, by name (for --stats). */
+  readonly syscallCounts = new Map<string, number>();
+  exitStatus: number | undefined;
+  private readonly strace: boolean;
+
+  static load(options: MachineOptions): Machine {
+    return new Machine(options);
+  }
+
+  private constructor(options: MachineOptions) {
+    const image = readElfFile(options.path);
+    this.strace = options.strace ?? false;
+    this.memory = new GuestMemory(options.memLimit === undefined ? {} : { memLimit: options.memLimit });
+    this.state = new CpuState(this.memory);
+    this.vfs = new Vfs(options.dirs);
+    const loaded = loadElf(image, this.memory);
+    this.elf = new ElfInfo(image, loaded);
+
+    const random = options.random ?? ((into: Uint8Array) => randomFillSync(into));
+    const stdout = options.stdout ?? hostOutput(1, isatty(1));
+    const stderr = options.stderr ?? hostOutput(2, isatty(2));
+    const stdin = options.stdin ?? hostInput(0, isatty(0));
+    this.fds.open({ kind: 'input', source: stdin, statusFlags: 0 });
+    this.fds.open({ kind: 'output', sink: stdout, statusFlags: 1 });
+    this.fds.open({ kind: 'output', sink: stderr, statusFlags: 1 });
+
+    const executablePath = this.guestExecutablePath(options.path, options.argv[0] ?? options.path);
+    this.kernel = new Kernel(this.memory, this.state, this.vfs, this.fds, {
+      stdoutSink: stdout,
+      stderrSink: stderr,
+      executablePath,
+      random,
+    });
+    this.kernel.brkStart = loaded.brkStart;
+    this.kernel.brkEnd = loaded.brkStart;
+
+    const randomBytes = new Uint8Array(16);
+    random(randomBytes);
+    const k = this.kernel;
+    this.initialStack = buildInitialStack(this.memory, {
+      stackTop: GuestLayout.stackTop,
+      argv: options.argv,
+      env: options.env,
+      execfn: executablePath,
+      randomBytes,
+      auxv: [
+        [AT.PHDR, loaded.phdrAddress],
+        [AT.PHENT, loaded.phentsize],
+        [AT.PHNUM, loaded.phnum],
+        [AT.PAGESZ, GUEST_PAGE_SIZE],
+        [AT.BASE, 0],
+        [AT.FLAGS, 0],
+        [AT.ENTRY, loaded.entry],
+        [AT.UID, k.uid],
+        [AT.EUID, k.uid],
+        [AT.GID, k.gid],
+        [AT.EGID, k.gid],
+        [AT.SECURE, 0],
+        [AT.HWCAP, RISCV_HWCAP],
+        [AT.CLKTCK, CLOCK_TICKS_PER_SECOND],
+      ],
+    });
+    this.state.reset();
+    this.state.setX(2, BigInt(this.initialStack.sp));
+    this.state.pc = BigInt(loaded.entry);
+  }
+
+  get wasmMemory(): WebAssembly.Memory {
+    return this.memory.wasmMemory;
+  }
+
+  /** Called before a store (or munmap/mprotect/flush) touches a page flagged CODE. */
+  set onCodeWrite(callback: ((guestPage: number) => void) | undefined) {
+    this.memory.onCodeWrite = callback;
+  }
+  get onCodeWrite(): ((guestPage: number) => void) | undefined {
+    return this.memory.onCodeWrite;
+  }
+
+  /** Perform the ecall in the state block (a7 = number, a0..a5 = arguments; result to a0). */
+  syscall(): SyscallOutcome {
+    const outcome = dispatchSyscall(this.kernel, this.strace, this.syscallCounts);
+    if (outcome.exited) this.exitStatus = outcome.status;
+    return outcome;
+  }
+
+  /** Imports for module "ferry": the shared memory and every abi HELPERS entry. */
+  helpers(): WebAssembly.ModuleImports {
+    const memory = this.memory;
+    const implementations = {
+      load_slow: (address: bigint, size: number, pc: bigint): bigint => memory.loadSlow(address, size, pc),
+      store_slow: (address: bigint, size: number, value: bigint, pc: bigint): void => memory.storeSlow(address, size, value, pc),
+      fetch_slow: (pc: bigint): number => memory.fetchSlow(pc),
+      read_time: (): bigint => monotonicNs(),
+      ...makeFpuHelpers((flags) => this.state.accrueFflags(flags)),
+    } satisfies Record<HelperName, (...args: never[]) => unknown>;
+    return { memory: this.memory.wasmMemory, ...implementations };
+  }
+
+  /** Close every guest fd (host files included). */
+  close(): void {
+    this.fds.closeAll();
+  }
+
+  /** The executable's path as the guest sees it (for AT_EXECFN and /proc/self/exe). */
+  private guestExecutablePath(hostPath: string, argv0: string): string {
+    try {
+      return this.vfs.guestPathOf(realpathSync(hostPath)) ?? argv0;
+    } catch {
+      return argv0;
+    }
+  }
+}

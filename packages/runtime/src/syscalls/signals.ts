@@ -1,0 +1,122 @@
+// Signals for a single-threaded guest: rt_sigaction records dispositions, rt_sigprocmask keeps the
+// blocked set, kill/tkill/tgkill to the process itself apply the action. Invariant: a signal is
+// acted on only when unblocked; default "terminate" (and "core") actions end the process with
+// status 128+signal. Guest handlers are recorded but not run (there is no signal frame yet): a
+// signal whose disposition is a guest handler ends the process with a message saying so.
+import { E, fail } from './errno.js';
+import { type Kernel, ProcessExit, type SyscallTable, int, sys } from './kernel.js';
+
+export const SIG = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, URG: 23, WINCH: 28 } as const;
+const SIGNAL_NAMES = new Map<number, string>(Object.entries(SIG).map(([name, n]) => [n, `SIG${name}`]));
+export const signalName = (n: number): string => SIGNAL_NAMES.get(n) ?? `signal ${n}`;
+
+const SIG_DFL = 0n;
+const SIG_IGN = 1n;
+const IGNORED_BY_DEFAULT = new Set<number>([SIG.CHLD, SIG.CONT, SIG.URG, SIG.WINCH]);
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SIG_SETMASK = 2;
+const UNBLOCKABLE = (1n << BigInt(SIG.KILL - 1)) | (1n << BigInt(SIG.STOP - 1));
+const bit = (signal: number): bigint => 1n << BigInt(signal - 1);
+
+/** Apply a signal's disposition now (it is not blocked). */
+function deliver(k: Kernel, signal: number): void {
+  const action = k.signalActions.get(signal);
+  const handler = action?.handler ?? SIG_DFL;
+  if (handler === SIG_IGN || (handler === SIG_DFL && IGNORED_BY_DEFAULT.has(signal))) return;
+  if (handler !== SIG_DFL) {
+    k.options.stderrSink.write(
+      Buffer.from(`ferry: ${signalName(signal)} has a guest handler, which Ferry cannot run yet; terminating\n`),
+    );
+  }
+  throw new ProcessExit(128 + signal, signal);
+}
+
+/** Raise a signal at the process: deliver now, or leave pending while blocked. */
+export function raise(k: Kernel, signal: number): number {
+  if (signal === 0) return 0;
+  if (signal < 1 || signal > 64) return fail(E.EINVAL);
+  if (k.blockedSignals & bit(signal)) {
+    k.pendingSignals.add(signal);
+    return 0;
+  }
+  deliver(k, signal);
+  return 0;
+}
+
+function deliverUnblocked(k: Kernel): void {
+  for (const signal of [...k.pendingSignals].sort((x, y) => x - y)) {
+    if (k.blockedSignals & bit(signal)) continue;
+    k.pendingSignals.delete(signal);
+    deliver(k, signal);
+  }
+}
+
+/** struct sigaction on RISC-V Linux: handler, flags, mask (no sa_restorer), 24 bytes. */
+function sigaction(k: Kernel, signal: number, act: bigint, old: bigint): number {
+  if (signal < 1 || signal > 64) return fail(E.EINVAL);
+  const current = k.signalActions.get(signal) ?? { handler: SIG_DFL, flags: 0n, mask: 0n };
+  if (act !== 0n) {
+    if (signal === SIG.KILL || signal === SIG.STOP) return fail(E.EINVAL);
+    const next = { handler: k.memory.read64(act), flags: k.memory.read64(act + 8n), mask: k.memory.read64(act + 16n) };
+    if (old !== 0n) writeAction(k, old, current);
+    k.signalActions.set(signal, next);
+    return 0;
+  }
+  if (old !== 0n) writeAction(k, old, current);
+  return 0;
+}
+
+function writeAction(k: Kernel, addr: bigint, action: { handler: bigint; flags: bigint; mask: bigint }): void {
+  k.memory.write64(addr, action.handler);
+  k.memory.write64(addr + 8n, action.flags);
+  k.memory.write64(addr + 16n, action.mask);
+}
+
+function sigprocmask(k: Kernel, how: number, set: bigint, old: bigint, setSize: number): number {
+  if (setSize !== 8) return fail(E.EINVAL);
+  const previous = k.blockedSignals;
+  if (set !== 0n) {
+    const value = k.memory.read64(set) & ~UNBLOCKABLE;
+    if (how === SIG_BLOCK) k.blockedSignals |= value;
+    else if (how === SIG_UNBLOCK) k.blockedSignals &= ~value;
+    else if (how === SIG_SETMASK) k.blockedSignals = value;
+    else return fail(E.EINVAL);
+  }
+  if (old !== 0n) k.memory.write64(old, previous);
+  deliverUnblocked(k);
+  return 0;
+}
+
+/** stack_t: ss_sp, ss_flags (int, padded), ss_size; 24 bytes. */
+function sigaltstack(k: Kernel, next: bigint, old: bigint): number {
+  if (old !== 0n) {
+    k.memory.write64(old, k.alternateStack.sp);
+    k.memory.write64(old + 8n, BigInt(k.alternateStack.flags));
+    k.memory.write64(old + 16n, k.alternateStack.size);
+  }
+  if (next !== 0n) {
+    const flags = k.memory.read32(next + 8n);
+    k.alternateStack = { sp: k.memory.read64(next), flags: flags === 2 ? 2 : 0, size: k.memory.read64(next + 16n) };
+  }
+  return 0;
+}
+
+const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 || pid === -1;
+
+export const signalSyscalls: SyscallTable = {
+  129: sys('kill', ['int', 'int'], (k, a) => (isSelf(k, int(a[0]!)) ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
+  130: sys('tkill', ['int', 'int'], (k, a) => (int(a[0]!) === k.pid ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
+  131: sys('tgkill', ['int', 'int', 'int'], (k, a) =>
+    int(a[0]!) === k.pid && int(a[1]!) === k.pid ? raise(k, int(a[2]!)) : fail(E.ESRCH),
+  ),
+  132: sys('sigaltstack', ['hex', 'hex'], (k, a) => sigaltstack(k, a[0]!, a[1]!)),
+  134: sys('rt_sigaction', ['int', 'hex', 'hex', 'uint'], (k, a) => sigaction(k, int(a[0]!), a[1]!, a[2]!)),
+  135: sys('rt_sigprocmask', ['int', 'hex', 'hex', 'uint'], (k, a) => sigprocmask(k, int(a[0]!), a[1]!, a[2]!, int(a[3]!))),
+  136: sys('rt_sigpending', ['hex', 'uint'], (k, a) => {
+    let set = 0n;
+    for (const signal of k.pendingSignals) set |= bit(signal);
+    k.memory.write64(a[0]!, set);
+    return 0;
+  }),
+};
