@@ -247,7 +247,7 @@ export function sqrtDouble(aBits: bigint, rm: number): bigint {
   if (x < 0) return invalidNaNDouble();
   if (x === 0 || x === Infinity) return bitsOfDouble(x);
   const s = Math.sqrt(x);
-  if (x >= SAFE_RESULT_MIN) {
+  if (x >= SAFE_RESULT_MIN && x < SAFE_RESULT_MAX) {
     const square = s * s;
     const remainder = x - square - productError(s, s, square);
     if (remainder === 0) return bitsOfDouble(s);

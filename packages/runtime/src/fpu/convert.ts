@@ -104,7 +104,7 @@ export function intToSingle(a: bigint, rm: number, kind: number): bigint {
   const n = integerOperand(a, kind);
   if (typeof n === 'number') return roundToSingle(n, 0, rm);
   const nearest = Number(n); // round to nearest even
-  if (Math.abs(nearest) <= TWO_POW_53) return roundToSingle(nearest, 0, rm);
+  if (Math.abs(nearest) < TWO_POW_53) return roundToSingle(nearest, 0, rm);
   const back = BigInt(nearest);
   return roundToSingle(nearest, n > back ? 1 : n < back ? -1 : 0, rm);
 }
@@ -113,7 +113,7 @@ export function intToDouble(a: bigint, rm: number, kind: number): bigint {
   const n = integerOperand(a, kind);
   if (typeof n === 'number') return bitsOfDouble(n);
   const nearest = Number(n); // round to nearest even
-  if (Math.abs(nearest) <= TWO_POW_53 || BigInt(nearest) === n) return bitsOfDouble(nearest);
+  if (Math.abs(nearest) < TWO_POW_53 || BigInt(nearest) === n) return bitsOfDouble(nearest);
   if (rm === RNE) {
     raised.flags |= NX;
     return bitsOfDouble(nearest);

@@ -117,19 +117,11 @@ export function roundExact(f: Format, negative: boolean, num: bigint, den: bigin
 
 type Finite = { negative: boolean; num: bigint; den: bigint };
 
-function gcdReduce(num: bigint, den: bigint): [bigint, bigint] {
-  let a = num < 0n ? -num : num;
-  let b = den;
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a === 0n ? [0n, 1n] : [num / a, den / a];
-}
-
 /** Signed rational sum of finite values. */
 function addFinite(a: Finite, b: Finite): { num: bigint; den: bigint } {
   const an = a.negative ? -a.num : a.num;
   const bn = b.negative ? -b.num : b.num;
-  const [num, den] = gcdReduce(an * b.den + bn * a.den, a.den * b.den);
-  return { num, den };
+  return { num: an * b.den + bn * a.den, den: a.den * b.den };
 }
 
 function finishSigned(f: Format, num: bigint, den: bigint, rm: number): Outcome {
@@ -169,8 +161,7 @@ function product(a: Decoded, b: Decoded): Decoded | 'invalid' {
     if (isZero(a) || isZero(b)) return 'invalid';
     return { kind: 'inf', negative };
   }
-  const [num, den] = gcdReduce(a.num * b.num, a.den * b.den);
-  return { kind: 'num', negative, num, den };
+  return { kind: 'num', negative, num: a.num * b.num, den: a.den * b.den };
 }
 
 export function oracleAdd(f: Format, a: bigint, b: bigint, rm: number, subtract = false): Outcome {
@@ -200,8 +191,7 @@ export function oracleDiv(f: Format, a: bigint, b: bigint, rm: number): Outcome 
   if (y.kind === 'inf') return { bits: zeroBits(f, negative), flags: 0 };
   if (y.num === 0n) return x.num === 0n ? nanOutcome(f, true) : { bits: infinityBits(f, negative), flags: F_DZ };
   if (x.num === 0n) return { bits: zeroBits(f, negative), flags: 0 };
-  const [num, den] = gcdReduce(x.num * y.den, x.den * y.num);
-  return roundExact(f, negative, num, den, rm);
+  return roundExact(f, negative, x.num * y.den, x.den * y.num, rm);
 }
 
 function integerSquareRoot(n: bigint): bigint {
