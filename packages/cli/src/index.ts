@@ -1,1 +1,1 @@
-// @ferry/cli: see ARCHITECTURE.md.
+// @ferry/cli: the ferry command (main.ts).

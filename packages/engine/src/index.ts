@@ -1,1 +1,5 @@
-// @ferry/engine: see ARCHITECTURE.md.
+// @ferry/engine: runs guest programs: the dispatch loop over exits, code caches and their
+// invalidation, and (with the JIT tiers) the tiering controller.
+export * from './run.js';
+export * from './stats.js';
+export * from './decode-cache.js';

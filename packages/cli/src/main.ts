@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `ferry`: the command line. Only argument parsing and printing live here; the work is done by
+// the engine, runtime and isa packages. Every user-facing failure is one line on stderr,
+// prefixed `ferry:`, and a non-zero exit status; never a stack trace.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { FerryError } from '@ferry/util';
+import { disasmCommand } from './disasm.js';
+import { runCommand, splitGuestArguments } from './run.js';
+
+function fail(message: string): never {
+  process.stderr.write(`ferry: ${message}\n`);
+  process.exit(1);
+}
+
+try {
+  await yargs(splitGuestArguments(hideBin(process.argv)))
+    .scriptName('ferry')
+    .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
+    .command(runCommand)
+    .command(disasmCommand)
+    .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')
+    .strictCommands()
+    .fail((msg, err) => {
+      if (err) throw err;
+      fail(msg);
+    })
+    .help()
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .parseAsync();
+} catch (e) {
+  if (e instanceof FerryError) fail(e.message);
+  const err = e as Error;
+  fail(`internal error: ${err.message}\n${err.stack ?? ''}`);
+}

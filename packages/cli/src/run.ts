@@ -1,0 +1,76 @@
+// `ferry run <elf> [args..]`: run a guest program; its exit status becomes Ferry's.
+import type { CommandModule } from 'yargs';
+import { runProgram, type Tier } from '@ferry/engine';
+import { parseDirMapping } from '@ferry/runtime';
+import { parseSize } from './options.js';
+
+/** Options of `run` that take a value (so the word after them is not the guest program). */
+const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns']);
+
+/** Everything after the guest program belongs to the guest, even words that look like options:
+ *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`. */
+export function splitGuestArguments(argv: string[]): string[] {
+  if (argv[0] !== 'run') return argv;
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--') return argv;
+    if (word.startsWith('-')) {
+      if (VALUE_OPTIONS.has(word)) i++;
+      continue;
+    }
+    return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
+  }
+  return argv;
+}
+
+interface RunArgs {
+  elf: string;
+  args: string[];
+  strace: boolean;
+  stats: boolean;
+  mem: string;
+  dir: string[];
+  env: string[];
+  'clear-env': boolean;
+  'max-insns'?: string;
+  tier: Tier;
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run <elf> [args..]',
+  describe: 'run a RISC-V RV64GC Linux static executable',
+  builder: (y) =>
+    y
+      .positional('elf', { type: 'string', demandOption: true, describe: 'the guest executable' })
+      .positional('args', { type: 'string', array: true, default: [], describe: 'arguments passed to the guest' })
+      .option('tier', { choices: ['interp'] as const, default: 'interp' as const, describe: 'execution tier' })
+      .option('strace', { type: 'boolean', default: false, describe: 'print every system call to stderr' })
+      .option('stats', { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit' })
+      .option('mem', { type: 'string', default: '1G', describe: 'cap on guest memory; mmap/brk beyond it fail with ENOMEM' })
+      .option('dir', {
+        type: 'string', array: true, default: [],
+        describe: 'make a host directory visible to the guest: HOST[:GUEST][:rw] (read-only unless :rw)',
+      })
+      .option('env', { type: 'string', array: true, default: [], describe: 'set a guest environment variable K=V' })
+      .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
+      .option('max-insns', { type: 'string', describe: 'stop after this many guest instructions (exit status 124)' }) as never,
+  handler: (argv) => {
+    const base = argv['clear-env'] ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
+    const overrides = new Set(argv.env.map((kv) => kv.split('=')[0]));
+    const env = [...base.filter((kv) => !overrides.has(kv.split('=')[0])), ...argv.env];
+    const guestArgs = [...argv.args, ...((argv as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
+    const result = runProgram({
+      path: argv.elf,
+      argv: [argv.elf, ...guestArgs],
+      env,
+      dirs: argv.dir.map(parseDirMapping),
+      memLimit: parseSize(argv.mem, '--mem'),
+      strace: argv.strace,
+      tier: argv.tier,
+      ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
+    });
+    if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);
+    if (argv.stats) process.stderr.write(result.stats.format() + '\n');
+    process.exitCode = result.status;
+  },
+};

@@ -1,0 +1,37 @@
+// Counters a run reports with --stats: guest instructions, exits by kind, system calls by name,
+// code invalidations, wall time.
+
+export class RunStats {
+  instructions = 0n;
+  wallMs = 0;
+  invalidations = 0;
+  readonly exits = new Map<string, number>();
+  syscalls: ReadonlyMap<string, number> = new Map();
+
+  countExit(kind: string): void {
+    this.exits.set(kind, (this.exits.get(kind) ?? 0) + 1);
+  }
+
+  /** Human-readable report, one item per line. */
+  format(): string {
+    const mips = this.wallMs > 0 ? Number(this.instructions) / this.wallMs / 1000 : 0;
+    const lines = [
+      `guest instructions   ${this.instructions}`,
+      `wall time            ${this.wallMs.toFixed(1)} ms (${mips.toFixed(1)} M guest instructions/s)`,
+      `code invalidations   ${this.invalidations}`,
+      `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+      `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+    ];
+    return lines.join('\n');
+  }
+
+  toJSON(): object {
+    return {
+      instructions: this.instructions.toString(),
+      wallMs: this.wallMs,
+      invalidations: this.invalidations,
+      exits: Object.fromEntries(this.exits),
+      syscalls: Object.fromEntries(this.syscalls),
+    };
+  }
+}
