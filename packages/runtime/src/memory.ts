@@ -300,6 +300,14 @@ export class GuestMemory {
     return page;
   }
 
+  /** Check both pages of an access; a fault on the second names that page's first byte. */
+  private checkSpan(guest: number, size: number, access: AccessKind, pc: bigint | undefined): [number, number] {
+    const first = this.checkPage(guest, access, pc);
+    const last = pageOf(guest + size - 1);
+    if (last !== first) this.checkPage(last * GUEST_PAGE_SIZE, access, pc);
+    return [first, last];
+  }
+
   /** Host address of one guest byte (or of an access that stays in its page), checked. */
   private translate(addr: number | bigint, size: number, access: AccessKind, pc?: bigint): number {
     const guest = this.guestAddress(addr, size, access, pc);
@@ -320,6 +328,7 @@ export class GuestMemory {
         default: throw new Error(`internal error: load of ${size} bytes`);
       }
     }
+    this.checkSpan(guest, size, access, pc);
     let value = 0n;
     for (let i = size - 1; i >= 0; i--) {
       value = (value << 8n) | BigInt(this.bytes[this.translate(guest + i, 1, access, pc)]!);
@@ -329,8 +338,7 @@ export class GuestMemory {
 
   private storeValue(addr: number | bigint, size: number, value: bigint, pc?: bigint): void {
     const guest = this.guestAddress(addr, size, 'write', pc);
-    const firstPage = this.checkPage(guest, 'write', pc);
-    const lastPage = this.checkPage(guest + size - 1, 'write', pc);
+    const [firstPage, lastPage] = this.checkSpan(guest, size, 'write', pc);
     for (let p = firstPage; p <= lastPage; p++) if (this.pageState[p]! & PageFlag.CODE) this.invalidateCode(p);
     const bits = BigInt.asUintN(64, value);
     if (firstPage === lastPage) {
