@@ -19,7 +19,7 @@ int main(void) {
   unsigned char *blocks[SLOTS] = {0};
   size_t sizes[SLOTS] = {0};
   unsigned long allocations = 0, frees = 0, reallocs = 0, corrupt = 0;
-  for (int round = 0; round < 12000; round++) {
+  for (int round = 0; round < 6000; round++) {
     uint32_t r = next_random();
     int slot = r % SLOTS;
     if (blocks[slot]) {
