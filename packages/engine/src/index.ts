@@ -3,3 +3,4 @@
 export * from './run.js';
 export * from './stats.js';
 export * from './decode-cache.js';
+export * from './capture.js';

@@ -194,10 +194,13 @@ export class Machine {
 
   /** The executable's path as the guest sees it (for AT_EXECFN and /proc/self/exe). */
   private guestExecutablePath(hostPath: string, argv0: string): string {
+    // Outside every mapped directory, report the absolute host path as qemu-user does: glibc
+    // requires /proc/self/exe to be absolute, though the guest cannot open it.
     try {
-      return this.vfs.guestPathOf(realpathSync(hostPath)) ?? argv0;
+      const real = realpathSync(hostPath);
+      return this.vfs.guestPathOf(real) ?? real;
     } catch {
-      return argv0;
+      return argv0.startsWith('/') ? argv0 : `/${argv0}`;
     }
   }
 }
