@@ -1,0 +1,272 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildElf, instructionBytes } from '../elf-builder.js';
+import { Machine } from '../machine.js';
+import { E } from './errno.js';
+
+const NR = {
+  getcwd: 17, dup: 23, fcntl: 25, ioctl: 29, mkdirat: 34, unlinkat: 35, chdir: 49, openat: 56, close: 57,
+  pipe2: 59, getdents64: 61, lseek: 62, read: 63, write: 64, readv: 65, writev: 66, pread64: 67, readlinkat: 78,
+  newfstatat: 79, fstat: 80, exit_group: 94, tgkill: 131, rt_sigaction: 134, uname: 160, getpid: 172,
+  brk: 214, munmap: 215, mremap: 216, mmap: 222, mprotect: 226, riscv_flush_icache: 259, renameat2: 276,
+} as const;
+const AT_FDCWD = -100n;
+const O_RDONLY = 0n, O_WRONLY = 1n, O_RDWR = 2n, O_CREAT = 0o100n, O_DIRECTORY = 0o200000n;
+
+let root: string;
+let hostDir: string;
+let stdout: string;
+let stderr: string;
+let m: Machine;
+let scratch: bigint;
+
+/** Perform syscall `nr` with arguments in a0..a5; returns a0 read as signed. */
+function call(nr: number, ...args: bigint[]): bigint {
+  m.state.setX(17, BigInt(nr));
+  args.forEach((v, i) => m.state.setX(10 + i, v));
+  const outcome = m.syscall();
+  expect(outcome.exited).toBe(false);
+  return m.state.xSigned(10);
+}
+
+/** Put a NUL-terminated string in scratch memory at offset, returning its address. */
+function str(s: string, offset = 0x800): bigint {
+  m.memory.writeBytes(scratch + BigInt(offset), Buffer.from(s + '\0'));
+  return scratch + BigInt(offset);
+}
+
+function newMachine(dirs = [{ host: hostDir, guest: '/work', writable: true }], strace = false): Machine {
+  const path = join(root, 'prog');
+  writeFileSync(path, buildElf({ entry: 0x10000, segments: [{ flags: 5, vaddr: 0x10000, data: instructionBytes([0x73]) }] }));
+  return Machine.load({
+    path,
+    argv: ['prog'],
+    env: [],
+    dirs,
+    strace,
+    memLimit: 64 << 20,
+    stdout: { write: (data) => void (stdout += Buffer.from(data).toString()) },
+    stderr: { write: (data) => void (stderr += Buffer.from(data).toString()) },
+    stdin: { read: (into) => (into.set(Buffer.from('typed\n')), 6) },
+  });
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'ferry-sys-'));
+  hostDir = join(root, 'mnt');
+  mkdirSync(hostDir);
+  writeFileSync(join(hostDir, 'existing.txt'), 'existing contents\n');
+  stdout = '';
+  stderr = '';
+  m = newMachine();
+  scratch = call(NR.mmap, 0n, 0x10000n, 3n, 0x22n, -1n, 0n);
+  expect(scratch).toBeGreaterThan(0n);
+});
+afterEach(() => {
+  m.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('file syscalls through a writable mount', () => {
+  it('writes to stdout and reads stdin', () => {
+    m.memory.writeBytes(scratch, Buffer.from('hello\n'));
+    expect(call(NR.write, 1n, scratch, 6n)).toBe(6n);
+    expect(stdout).toBe('hello\n');
+    expect(call(NR.read, 0n, scratch, 100n)).toBe(6n);
+    expect(Buffer.from(m.memory.readBytes(scratch, 6)).toString()).toBe('typed\n');
+  });
+
+  it('creates, writes, seeks, reads back and stats a file', () => {
+    const fd = call(NR.openat, AT_FDCWD, str('new.txt'), O_RDWR | O_CREAT, 0o644n);
+    expect(fd).toBe(3n);
+    m.memory.writeBytes(scratch, Buffer.from('0123456789'));
+    expect(call(NR.write, fd, scratch, 10n)).toBe(10n);
+    expect(call(NR.lseek, fd, 2n, 0n)).toBe(2n);
+    expect(call(NR.read, fd, scratch + 0x100n, 4n)).toBe(4n);
+    expect(Buffer.from(m.memory.readBytes(scratch + 0x100n, 4)).toString()).toBe('2345');
+    expect(call(NR.pread64, fd, scratch + 0x100n, 3n, 7n)).toBe(3n);
+    expect(Buffer.from(m.memory.readBytes(scratch + 0x100n, 3)).toString()).toBe('789');
+    expect(call(NR.lseek, fd, 0n, 2n)).toBe(10n);
+    expect(call(NR.fstat, fd, scratch + 0x200n)).toBe(0n);
+    expect(m.memory.read64(scratch + 0x200n + 48n)).toBe(10n); // st_size
+    expect(m.memory.read32(scratch + 0x200n + 16n) & 0o170000).toBe(0o100000); // S_IFREG
+    expect(call(NR.close, fd)).toBe(0n);
+    expect(call(NR.close, fd)).toBe(-BigInt(E.EBADF));
+    expect(readFileSync(join(hostDir, 'new.txt'), 'utf8')).toBe('0123456789');
+  });
+
+  it('gathers writev and scatters readv', () => {
+    const fd = call(NR.openat, AT_FDCWD, str('/work/existing.txt'), O_RDONLY, 0n);
+    const iov = scratch + 0x400n;
+    m.memory.write64(iov, scratch);
+    m.memory.write64(iov + 8n, 8n);
+    m.memory.write64(iov + 16n, scratch + 0x100n);
+    m.memory.write64(iov + 24n, 100n);
+    expect(call(NR.readv, fd, iov, 2n)).toBe(18n);
+    expect(Buffer.from(m.memory.readBytes(scratch, 8)).toString()).toBe('existing');
+    expect(Buffer.from(m.memory.readBytes(scratch + 0x100n, 10)).toString()).toBe(' contents\n');
+    m.memory.write64(iov + 24n, 10n);
+    expect(call(NR.writev, 1n, iov, 2n)).toBe(18n);
+    expect(stdout).toBe('existing contents\n');
+  });
+
+  it('makes directories, lists them with getdents64, renames and removes entries', () => {
+    expect(call(NR.mkdirat, AT_FDCWD, str('sub'), 0o755n)).toBe(0n);
+    expect(call(NR.mkdirat, AT_FDCWD, str('sub'), 0o755n)).toBe(-BigInt(E.EEXIST));
+    const dirfd = call(NR.openat, AT_FDCWD, str('.'), O_RDONLY | O_DIRECTORY, 0n);
+    const n = Number(call(NR.getdents64, dirfd, scratch, 4096n));
+    const names: string[] = [];
+    for (let at = 0; at < n; ) {
+      const reclen = m.memory.read16(scratch + BigInt(at + 16));
+      names.push(m.memory.readCString(scratch + BigInt(at + 19)));
+      at += reclen;
+    }
+    expect(names.sort()).toEqual(['.', '..', 'existing.txt', 'sub']);
+    expect(call(NR.getdents64, dirfd, scratch, 4096n)).toBe(0n);
+
+    expect(call(NR.renameat2, AT_FDCWD, str('existing.txt'), dirfd, str('sub/moved.txt', 0x900), 0n)).toBe(0n);
+    expect(existsSync(join(hostDir, 'sub', 'moved.txt'))).toBe(true);
+    expect(call(NR.unlinkat, AT_FDCWD, str('sub'), 0x200n)).toBe(-BigInt(E.ENOTEMPTY));
+    expect(call(NR.unlinkat, dirfd, str('sub/moved.txt'), 0n)).toBe(0n);
+    expect(call(NR.unlinkat, AT_FDCWD, str('sub'), 0x200n)).toBe(0n);
+    expect(existsSync(join(hostDir, 'sub'))).toBe(false);
+  });
+
+  it('keeps the guest cwd and reports it', () => {
+    mkdirSync(join(hostDir, 'inner'));
+    expect(call(NR.getcwd, scratch, 256n)).toBe(6n);
+    expect(m.memory.readCString(scratch)).toBe('/work');
+    expect(call(NR.chdir, str('inner'))).toBe(0n);
+    expect(call(NR.getcwd, scratch, 256n)).toBe(12n);
+    expect(m.memory.readCString(scratch)).toBe('/work/inner');
+    expect(call(NR.getcwd, scratch, 4n)).toBe(-BigInt(E.ERANGE));
+    expect(call(NR.newfstatat, AT_FDCWD, str('../existing.txt'), scratch, 0n)).toBe(0n);
+    expect(m.memory.read64(scratch + 48n)).toBe(18n);
+  });
+
+  it('answers ENOTTY for terminal ioctls on non-terminals and passes pipes through', () => {
+    expect(call(NR.ioctl, 1n, 0x5401n, scratch)).toBe(-BigInt(E.ENOTTY));
+    expect(call(NR.pipe2, scratch, 0n)).toBe(0n);
+    const [readFd, writeFd] = [BigInt(m.memory.read32(scratch)), BigInt(m.memory.read32(scratch + 4n))];
+    m.memory.writeBytes(scratch + 0x100n, Buffer.from('piped'));
+    expect(call(NR.write, writeFd, scratch + 0x100n, 5n)).toBe(5n);
+    expect(call(NR.read, readFd, scratch + 0x200n, 64n)).toBe(5n);
+    expect(call(NR.read, readFd, scratch + 0x200n, 64n)).toBe(-BigInt(E.EAGAIN));
+    expect(call(NR.close, writeFd)).toBe(0n);
+    expect(call(NR.read, readFd, scratch + 0x200n, 64n)).toBe(0n);
+    expect(call(NR.lseek, readFd, 0n, 0n)).toBe(-BigInt(E.ESPIPE));
+    const copy = call(NR.dup, 1n);
+    expect(call(NR.fcntl, copy, 1n, 0n)).toBe(0n);
+  });
+
+  it('answers EFAULT for bad buffers', () => {
+    expect(call(NR.write, 1n, 0x5000n, 4n)).toBe(-BigInt(E.EFAULT));
+    expect(call(NR.openat, AT_FDCWD, 0x1_0000_0010n, O_RDONLY, 0n)).toBe(-BigInt(E.EFAULT));
+  });
+});
+
+describe('read-only mounts', () => {
+  it('refuse every change with EROFS but allow reading', () => {
+    m.close();
+    m = newMachine([{ host: hostDir, guest: '/data', writable: false }]);
+    scratch = call(NR.mmap, 0n, 0x10000n, 3n, 0x22n, -1n, 0n);
+    expect(call(NR.openat, AT_FDCWD, str('/data/x'), O_WRONLY | O_CREAT, 0o644n)).toBe(-BigInt(E.EROFS));
+    expect(call(NR.openat, AT_FDCWD, str('/data/existing.txt'), O_WRONLY, 0n)).toBe(-BigInt(E.EROFS));
+    expect(call(NR.mkdirat, AT_FDCWD, str('/data/d'), 0o755n)).toBe(-BigInt(E.EROFS));
+    expect(call(NR.unlinkat, AT_FDCWD, str('/data/existing.txt'), 0n)).toBe(-BigInt(E.EROFS));
+    const fd = call(NR.openat, AT_FDCWD, str('/data/existing.txt'), O_RDONLY, 0n);
+    expect(call(NR.read, fd, scratch, 8n)).toBe(8n);
+    expect(call(NR.openat, AT_FDCWD, str('/etc/passwd'), O_RDONLY, 0n)).toBe(-BigInt(E.ENOENT));
+  });
+});
+
+describe('memory syscalls', () => {
+  it('grows and shrinks brk', () => {
+    const start = call(NR.brk, 0n);
+    expect(start).toBe(BigInt(m.kernel.brkStart));
+    expect(call(NR.brk, start + 0x3000n)).toBe(start + 0x3000n);
+    m.memory.write64(start + 0x2ff8n, 7n);
+    expect(call(NR.brk, start + 0x1000n)).toBe(start + 0x1000n);
+    expect(m.memory.isMapped(Number(start) + 0x2000)).toBe(false);
+  });
+
+  it('answers ENOMEM beyond the memory cap for mmap and leaves brk unchanged', () => {
+    expect(call(NR.mmap, 0n, 128n << 20n, 3n, 0x22n, -1n, 0n)).toBe(-BigInt(E.ENOMEM));
+    const start = call(NR.brk, 0n);
+    expect(call(NR.brk, start + (128n << 20n))).toBe(start);
+  });
+
+  it('maps private file copies, protects, remaps and unmaps', () => {
+    const fd = call(NR.openat, AT_FDCWD, str('existing.txt'), O_RDONLY, 0n);
+    const addr = call(NR.mmap, 0n, 0x2000n, 1n, 0x2n, fd, 0n);
+    expect(m.memory.readCString(addr).trim()).toBe('existing contents');
+    expect(m.memory.read8(addr + 0x1000n)).toBe(0);
+    expect(() => m.memory.write8(addr, 1)).toThrow(/protection/);
+    expect(call(NR.mprotect, addr, 0x1000n, 3n)).toBe(0n);
+    m.memory.write8(addr, 0x45);
+    const moved = call(NR.mremap, addr, 0x2000n, 0x100000n, 1n, 0n);
+    expect(m.memory.read8(moved)).toBe(0x45);
+    expect(call(NR.munmap, moved, 0x100000n)).toBe(0n);
+    expect(m.memory.isMapped(Number(moved))).toBe(false);
+    expect(call(NR.mprotect, moved, 0x1000n, 1n)).toBe(-BigInt(E.ENOMEM));
+  });
+
+  it('invalidates code pages on munmap and riscv_flush_icache', () => {
+    const pages: number[] = [];
+    m.onCodeWrite = (page) => {
+      pages.push(page);
+      m.memory.clearCode(page);
+    };
+    const page = Number(scratch) / 4096;
+    m.memory.markCode(page);
+    expect(call(NR.riscv_flush_icache, scratch, scratch + 0x10n, 0n)).toBe(0n);
+    m.memory.markCode(page + 1);
+    expect(call(NR.munmap, scratch + 0x1000n, 0x1000n)).toBe(0n);
+    expect(pages).toEqual([page, page + 1]);
+  });
+});
+
+describe('process syscalls', () => {
+  it('exits with the status and traces like strace', () => {
+    m.close();
+    m = newMachine(undefined, true);
+    m.state.setX(17, 999n);
+    expect(m.syscall()).toEqual({ exited: false });
+    expect(m.state.xSigned(10)).toBe(-BigInt(E.ENOSYS));
+    expect(stderr).toContain('syscall_999(');
+    expect(stderr).toContain(') = -1 ENOSYS');
+    m.state.setX(17, BigInt(NR.exit_group));
+    m.state.setX(10, 0x107n);
+    expect(m.syscall()).toEqual({ exited: true, status: 7 });
+    expect(stderr).toContain('exit_group(263) = ?\n+++ exited with 7 +++');
+  });
+
+  it('terminates with 128+signal when the program raises SIGABRT', () => {
+    const pid = call(NR.getpid);
+    m.state.setX(17, BigInt(NR.tgkill));
+    [pid, pid, 6n].forEach((v, i) => m.state.setX(10 + i, v));
+    expect(m.syscall()).toEqual({ exited: true, status: 134, signal: 6 });
+  });
+
+  it('ignores a signal whose disposition is SIG_IGN', () => {
+    m.memory.write64(scratch, 1n); // SIG_IGN
+    expect(call(NR.rt_sigaction, 10n, scratch, 0n, 8n)).toBe(0n);
+    const pid = call(NR.getpid);
+    expect(call(NR.tgkill, pid, pid, 10n)).toBe(0n);
+  });
+
+  it('reports Linux on riscv64 from uname', () => {
+    expect(call(NR.uname, scratch)).toBe(0n);
+    expect(m.memory.readCString(scratch)).toBe('Linux');
+    expect(m.memory.readCString(scratch + 4n * 65n)).toBe('riscv64');
+  });
+
+  it('counts syscalls by name', () => {
+    call(NR.getpid);
+    call(NR.getpid);
+    expect(m.syscallCounts.get('getpid')).toBe(2);
+    expect(m.syscallCounts.get('mmap')).toBe(1);
+  });
+});
