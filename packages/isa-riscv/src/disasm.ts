@@ -82,14 +82,15 @@ export function disassemble(d: Decoded, pc: bigint): string {
   return render(d, pc, encode(d.row, d));
 }
 
-/** `word` is the encoding d was decoded from: a word the GNU tools do not accept for this row
- *  (ignored fields set, see InsnRow.strict) prints as data, as objdump does. */
+/** `word` is the encoding d was decoded from. Aliases (fence.tso) print under their own name;
+ *  a word the GNU tools do not accept for this row (ignored fields set, see InsnRow.strict)
+ *  prints as data, as objdump does. */
 function render(d: Decoded, pc: bigint, word: number): string {
   const row = d.row;
-  if (row.strict && ((word & row.strict.mask) >>> 0) !== row.strict.match) return dataDirective(word, row.size);
   for (const alias of row.aliases ?? []) {
     if (((word & alias.mask) >>> 0) === alias.match) return joinText(alias.name, operandsText(alias.syntax, d, pc));
   }
+  if (row.strict && ((word & row.strict.mask) >>> 0) !== row.strict.match) return dataDirective(word, row.size);
   const name = row.suffix === 'aqrl' ? row.name + AQRL_SUFFIX[d.imm & 3] : row.name;
   return joinText(name, operandsText(row.syntax, d, pc));
 }

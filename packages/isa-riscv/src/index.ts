@@ -5,3 +5,4 @@ export * from './decode.js';
 export * from './encode.js';
 export * from './disasm.js';
 export * from './csr-names.js';
+export * from './asm.js';

@@ -1,14 +1,20 @@
 // CI-only (needs riscv64-linux-gnu-objdump, and gcc when the corpus is empty): our disassembly
 // of every executable section of every corpus binary must equal `objdump -d -M no-aliases`.
-// Missing tools make this test fail, never skip.
+// Missing tools make this test fail, never skip. With FERRY_BLESS=1 it also rewrites the committed
+// sample (filetests/objdump-sample.txt: one line per distinct mnemonic and operand shape).
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareWithObjdump, OBJDUMP } from './testing/objdump.js';
 
-const CORPUS = '/work/main/corpus/bin';
+const CORPUS = fileURLToPath(new URL('../../../corpus/bin', import.meta.url));
+const SAMPLE = fileURLToPath(new URL('./filetests/objdump-sample.txt', import.meta.url));
+const SAMPLE_HEADER = `# address\tword\ttext: objdump -d -M no-aliases of the corpus (binutils 2.40), one line per shape.
+# Regenerate: FERRY_BLESS=1 npx vitest run --config <ci config> packages/isa-riscv/src/objdump.ci.test.ts
+`;
 
 const FALLBACK_PROGRAM = `
 #include <stdio.h>
@@ -36,14 +42,23 @@ function binaries(): string[] {
 }
 
 describe('disassembly matches objdump -d -M no-aliases', () => {
+  const sample = new Map<string, string>();
   it('has objdump installed', () => {
     expect(() => execFileSync(OBJDUMP, ['--version'])).not.toThrow();
   });
   for (const path of binaries()) {
     it(`disassembles ${path} like objdump`, async () => {
-      const { compared, mismatches } = await compareWithObjdump(path);
+      const { compared, mismatches, sample: shapes } = await compareWithObjdump(path);
+      for (const [shape, line] of shapes) if (!sample.has(shape)) sample.set(shape, line);
       expect(compared).toBeGreaterThan(1000);
       expect(mismatches.slice(0, 20)).toEqual([]);
+    });
+  }
+  if (process.env['FERRY_BLESS']) {
+    it('rewrites the committed objdump sample', () => {
+      const sorted = [...sample].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, line]) => line);
+      writeFileSync(SAMPLE, SAMPLE_HEADER + sorted.join('\n') + '\n');
+      expect(sorted.length).toBeGreaterThan(100);
     });
   }
 });
