@@ -117,7 +117,7 @@ export class GuestMemory {
     if (first < 0 || end > SHADOW_ENTRIES) return false;
     for (let p = first; p < end; p++) if (!(this.pageState[p]! & MAPPED)) return false;
     for (let p = first; p < end; p++) {
-      if (this.pageState[p]! & PageFlag.CODE) this.invalidateCode(p);
+      if (this.hasCode(p)) this.invalidateCode(p);
       this.pageState[p] = MAPPED | (prot & PROT_MASK);
       this.syncEntry(p);
     }
@@ -157,7 +157,7 @@ export class GuestMemory {
     const target = pageOf(to);
     for (let i = 0; i < end - first; i++) {
       const src = first + i;
-      if (this.pageState[src]! & PageFlag.CODE) this.invalidateCode(src);
+      if (this.hasCode(src)) this.invalidateCode(src);
       this.pageState[target + i] = this.pageState[src]!;
       shadow[target + i] = shadow[src]!;
       this.pageState[src] = 0;
@@ -177,7 +177,7 @@ export class GuestMemory {
   }
 
   isCode(page: number): boolean {
-    return (this.pageState[page]! & PageFlag.CODE) !== 0;
+    return this.hasCode(page);
   }
 
   // ---- checked accessors (guest addresses; throw GuestFault) ----
@@ -230,7 +230,7 @@ export class GuestMemory {
     for (let done = 0; done < data.length; ) {
       const chunk = Math.min(data.length - done, GUEST_PAGE_SIZE - (guest & GUEST_PAGE_MASK));
       const page = pageOf(guest);
-      if (this.pageState[page]! & PageFlag.CODE) this.invalidateCode(page);
+      if (this.hasCode(page)) this.invalidateCode(page);
       const host = this.backing(page) + (guest & GUEST_PAGE_MASK);
       this.bytes.set(data.subarray(done, done + chunk), host);
       done += chunk;
@@ -339,7 +339,7 @@ export class GuestMemory {
   private storeValue(addr: number | bigint, size: number, value: bigint, pc?: bigint): void {
     const guest = this.guestAddress(addr, size, 'write', pc);
     const [firstPage, lastPage] = this.checkSpan(guest, size, 'write', pc);
-    for (let p = firstPage; p <= lastPage; p++) if (this.pageState[p]! & PageFlag.CODE) this.invalidateCode(p);
+    for (let p = firstPage; p <= lastPage; p++) if (this.hasCode(p)) this.invalidateCode(p);
     const bits = BigInt.asUintN(64, value);
     if (firstPage === lastPage) {
       const host = this.backing(firstPage) + (guest & GUEST_PAGE_MASK);
@@ -358,9 +358,15 @@ export class GuestMemory {
     }
   }
 
+  /** Code is marked in the shadow entry by whoever decodes or translates it (the T0 decoder sets
+   *  the bit in wasm) or in pageState by markCode; either counts. */
+  private hasCode(page: number): boolean {
+    return ((this.pageState[page]! | this.shadowTable[page]!) & PageFlag.CODE) !== 0;
+  }
+
   private invalidateCode(page: number): void {
     if (this.onCodeWrite) this.onCodeWrite(page);
-    if (this.pageState[page]! & PageFlag.CODE) this.clearCode(page);
+    if (this.hasCode(page)) this.clearCode(page);
   }
 
   /** Host address of a mapped page's backing, allocating a zeroed host page on first touch. */
@@ -380,7 +386,7 @@ export class GuestMemory {
   }
 
   private releasePage(page: number): void {
-    if (this.pageState[page]! & PageFlag.CODE) this.invalidateCode(page);
+    if (this.hasCode(page)) this.invalidateCode(page);
     const entry = this.shadowTable[page]!;
     if (entry !== 0) this.freeHostPages.push((entry & SHADOW_HOST_MASK) >>> 0);
     this.shadowTable[page] = 0;
