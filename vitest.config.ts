@@ -1,15 +1,19 @@
 // Tests import workspace packages from source, so `vitest` needs no prior `tsc -b`
 // (the T0 interpreter artifact is the one thing `npm run build` must have produced).
+// `*.ci.test.ts` files need qemu-riscv64 / riscv64 objdump and run only under vitest.ci.config.ts.
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wasm', 'interp', 'runtime', 'engine', 'aot', 'cli'];
+export const aliases = Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]));
+
 export default defineConfig({
   resolve: {
-    alias: Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))])),
+    alias: aliases,
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.ci.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
