@@ -10,7 +10,7 @@ import {
   doubleOf, singleOf, bitsOfDouble, isSignalingNaNSingle, isSignalingNaNDouble,
   productError, sumError, stepDouble, exactPartsOfDouble, type ExactParts,
 } from './bits.js';
-import { BINARY64, roundPack, roundToSingle, bitLength, overflowResult } from './round.js';
+import { BINARY64, roundPack, roundToSingle, bitLength } from './round.js';
 
 const { RNE, RTZ, RDN, RUP, RMM } = RoundingMode;
 
@@ -140,8 +140,12 @@ export function addDouble(aBits: bigint, bBits: bigint, rm: number, negateB: boo
   const as = Math.abs(s);
   if (as === Infinity) {
     if (Math.abs(x) === Infinity || Math.abs(y) === Infinity) return bitsOfDouble(s);
-    raised.flags |= OF | NX;
-    return overflowResult(BINARY64, s < 0, rm);
+    if (rm === RNE) {
+      raised.flags |= OF | NX;
+      return bitsOfDouble(s);
+    }
+    // In directed modes a sum just past the RNE overflow threshold may still round to max.
+    return roundExactSum(exactPartsOfDouble(x), exactPartsOfDouble(y), rm);
   }
   if (x === 0 || y === 0) return bitsOfDouble(s === 0 ? exactZeroSum(x, y, rm) : s);
   if (s === 0) return bitsOfDouble(exactZeroSum(x, y, rm));

@@ -85,6 +85,11 @@ describe('arithmetic vectors', () => {
     ['single max*2 RMM is inf', () => fpu.fmul_s(S_MAX, s(2), RMM), () => oracle.oracleMul(SINGLE, S_MAX, s(2), RMM), S_INF, OF | NX],
     ['single max + half ulp RUP overflows', () => fpu.fadd_s(S_MAX, s(2 ** 103), RUP), () => oracle.oracleAdd(SINGLE, S_MAX, s(2 ** 103), RUP), S_INF, OF | NX],
     ['single max + tiny RTZ is max, NX only', () => fpu.fadd_s(S_MAX, 1n, RTZ), () => oracle.oracleAdd(SINGLE, S_MAX, 1n, RTZ), S_MAX, NX],
+    // 2^1023 + (2^1023 - 2^970) is max + half an ulp: RNE overflows (tie to even), RTZ does not.
+    ['sum at the RNE overflow tie overflows', () => fpu.fadd_d(0x7fe0000000000000n, 0x7fdfffffffffffffn, RNE),
+      () => oracle.oracleAdd(DOUBLE, 0x7fe0000000000000n, 0x7fdfffffffffffffn, RNE), D_INF, OF | NX],
+    ['sum at the RNE overflow tie RTZ is max, NX only', () => fpu.fadd_d(0x7fe0000000000000n, 0x7fdfffffffffffffn, RTZ),
+      () => oracle.oracleAdd(DOUBLE, 0x7fe0000000000000n, 0x7fdfffffffffffffn, RTZ), D_MAX, NX],
     ['exact subnormal result: no UF', () => fpu.fmul_d(d(2 ** -1070), d(0.5), RNE), () => oracle.oracleMul(DOUBLE, d(2 ** -1070), d(0.5), RNE), d(2 ** -1071), 0],
     ['inexact subnormal result: UF|NX', () => fpu.fmul_d(d(3 * 2 ** -1074), d(0.5), RNE), () => oracle.oracleMul(DOUBLE, d(3 * 2 ** -1074), d(0.5), RNE), d(2 * 2 ** -1074), UF | NX],
     ['underflow to zero: UF|NX', () => fpu.fmul_d(d(2 ** -1074), d(0.25), RNE), () => oracle.oracleMul(DOUBLE, d(2 ** -1074), d(0.25), RNE), 0n, UF | NX],
