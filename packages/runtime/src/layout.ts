@@ -15,4 +15,6 @@ export const GuestLayout = {
   /** No mapping is ever placed below this address (as Linux's mmap_min_addr). */
   mmapFloor: 0x1_0000,
   elfLoadLimit: ELF_LOAD_LIMIT,
+  /** The page holding the signal-return trampoline (in place of the vDSO), just above the stack. */
+  signalTrampoline: 0xc000_0000,
 } as const;

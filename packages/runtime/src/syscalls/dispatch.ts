@@ -1,6 +1,7 @@
 // The syscall table (number -> name, argument formats, handler) assembled from the per-area
 // tables, and the dispatcher: number from a7, arguments from a0..a5, result (or -errno) to a0,
-// optional strace-style trace to stderr. Invariant: each number appears in exactly one area table
+// optional strace-style trace to stderr. Afterwards state.pc is where the guest continues (the
+// ecall's pc + 4, or a signal handler / sigreturn target) and exitPc + 4 equals it. Invariant: each number appears in exactly one area table
 // (checked when the table is built); unknown numbers answer -ENOSYS.
 import { hex } from '@ferry/util';
 import { GuestFault } from '../fault.js';
@@ -10,7 +11,7 @@ import { pathSyscalls } from './fs-paths.js';
 import { type ArgFormat, type Kernel, ProcessExit, type SyscallDef, type SyscallTable } from './kernel.js';
 import { memorySyscalls } from './mm.js';
 import { processSyscalls } from './process.js';
-import { signalName, signalSyscalls } from './signals.js';
+import { runSignalHandlers, signalName, signalSyscalls } from './signals.js';
 import { timeSyscalls } from './time.js';
 
 function mergeTables(...tables: SyscallTable[]): Map<number, SyscallDef> {
@@ -87,6 +88,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
     if (strace) k.options.stderrSink.write(Buffer.from(line + '\n'));
   };
 
+  k.nextPc = k.state.exitPc + 4n;
   let result: bigint;
   try {
     result = def ? BigInt(def.run(k, args)) : BigInt(-E.ENOSYS);
@@ -106,5 +108,9 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
     const shownResult = failed ? `-1 ${errnoName(Number(-result))}` : def?.hexResult ? hex(result) : result.toString();
     trace(`${name}(${shown}) = ${shownResult}`);
   }
+  runSignalHandlers(k);
+  // Leave both conventions right: pc is where to continue, and exitPc + 4 is the same place.
+  k.state.pc = k.nextPc;
+  k.state.exitPc = k.nextPc - 4n;
   return { exited: false };
 }

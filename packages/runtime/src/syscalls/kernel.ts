@@ -67,6 +67,10 @@ export class Kernel {
   blockedSignals = 0n;
   readonly pendingSignals = new Set<number>();
   alternateStack = { sp: 0n, flags: 2, size: 0n };
+  /** Signals whose guest handlers run when the current syscall returns, in order. */
+  readonly handlersToRun: number[] = [];
+  /** Where the guest continues after the current syscall (the ecall's pc + 4 unless redirected). */
+  nextPc = 0n;
   readonly startNs = process.hrtime.bigint();
 
   constructor(

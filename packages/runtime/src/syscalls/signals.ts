@@ -1,9 +1,9 @@
 // Signals for a single-threaded guest: rt_sigaction records dispositions, rt_sigprocmask keeps the
 // blocked set, kill/tkill/tgkill to the process itself apply the action. Invariant: a signal is
 // acted on only when unblocked; default "terminate" (and "core") actions end the process with
-// status 128+signal. Guest handlers are recorded but not run (there is no signal frame yet): a
-// signal whose disposition is a guest handler ends the process with a message saying so.
+// status 128+signal; guest handlers run on return from the syscall (signal-frame.ts).
 import { E, fail } from './errno.js';
+import { enterHandler, returnFromHandler } from './signal-frame.js';
 import { type Kernel, ProcessExit, type SyscallTable, int, sys } from './kernel.js';
 
 export const SIG = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, URG: 23, WINCH: 28 } as const;
@@ -25,9 +25,8 @@ function deliver(k: Kernel, signal: number): void {
   const handler = action?.handler ?? SIG_DFL;
   if (handler === SIG_IGN || (handler === SIG_DFL && IGNORED_BY_DEFAULT.has(signal))) return;
   if (handler !== SIG_DFL) {
-    k.options.stderrSink.write(
-      Buffer.from(`ferry: ${signalName(signal)} has a guest handler, which Ferry cannot run yet; terminating\n`),
-    );
+    k.handlersToRun.push(signal);
+    return;
   }
   throw new ProcessExit(128 + signal, signal);
 }
@@ -42,6 +41,11 @@ export function raise(k: Kernel, signal: number): number {
   }
   deliver(k, signal);
   return 0;
+}
+
+/** Push frames for the handlers raised during this syscall; the last pushed runs first. */
+export function runSignalHandlers(k: Kernel): void {
+  while (k.handlersToRun.length > 0) enterHandler(k, k.handlersToRun.shift()!);
 }
 
 function deliverUnblocked(k: Kernel): void {
@@ -113,6 +117,11 @@ export const signalSyscalls: SyscallTable = {
   132: sys('sigaltstack', ['hex', 'hex'], (k, a) => sigaltstack(k, a[0]!, a[1]!)),
   134: sys('rt_sigaction', ['int', 'hex', 'hex', 'uint'], (k, a) => sigaction(k, int(a[0]!), a[1]!, a[2]!)),
   135: sys('rt_sigprocmask', ['int', 'hex', 'hex', 'uint'], (k, a) => sigprocmask(k, int(a[0]!), a[1]!, a[2]!, int(a[3]!))),
+  139: sys('rt_sigreturn', [], (k) => {
+    const a0 = returnFromHandler(k);
+    deliverUnblocked(k);
+    return a0;
+  }),
   136: sys('rt_sigpending', ['hex', 'uint'], (k, a) => {
     let set = 0n;
     for (const signal of k.pendingSignals) set |= bit(signal);

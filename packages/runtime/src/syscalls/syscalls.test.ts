@@ -257,6 +257,38 @@ describe('process syscalls', () => {
     expect(call(NR.tgkill, pid, pid, 10n)).toBe(0n);
   });
 
+  it('runs a guest handler on return from the raising syscall and restores state on rt_sigreturn', () => {
+    const handler = 0x10000n;
+    m.memory.write64(scratch, handler);
+    m.memory.write64(scratch + 8n, 0n);
+    m.memory.write64(scratch + 16n, 0n);
+    expect(call(NR.rt_sigaction, 10n, scratch, 0n, 8n)).toBe(0n);
+    const pid = call(NR.getpid);
+    const ecallPc = 0x10100n;
+    m.state.exitPc = ecallPc;
+    m.state.setX(9, 0x5151n);
+    m.state.setF(3, 0x4000000000000000n);
+    const spBefore = m.state.x(2);
+    expect(call(NR.tgkill, pid, pid, 10n)).toBe(10n); // a0 = signal number for the handler
+    expect(m.state.pc).toBe(handler);
+    expect(m.state.exitPc + 4n).toBe(handler);
+    expect(m.state.x(1)).toBe(0xc0000000n); // the sigreturn trampoline
+    const frame = m.state.x(2);
+    expect(frame % 16n).toBe(0n);
+    expect(frame).toBeLessThan(spBefore);
+    expect(m.memory.read32(m.state.x(11))).toBe(10); // siginfo.si_signo
+    expect(m.memory.fetchSlow(0xc0000000n)).toBe(0x08b00893); // li a7, 139
+    // The handler clobbers registers, then returns through the trampoline.
+    m.state.setX(9, 0n);
+    m.state.setF(3, 0n);
+    m.state.exitPc = 0xc0000004n;
+    expect(call(139)).toBe(0n); // a0 as tgkill returned it
+    expect(m.state.pc).toBe(ecallPc + 4n);
+    expect(m.state.x(9)).toBe(0x5151n);
+    expect(m.state.f(3)).toBe(0x4000000000000000n);
+    expect(m.state.x(2)).toBe(spBefore);
+  });
+
   it('reports Linux on riscv64 from uname', () => {
     expect(call(NR.uname, scratch)).toBe(0n);
     expect(m.memory.readCString(scratch)).toBe('Linux');
