@@ -21,6 +21,7 @@ try {
     .command(disasmCommand)
     .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')
     .strictCommands()
+    .parserConfiguration({ 'populate--': true })
     .fail((msg, err) => {
       if (err) throw err;
       fail(msg);

@@ -30,7 +30,7 @@ export interface RunResult {
 export const SIGNAL = { SIGILL: 4, SIGTRAP: 5, SIGSEGV: 11 } as const;
 /** Status when --max-insns stops the program (as timeout(1) does). */
 export const MAX_INSNS_STATUS = 124;
-const CHUNK = 1n << 30n;
+const CHUNK = 1n << 20n;
 
 export function runProgram(options: RunOptions): RunResult {
   const machine = Machine.load(options);
