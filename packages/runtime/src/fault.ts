@@ -18,3 +18,12 @@ export class GuestFault extends FerryError {
     super(`segmentation fault: ${access} of ${hex(address)} (${reason})${where}`);
   }
 }
+
+/** A guest string (a path, usually) ran past the length the runtime accepts; syscalls answer
+ *  ENAMETOOLONG. */
+export class GuestStringTooLong extends FerryError {
+  override name = 'GuestStringTooLong';
+  constructor(readonly address: bigint, readonly limit: number) {
+    super(`guest string at ${hex(address)} is longer than ${limit} bytes`);
+  }
+}

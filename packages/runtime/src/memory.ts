@@ -18,7 +18,7 @@ import {
   WASM_PAGE,
 } from '@ferry/abi';
 import { FerryError } from '@ferry/util';
-import { type AccessKind, GuestFault } from './fault.js';
+import { type AccessKind, GuestFault, GuestStringTooLong } from './fault.js';
 
 /** Protection bits as mmap(2) numbers them; they coincide with PageFlag.READ/WRITE/EXEC. */
 export const Prot = { NONE: 0, READ: 1, WRITE: 2, EXEC: 4 } as const;
@@ -247,7 +247,7 @@ export class GuestMemory {
       if (byte === 0) return Buffer.from(collected).toString('utf8');
       collected.push(byte);
     }
-    throw new FerryError(`guest string at 0x${start.toString(16)} is longer than ${maxLength} bytes`);
+    throw new GuestStringTooLong(BigInt(start), maxLength);
   }
 
   // ---- slow-path helpers (abi HELPERS) ----

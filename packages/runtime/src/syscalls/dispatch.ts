@@ -4,7 +4,7 @@
 // ecall's pc + 4, or a signal handler / sigreturn target) and exitPc + 4 equals it. Invariant: each number appears in exactly one area table
 // (checked when the table is built); unknown numbers answer -ENOSYS.
 import { hex } from '@ferry/util';
-import { GuestFault } from '../fault.js';
+import { GuestFault, GuestStringTooLong } from '../fault.js';
 import { E, SyscallError, errnoName } from './errno.js';
 import { ioSyscalls } from './fs-io.js';
 import { pathSyscalls } from './fs-paths.js';
@@ -100,6 +100,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
     }
     if (error instanceof SyscallError) result = BigInt(-error.errno);
     else if (error instanceof GuestFault) result = BigInt(-E.EFAULT);
+    else if (error instanceof GuestStringTooLong) result = BigInt(-E.ENAMETOOLONG);
     else throw error;
   }
   k.state.setX(A0, result);

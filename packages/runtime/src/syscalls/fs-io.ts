@@ -77,7 +77,11 @@ export function readFrom(k: Kernel, d: FileDescription, length: number, position
 export function writeTo(d: FileDescription, data: Uint8Array, position?: number): number {
   switch (d.kind) {
     case 'output':
-      d.sink.write(data);
+      try {
+        d.sink.write(data);
+      } catch (error) {
+        return fail(hostErrno(error));
+      }
       return data.length;
     case 'file': {
       if (!d.writable) return fail(E.EBADF);

@@ -161,9 +161,10 @@ describe('file syscalls through a writable mount', () => {
     expect(call(NR.fcntl, copy, 1n, 0n)).toBe(0n);
   });
 
-  it('answers EFAULT for bad buffers', () => {
+  it('answers EFAULT for bad buffers and ENAMETOOLONG for huge paths', () => {
     expect(call(NR.write, 1n, 0x5000n, 4n)).toBe(-BigInt(E.EFAULT));
     expect(call(NR.openat, AT_FDCWD, 0x1_0000_0010n, O_RDONLY, 0n)).toBe(-BigInt(E.EFAULT));
+    expect(call(NR.openat, AT_FDCWD, str('a'.repeat(5000), 0x1000), O_RDONLY, 0n)).toBe(-BigInt(E.ENAMETOOLONG));
   });
 });
 
