@@ -27,9 +27,9 @@ export function edgePatterns(f: Format): bigint[] {
     }
   }
   const raw = f === SINGLE
-    ? [0x7f800000n, 0x7fc00000n, 0x7f800001n, 0x7fbfffffn, 0x7fc00001n, 1n, 0x7fffffn, 0x800000n, 0x800001n, 0x7f7fffffn, 0x7f7ffffen]
+    ? [0x7f800000n, 0x7fc00000n, 0x7f800001n, 0x7fbfffffn, 0x7fc00001n, 1n, 0x7fffffn, 0x800000n, 0x800001n, 0x7f7fffffn, 0x7f7ffffen, 0x7effffffn, 0x7f000000n]
     : [0x7ff0000000000000n, 0x7ff8000000000000n, 0x7ff0000000000001n, 0x7ff7ffffffffffffn, 0x7ff8000000000001n, 1n,
-        0xfffffffffffffn, 0x10000000000000n, 0x10000000000001n, 0x7fefffffffffffffn, 0x7feffffffffffffen];
+        0xfffffffffffffn, 0x10000000000000n, 0x10000000000001n, 0x7fefffffffffffffn, 0x7feffffffffffffen, 0x7fdfffffffffffffn, 0x7fe0000000000000n];
   for (const p of raw) {
     out.add(p);
     out.add(p | sign);

@@ -196,3 +196,27 @@ describe('compare, min/max and class vectors', () => {
     });
   }
 });
+
+describe('i64 arguments as WebAssembly delivers them', () => {
+  // Wasm passes i64 to JS as a signed bigint: patterns with bit 63 set arrive negative.
+  it('treats a negative bigint as its unsigned pattern and returns unsigned patterns', () => {
+    const signed = (v: bigint): bigint => BigInt.asIntN(64, v);
+    const negOne = d(-1.5);
+    const boxedSingle = 0xffffffff00000000n | s(-2.5); // NaN-boxed single, upper bits ignored
+    const pairs: [() => bigint, () => bigint][] = [
+      [() => fpu.fadd_d(signed(negOne), d(1), RNE), () => fpu.fadd_d(negOne, d(1), RNE)],
+      [() => fpu.fma_d(signed(negOne), signed(negOne), signed(D_NEG | D_MAX), RUP, 0, 1), () => fpu.fma_d(negOne, negOne, D_NEG | D_MAX, RUP, 0, 1)],
+      [() => fpu.fminmax_d(signed(negOne), d(1), 0), () => fpu.fminmax_d(negOne, d(1), 0)],
+      [() => fpu.fclass_d(signed(D_NEG | D_INF)), () => fpu.fclass_d(D_NEG | D_INF)],
+      [() => fpu.fcvt_int_d(signed(negOne), RTZ, 2), () => fpu.fcvt_int_d(negOne, RTZ, 2)],
+      [() => fpu.fcvt_d_int(-5n, RNE, 2), () => fpu.fcvt_d_int(u64(-5n), RNE, 2)],
+      [() => fpu.fcvt_s_int(-5n, RNE, 0), () => fpu.fcvt_s_int(0xfffffffbn, RNE, 0)],
+      [() => fpu.fmul_s(signed(boxedSingle), s(2), RNE), () => fpu.fmul_s(s(-2.5), s(2), RNE)],
+    ];
+    for (const [fromSigned, fromUnsigned] of pairs) {
+      const got = run(fromSigned);
+      expect(got).toEqual(run(fromUnsigned));
+      expect(got.bits >= 0n && got.bits < 1n << 64n).toBe(true);
+    }
+  });
+});
