@@ -4,3 +4,4 @@ export * from './run.js';
 export * from './stats.js';
 export * from './decode-cache.js';
 export * from './capture.js';
+export * from './snippet.js';

@@ -7,7 +7,7 @@ import { randomFillSync } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { CpuState } from './cpu-state.js';
-import { type ElfImage, type ElfSymbol, executableRanges, readElfFile } from './elf.js';
+import { type ElfImage, type ElfSymbol, executableRanges, readElfFile, parseElf } from './elf.js';
 import { FdTable, type InputSource, type OutputSink, hostInput, hostOutput } from './fdtable.js';
 import { makeFpuHelpers } from './fpu/index.js';
 import { GuestLayout } from './layout.js';
@@ -20,8 +20,10 @@ import { CLOCK_TICKS_PER_SECOND, monotonicNs } from './syscalls/time.js';
 import { type DirMapping, Vfs } from './vfs.js';
 
 export interface MachineOptions {
-  /** Host path of the guest ELF. */
+  /** Host path of the guest ELF (named in messages). */
   path: string;
+  /** The ELF's bytes, when they are not to be read from `path` (tests, snippets). */
+  image?: Uint8Array;
   /** Guest argv, argv[0] included. */
   argv: string[];
   /** Guest environment, "K=V" strings. */
@@ -98,7 +100,7 @@ export class Machine {
   }
 
   private constructor(options: MachineOptions) {
-    const image = readElfFile(options.path);
+    const image = options.image ? parseElf(options.image, options.path) : readElfFile(options.path);
     this.strace = options.strace ?? false;
     this.memory = new GuestMemory(options.memLimit === undefined ? {} : { memLimit: options.memLimit });
     this.state = new CpuState(this.memory);

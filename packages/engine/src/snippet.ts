@@ -1,0 +1,65 @@
+// Running a few instructions in isolation: the code is placed in a tiny static executable (code
+// at SNIPPET_CODE, one read-write data page at SNIPPET_DATA), registers are preset, and the run
+// ends at an ebreak the snippet must reach. Tests of single instructions and the differential
+// tests across tiers use this; the final state is returned as plain values.
+import { Machine, buildElf } from '@ferry/runtime';
+import { runMachine, SIGNAL } from './run.js';
+
+export const SNIPPET_CODE = 0x10000;
+export const SNIPPET_DATA = 0x20000;
+export const SNIPPET_DATA_SIZE = 0x1000;
+
+export interface SnippetInput {
+  code: Uint8Array;
+  /** Initial integer registers by number (x0 ignored). */
+  x?: Record<number, bigint>;
+  /** Initial FP registers by number, raw bits. */
+  f?: Record<number, bigint>;
+  frm?: number;
+  fflags?: number;
+  /** Initial contents of the data page. */
+  data?: Uint8Array;
+  maxInsns?: bigint;
+}
+
+export interface SnippetResult {
+  x: bigint[];
+  f: bigint[];
+  fflags: number;
+  frm: number;
+  pc: bigint;
+  data: Uint8Array;
+  instructions: bigint;
+  /** Set when the snippet did not end at its ebreak (fault, illegal instruction, ...). */
+  message?: string;
+  status: number;
+}
+
+export function runSnippet(input: SnippetInput): SnippetResult {
+  const image = buildElf({
+    entry: SNIPPET_CODE,
+    segments: [
+      { flags: 5, vaddr: SNIPPET_CODE, data: input.code },
+      { flags: 6, vaddr: SNIPPET_DATA, data: input.data ?? new Uint8Array(0), memsz: SNIPPET_DATA_SIZE },
+    ],
+  });
+  const machine = Machine.load({ path: 'snippet', image, argv: ['snippet'], env: [], dirs: [], stdout: { write() {} }, stderr: { write() {} } });
+  const state = machine.state;
+  for (const [r, v] of Object.entries(input.x ?? {})) state.setX(Number(r), v);
+  for (const [r, v] of Object.entries(input.f ?? {})) state.setF(Number(r), v);
+  state.frm = input.frm ?? 0;
+  state.fflags = input.fflags ?? 0;
+  const result = runMachine(machine, { path: 'snippet', maxInsns: input.maxInsns ?? 1_000_000n });
+  const endedAtBreak = result.status === 128 + SIGNAL.SIGTRAP;
+  return {
+    x: Array.from({ length: 32 }, (_, r) => state.x(r)),
+    f: Array.from({ length: 32 }, (_, r) => state.f(r)),
+    fflags: state.fflags,
+    frm: state.frm,
+    pc: endedAtBreak ? state.exitPc : state.pc,
+    data: machine.memory.readBytes(SNIPPET_DATA, SNIPPET_DATA_SIZE),
+    instructions: state.instret,
+    status: result.status,
+    ...(endedAtBreak || result.message === undefined ? {} : { message: result.message }),
+  };
+}
