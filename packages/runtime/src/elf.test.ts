@@ -1,3 +1,5 @@
+// parseElf on crafted images: valid static and static-PIE executables, and each malformed input
+// producing exactly one FerryError that names the file.
 import { FerryError } from '@ferry/util';
 import { describe, expect, it } from 'vitest';
 import { buildElf, instructionBytes } from './elf-builder.js';

@@ -1,3 +1,5 @@
+// Machine.load on crafted RV64 executables: Linux initial stack layout, segment permissions, bss,
+// PIE base, symbols, wasm helper imports and the memory limit.
 import { HELPERS, PageFlag } from '@ferry/abi';
 import { FerryError } from '@ferry/util';
 import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';

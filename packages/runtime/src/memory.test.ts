@@ -1,3 +1,5 @@
+// GuestMemory: shadow-table entries follow map/protect/unmap, faults name address, access and pc,
+// page-crossing slow paths and CODE-page invalidation behave as the abi contract says.
 import { GUEST_PAGE_SIZE, INITIAL_WASM_PAGES, PageFlag, SHADOW_HOST_MASK, WASM_PAGE } from '@ferry/abi';
 import { describe, expect, it } from 'vitest';
 import { GuestFault } from './fault.js';

@@ -1,3 +1,4 @@
+// The virtual file system: --dir parsing, resolution inside mounts, and every way out refused.
 import { FerryError } from '@ferry/util';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

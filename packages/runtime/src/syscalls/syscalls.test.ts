@@ -1,3 +1,5 @@
+// Syscall handlers driven through a Machine: registers set in the state block, a temp dir mounted,
+// results read back from a0 and from the host file system.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
