@@ -136,7 +136,7 @@ export function disassembleBytes(bytes: Uint8Array, address: bigint): Disassembl
     const remaining = bytes.length - offset;
     const half = remaining >= 2 ? bytes[offset]! | (bytes[offset + 1]! << 8) : -1;
     const length = half < 0 ? 1 : objdumpLength(half);
-    if (length > remaining || length > 4) {
+    if (half < 0 || length > remaining || length > 4) {
       // Encodings longer than 32 bits (not part of RV64GC): objdump shows 64-bit ones as .8byte, others as bytes.
       const run = bytes.subarray(offset, offset + Math.min(length, remaining));
       let text = `.byte\t${byteList(run)}`;

@@ -3,8 +3,12 @@
 // enough of the ELF64 section headers to find those sections (the runtime owns real ELF parsing).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { disassembleBytes } from '../disasm.js';
+import { decode } from '../decode.js';
+import { ROWS } from '../table.js';
 
 export const OBJDUMP = 'riscv64-linux-gnu-objdump';
 const SHF_EXECINSTR = 4n;
@@ -50,8 +54,9 @@ export function normalizeObjdumpText(text: string): string {
 }
 
 /** Address → normalized text of every instruction line objdump prints for the file. */
-export async function objdumpLines(path: string): Promise<Map<bigint, string>> {
-  const { stdout: out } = await promisify(execFile)(OBJDUMP, ['-d', '-z', '-M', 'no-aliases', path], { maxBuffer: 1 << 30 });
+export async function objdumpLines(path: string, extraArgs: readonly string[] = []): Promise<Map<bigint, string>> {
+  const args = [...extraArgs, ...(extraArgs.length ? ['-D'] : ['-d']), '-z', '-M', 'no-aliases', path];
+  const { stdout: out } = await promisify(execFile)(OBJDUMP, args, { maxBuffer: 1 << 30 });
   const lines = new Map<bigint, string>();
   for (const line of out.split('\n')) {
     const m = /^\s*([0-9a-f]+):\t[0-9a-f ]+\t(.*)$/.exec(line);
@@ -83,10 +88,40 @@ export function operandShape(text: string): string {
 
 /** Compares our disassembly of every executable section of `path` with objdump's. */
 export async function compareWithObjdump(path: string): Promise<Comparison> {
-  const reference = await objdumpLines(path);
+  return compareSections(path, await objdumpLines(path), execSections(readFileSync(path), path));
+}
+
+/** Compares `perRow` random valid encodings of every table row, disassembled as a raw blob at
+ *  `address`. Without an ELF symbol table objdump writes targets as 0x..., which we strip. */
+export async function compareRandomEncodings(perRow: number, address: bigint, seed: number): Promise<Comparison> {
+  let x = seed >>> 0 || 1;
+  const next = () => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x;
+  };
+  const parts: Uint8Array[] = [];
+  for (const row of ROWS) {
+    for (let i = 0; i < perRow; i++) {
+      const word = (row.match | (next() & ~row.mask)) >>> 0;
+      if (decode(word)?.row !== row) continue;
+      const bytes = new Uint8Array(row.size);
+      for (let b = 0; b < row.size; b++) bytes[b] = (word >>> (8 * b)) & 0xff;
+      parts.push(bytes);
+    }
+  }
+  const blob = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (blob.set(p, at), at + p.length), 0);
+  const path = join(mkdtempSync(join(tmpdir(), 'ferry-encodings-')), 'encodings.bin');
+  writeFileSync(path, blob);
+  const raw = await objdumpLines(path, ['-b', 'binary', '-m', 'riscv:rv64', `--adjust-vma=0x${address.toString(16)}`]);
+  const reference = new Map([...raw].map(([a, t]) => [a, t.replace(/^((?:c\.)?(?:j|jal|b[a-z]+)\t(?:.*,)?)0x([0-9a-f]+)$/, '$1$2')]));
+  return compareSections(path, reference, [{ name: 'random encodings', address, bytes: blob }]);
+}
+
+function compareSections(path: string, reference: Map<bigint, string>, sections: readonly ExecSection[]): Comparison {
   const result: Comparison = { compared: 0, mismatches: [], sample: new Map() };
   const ours = new Set<bigint>();
-  for (const section of execSections(readFileSync(path), path)) {
+  for (const section of sections) {
     for (const line of disassembleBytes(section.bytes, section.address)) {
       ours.add(line.address);
       const expected = reference.get(line.address);
