@@ -13,7 +13,7 @@ export const ExitCode = {
   fenceI: 5,
   /** Control reached a guest address with no translation (JIT tiers); exitPc is that address. */
   untranslated: 6,
-  /** A store hit a page holding code of the running translation; resume at exitPc. */
+  /** A store invalidated translated code; the store at exitPc has completed: resume after it. */
   codeModified: 7,
 } as const;
 export type ExitCodeName = keyof typeof ExitCode;

@@ -4,6 +4,7 @@
 //   STATE_BASE     CPU state block (state.ts), 4 KiB
 //   DECODE_CACHE   T0 decoded-instruction cache: DECODE_CACHE_ENTRIES x 16 bytes
 //   SHADOW_TABLE   one i32 entry per guest page of the reachable guest address space
+//   JUMP_CACHE     guest pc -> funcref-table slot of its translation (JIT tiers), JUMP_CACHE_ENTRIES x 16
 //   PAGE_POOL      host pages backing guest pages, handed out by the runtime; grows on demand
 
 export const WASM_PAGE = 65536;
@@ -28,6 +29,15 @@ export const DECODE_CACHE_INDEX_MASK = DECODE_CACHE_ENTRIES - 1;
 export const SHADOW_TABLE = 0x20_0000;
 export const SHADOW_TABLE_SIZE = SHADOW_ENTRIES * 4;
 
-export const PAGE_POOL = SHADOW_TABLE + SHADOW_TABLE_SIZE;
+/** Entry: i64 tag (guest pc, or -1 when empty), i32 table slot, 4 bytes unused. A cache: the
+ *  engine's code map is the authority, a miss only costs a return to the dispatcher. */
+export const JUMP_CACHE = SHADOW_TABLE + SHADOW_TABLE_SIZE;
+export const JUMP_CACHE_ENTRY_SIZE = 16;
+export const JUMP_CACHE_ENTRIES = 1 << 16;
+/** Index of the slot for a guest pc: (pc >> 1) & JUMP_CACHE_INDEX_MASK. */
+export const JUMP_CACHE_INDEX_MASK = JUMP_CACHE_ENTRIES - 1;
+export const JUMP_CACHE_SIZE = JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_SIZE;
+
+export const PAGE_POOL = JUMP_CACHE + JUMP_CACHE_SIZE;
 /** Size in wasm pages of the memory before any guest page is allocated. */
 export const INITIAL_WASM_PAGES = PAGE_POOL / WASM_PAGE;

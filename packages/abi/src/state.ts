@@ -23,6 +23,9 @@ export const StateSlot = {
   exitCode: 0x238,
   exitPc: 0x240,
   exitInfo: 0x248,
+  /** Set to 1 by the engine when a store invalidated translated code; translated code checks it
+   *  after a slow-path store and exits (ExitCode.codeModified) so no stale code runs on. */
+  codeModified: 0x250,
 } as const;
 export type StateSlotName = keyof typeof StateSlot;
 

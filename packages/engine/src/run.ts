@@ -80,7 +80,7 @@ export function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns
       case ExitCode.ecall: {
         const outcome = machine.syscall();
         if (outcome.exited) return finish(outcome.status);
-        state.pc = state.exitPc + 4n;
+        // The runtime has set state.pc (after the ecall, or into a signal handler, or back from one).
         break;
       }
       case ExitCode.budget:
