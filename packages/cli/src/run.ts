@@ -1,11 +1,12 @@
 // `ferry run <elf> [args..]`: run a guest program; its exit status becomes Ferry's.
+import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { runProgram, type Tier } from '@ferry/engine';
+import { runProgram, TIERS, type Tier } from '@ferry/engine';
 import { parseDirMapping } from '@ferry/runtime';
 import { parseSize } from './options.js';
 
 /** Options of `run` that take a value (so the word after them is not the guest program). */
-const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns']);
+const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json']);
 
 /** Everything after the guest program belongs to the guest, even words that look like options:
  *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`. */
@@ -28,6 +29,7 @@ interface RunArgs {
   args: string[];
   strace: boolean;
   stats: boolean;
+  'stats-json'?: string;
   mem: string;
   dir: string[];
   env: string[];
@@ -43,9 +45,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     y
       .positional('elf', { type: 'string', demandOption: true, describe: 'the guest executable' })
       .positional('args', { type: 'string', array: true, default: [], describe: 'arguments passed to the guest' })
-      .option('tier', { choices: ['interp'] as const, default: 'interp' as const, describe: 'execution tier' })
+      .option('tier', { choices: TIERS, default: 'interp' as const, describe: 'execution tier' })
       .option('strace', { type: 'boolean', default: false, describe: 'print every system call to stderr' })
       .option('stats', { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit' })
+      .option('stats-json', { type: 'string', describe: 'write execution statistics and peak RSS as JSON to this file at exit' })
       .option('mem', { type: 'string', default: '1G', describe: 'cap on guest memory; mmap/brk beyond it fail with ENOMEM' })
       .option('dir', {
         type: 'string', array: true, default: [],
@@ -71,6 +74,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     });
     if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);
     if (argv.stats) process.stderr.write(result.stats.format() + '\n');
+    if (argv['stats-json'] !== undefined) {
+      // maxRSS is in KiB; uptime includes Node start-up and loading Ferry, wallMs does not.
+      const usage = process.resourceUsage();
+      const record = { ...result.stats.toJSON(), tier: argv.tier, status: result.status, maxRssKiB: usage.maxRSS, processUptimeMs: process.uptime() * 1000 };
+      writeFileSync(argv['stats-json'], JSON.stringify(record) + '\n');
+    }
     process.exitCode = result.status;
   },
 };
