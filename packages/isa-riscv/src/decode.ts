@@ -1,8 +1,9 @@
 // Instruction decoding derived from the table: rows are bucketed by their major-opcode bits
 // (bits 6..0 for 32-bit words, funct3 and quadrant for compressed ones) and tried most specific
 // mask first; the first row whose pattern matches and whose constraints hold wins.
-// Invariant: decode(w) is defined exactly when some row accepts w; reserved encodings
-// (`nonzero` slots, static rounding modes 5 and 6) and 48/64-bit encodings give undefined.
+// Invariant: decode(w) is defined exactly when some row accepts w. A zero in a `nonzero` slot
+// passes the word on to less specific rows; a `reservedValues` hit makes it illegal outright.
+// 48/64-bit encodings match no row, so they are illegal too.
 import { popcount32 } from '@ferry/util';
 import type { Decoded, FieldSpec, InsnRow, OperandSlot } from './types.js';
 import { extractField } from './fields.js';
@@ -23,7 +24,7 @@ interface CompiledRow {
   match: number;
   get: Record<OperandSlot, Extractor>;
   nonzero: readonly OperandSlot[];
-  hasRm: boolean;
+  reserved: readonly (readonly [OperandSlot, readonly number[]])[];
 }
 
 function extractor(spec: FieldSpec | number | undefined): Extractor {
@@ -47,7 +48,8 @@ function rowKeys(row: InsnRow): number[] {
 const buckets: CompiledRow[][] = Array.from({ length: 160 }, () => []);
 for (const row of ROWS) {
   const get = Object.fromEntries(SLOTS.map((s) => [s, extractor(row.fields[s])])) as Record<OperandSlot, Extractor>;
-  const compiled: CompiledRow = { row, mask: row.mask, match: row.match, get, nonzero: row.nonzero ?? [], hasRm: typeof row.fields.rm === 'object' };
+  const reserved = Object.entries(row.reservedValues ?? {}) as [OperandSlot, readonly number[]][];
+  const compiled: CompiledRow = { row, mask: row.mask, match: row.match, get, nonzero: row.nonzero ?? [], reserved };
   for (const key of rowKeys(row)) buckets[key]!.push(compiled);
 }
 for (const bucket of buckets) bucket.sort((a, b) => popcount32(b.mask) - popcount32(a.mask));
@@ -61,8 +63,8 @@ export function decode(word: number): Decoded | undefined {
     let reserved = false;
     for (const slot of c.nonzero) if (c.get[slot](w) === 0) reserved = true;
     if (reserved) continue;
+    for (const [slot, values] of c.reserved) if (values.includes(c.get[slot](w))) return undefined;
     const rm = c.get.rm(w);
-    if (c.hasRm && (rm === 5 || rm === 6)) return undefined;
     return {
       row: c.row, base: c.row.base, size: c.row.size,
       rd: c.get.rd(w), rs1: c.get.rs1(w), rs2: c.get.rs2(w), rs3: c.get.rs3(w), imm: c.get.imm(w), rm,

@@ -6,9 +6,13 @@ import type { Mnemonic } from './mnemonics.js';
 import { bitPattern } from './fields.js';
 import * as F from './formats.js';
 
+/** Rounding-mode values 5 and 6 are reserved: an instruction encoding them statically is illegal. */
+const RESERVED_ROUNDING_MODES = { rm: [5, 6] } as const;
+
 function row(name: Mnemonic, pattern: string, format: F.Format, flags: InsnFlags = {}, extra: Partial<InsnRow> = {}): InsnRow {
   const { mask, match, size } = bitPattern(pattern);
-  return { name, base: name, size, mask, match, fields: format.fields, syntax: format.syntax, flags, ...extra };
+  const reserved = typeof format.fields.rm === 'object' ? { reservedValues: RESERVED_ROUNDING_MODES } : {};
+  return { name, base: name, size, mask, match, fields: format.fields, syntax: format.syntax, flags, ...reserved, ...extra };
 }
 
 const JUMP: InsnFlags = { endsBlock: true };

@@ -50,6 +50,9 @@ export interface InsnRow {
   /** Disassembly operand layout, e.g. 'rd,rs1,imm' or 'rd,imm(rs1)'; see disasm.ts. */
   syntax: string;
   flags: InsnFlags;
+  /** Operand values that make the encoding reserved (illegal), beyond `nonzero`: the static
+   *  rounding modes 5 and 6 of FP rows ({ rm: [5, 6] }). */
+  reservedValues?: Partial<Record<OperandSlot, readonly number[]>>;
   /** Mnemonic suffix printed from an operand: 'aqrl' appends .aq / .rl / .aqrl from imm (A extension). */
   suffix?: 'aqrl';
   /** The encodings the GNU assembler emits and objdump accepts under this name. Words that match
