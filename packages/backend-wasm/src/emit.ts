@@ -33,7 +33,8 @@ const INT_OPS: Record<string, string> = {
   lt_s: 'lt_s', lt_u: 'lt_u', le_s: 'le_s', le_u: 'le_u', gt_s: 'gt_s', gt_u: 'gt_u', ge_s: 'ge_s', ge_u: 'ge_u',
   clz: 'clz', ctz: 'ctz', popcnt: 'popcnt', eqz: 'eqz',
 };
-const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt' };
+const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt',
+  feq: 'eq', flt: 'lt', fle: 'le', fabs: 'abs', fneg: 'neg' };
 
 class BodyEmitter {
   private readonly m: binaryen.Module;
@@ -204,6 +205,14 @@ class BodyEmitter {
         return m.f32.reinterpret(a(0));
       case 'f32_to_bits':
         return m.i32.reinterpret(a(0));
+      case 'promote.f32':
+        return m.f64.promote(a(0));
+      case 'demote.f64':
+        return m.f32.demote(a(0));
+      case 'convert_s.i64':
+        return m.f64.convert_s.i64(a(0));
+      case 'trunc_sat_s.f64':
+        return m.i64.trunc_s_sat.f64(a(0));
       case 'get_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);

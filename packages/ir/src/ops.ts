@@ -42,6 +42,16 @@ export const INT_BINARY = ['add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr_
 export const INT_COMPARE = ['eq', 'ne', 'lt_s', 'lt_u', 'le_s', 'le_u', 'gt_s', 'gt_u', 'ge_s', 'ge_u'] as const;
 export const INT_UNARY = ['clz', 'ctz', 'popcnt'] as const;
 export const FLOAT_BINARY = ['fadd', 'fsub', 'fmul', 'fdiv', 'fmin', 'fmax'] as const;
+export const FLOAT_COMPARE = ['feq', 'flt', 'fle'] as const;
+export const FLOAT_UNARY = ['fabs', 'fneg'] as const;
+const FLOAT = ['f32', 'f64'] as const;
+type Float = (typeof FLOAT)[number];
+
+function floatFamily<N extends string>(names: readonly N[], shape: (t: Float) => OpInfo) {
+  const out = {} as Record<`${N}.${Float}`, OpInfo>;
+  for (const n of names) for (const t of FLOAT) out[`${n}.${t}`] = shape(t);
+  return out;
+}
 
 export const OPS = {
   'iconst.i32': row([], 'i32', 'pure', 'i32', 'a 32-bit integer constant'),
@@ -69,6 +79,12 @@ export const OPS = {
   ...Object.fromEntries(
     FLOAT_BINARY.flatMap((n) => (['f32', 'f64'] as const).map((t) => [`${n}.${t}`, row([t, t], t, 'pure', 'none', 'IEEE operation, RNE, no flags')])),
   ) as Record<`${(typeof FLOAT_BINARY)[number]}.${'f32' | 'f64'}`, OpInfo>,
+  ...floatFamily(FLOAT_COMPARE, (t) => row([t, t], 'i32', 'pure', 'none', 'IEEE comparison (false if a NaN), 1 if true else 0')),
+  ...floatFamily(FLOAT_UNARY, (t) => row([t], t, 'pure', 'none', 'absolute value / negation: the sign bit only')),
+  'promote.f32': row(['f32'], 'f64', 'pure', 'none', 'f32 to f64, exact (NaN payloads unspecified)'),
+  'demote.f64': row(['f64'], 'f32', 'pure', 'none', 'f64 to f32, RNE, no flags (NaN payloads unspecified)'),
+  'convert_s.i64': row(['i64'], 'f64', 'pure', 'none', 'signed i64 to f64, RNE, no flags'),
+  'trunc_sat_s.f64': row(['f64'], 'i64', 'pure', 'none', 'f64 to signed i64 toward zero, saturating, NaN to 0'),
   'fsqrt.f32': row(['f32'], 'f32', 'pure', 'none', 'square root, RNE, no flags'),
   'fsqrt.f64': row(['f64'], 'f64', 'pure', 'none', 'square root, RNE, no flags'),
   'bits_to_f64': row(['i64'], 'f64', 'pure', 'none', 'reinterpret i64 bits as f64'),
