@@ -38,11 +38,11 @@ function bucketKey(word: number): number {
   return (word & 3) === 3 ? word & 0x7f : 128 | (((word >>> 13) & 7) << 2) | (word & 3);
 }
 
-function rowKeys(row: InsnRow): number[] {
-  // Every key bit must be fixed by the row's mask (true for all RV64GC rows; checked here).
+function rowKey(row: InsnRow): number {
+  // The key bits must be fixed by the row's mask (true for all RV64GC rows; checked here).
   const keyMask = row.size === 4 ? 0x7f : 0xe003;
-  if ((row.mask & keyMask) !== keyMask) throw new Error(`table row ${row.name} does not fix its opcode bits`);
-  return [bucketKey(row.match)];
+  if ((row.mask & keyMask) !== keyMask) throw new Error(`internal error: table row ${row.name} does not fix its opcode bits`);
+  return bucketKey(row.match);
 }
 
 const buckets: CompiledRow[][] = Array.from({ length: 160 }, () => []);
@@ -50,7 +50,7 @@ for (const row of ROWS) {
   const get = Object.fromEntries(SLOTS.map((s) => [s, extractor(row.fields[s])])) as Record<OperandSlot, Extractor>;
   const reserved = Object.entries(row.reservedValues ?? {}) as [OperandSlot, readonly number[]][];
   const compiled: CompiledRow = { row, mask: row.mask, match: row.match, get, nonzero: row.nonzero ?? [], reserved };
-  for (const key of rowKeys(row)) buckets[key]!.push(compiled);
+  buckets[rowKey(row)]!.push(compiled);
 }
 for (const bucket of buckets) bucket.sort((a, b) => popcount32(b.mask) - popcount32(a.mask));
 

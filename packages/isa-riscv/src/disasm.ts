@@ -2,13 +2,8 @@
 // default arch rv64gc): mnemonic, one TAB, operands; ABI register names; branch targets as bare
 // hex without objdump's ` <sym+off>` suffix and without its ` # addr <sym>` comments; numeric
 // CSRs and undecodable data as objdump shows them (`.4byte 0x...`, `.2byte 0x...`, `.byte ...`).
-// Operand layout comes from each row's `syntax`, whose comma-separated tokens are:
-//   rd rs1 rs2         integer registers        fd fs1 fs2 fs3   FP registers in rd/rs1/rs2/rs3
-//   imm                signed decimal           shamt            imm in hex
-//   upper              imm >> 12 as 20-bit hex  target           pc + imm as hex
-//   csr                imm as a CSR name or hex zimm             rs1 as a decimal number
-//   pred succ          fence sets from imm      rm               `,rne` ... (omitted when dynamic)
-//   imm(rs1) (rs1)     memory operands
+// Deliberate difference: reserved encodings objdump still names (static rm 5/6 `,unknown`,
+// `c.addi16sp sp,0`) are illegal here, so they print as data. Verified by objdump.ci.test.ts.
 import type { Decoded } from './types.js';
 import { CSR_NAMES } from './csr-names.js';
 import { decode } from './decode.js';
@@ -33,7 +28,14 @@ function fenceSet(bits: number): string {
   return s === '' ? 'unknown' : s;
 }
 
-/** One operand token of a row's syntax, rendered for instruction `d` at `pc`. */
+/** One operand token of a row's syntax, rendered for instruction `d` at `pc`. Tokens:
+ *   rd rs1 rs2         integer registers        fd fs1 fs2 fs3   FP registers in rd/rs1/rs2/rs3
+ *   imm                signed decimal           shamt            imm in hex
+ *   upper              imm >> 12 as 20-bit hex  target           pc + imm as hex
+ *   csr                imm as a CSR name or hex zimm             rs1 as a decimal number
+ *   pred succ          fence sets from imm      rm               `,rne` ... (omitted when dynamic)
+ *   imm(rs1) (rs1)     memory operands
+ */
 function operand(token: string, d: Decoded, pc: bigint): string {
   switch (token) {
     case 'rd': return INT_REGISTER_NAMES[d.rd]!;

@@ -1,3 +1,5 @@
+// @ferry/isa-riscv: the RV64GC instruction table and everything derived from it (decoder,
+// encoder, objdump-compatible disassembler, test assembler). Invariant: encodings live only in the table.
 export * from './mnemonics.js';
 export * from './types.js';
 export * from './table.js';
