@@ -45,8 +45,8 @@ export function program(source: string): Program {
 export type RunInput = Omit<SnippetInput, 'code'>;
 
 /** Runs a program that must end at its ebreak; a trap fails the test with the snippet's message. */
-export function run(p: Program, input: RunInput = {}): SnippetResult {
-  const r = runSnippet({ ...input, code: p.code });
+export async function run(p: Program, input: RunInput = {}): Promise<SnippetResult> {
+  const r = await runSnippet({ ...input, code: p.code });
   if (r.status !== 128 + SIGNAL.SIGTRAP || r.message !== undefined) {
     throw new Error(`snippet stopped with status ${r.status} (${r.message ?? 'no message'}) running:\n${p.source}`);
   }
@@ -54,7 +54,7 @@ export function run(p: Program, input: RunInput = {}): SnippetResult {
 }
 
 /** Runs a program expected to stop before its ebreak; returns the result as is. */
-export const runTrapping = (p: Program, input: RunInput = {}): SnippetResult => runSnippet({ ...input, code: p.code });
+export const runTrapping = async (p: Program, input: RunInput = {}): Promise<SnippetResult> => await runSnippet({ ...input, code: p.code });
 
 /** Little-endian dword `index` (8-byte units) of the data page. */
 export const dataDword = (data: Uint8Array, byteOffset: number): bigint =>
@@ -84,7 +84,7 @@ export function vectorProgram(body: string | ((index: number) => string), inputs
 export const vectorsPerPage = (slots: number): number => Math.floor(SNIPPET_DATA_SIZE / (8 * slots));
 
 /** Runs the vector program over `vectors` (each `inputs` dwords) and returns each vector's outputs. */
-export function runVectors(v: VectorProgram, vectors: readonly (readonly bigint[])[], input: RunInput = {}): bigint[][] {
+export async function runVectors(v: VectorProgram, vectors: readonly (readonly bigint[])[], input: RunInput = {}): Promise<bigint[][]> {
   if (vectors.length !== v.count) throw new Error(`vector program built for ${v.count} vectors, given ${vectors.length}`);
   const stride = 8 * (v.inputs + v.outputs);
   const data = new Uint8Array(SNIPPET_DATA_SIZE);
@@ -93,7 +93,7 @@ export function runVectors(v: VectorProgram, vectors: readonly (readonly bigint[
     if (vector.length !== v.inputs) throw new Error(`vector ${i} has ${vector.length} inputs, expected ${v.inputs}`);
     vector.forEach((value, k) => view.setBigUint64(i * stride + 8 * k, BigInt.asUintN(64, value), true));
   });
-  const r = run(v.program, { ...input, data });
+  const r = await run(v.program, { ...input, data });
   return vectors.map((_, i) =>
     Array.from({ length: v.outputs }, (_, k) => dataDword(r.data, i * stride + 8 * (v.inputs + k))),
   );
@@ -138,10 +138,10 @@ export function itComputesBinaryOps(ops: Readonly<Record<string, (a: bigint, b: 
       batch,
       vp: vectorProgram(`ld a1, 0(s0)\nld a2, 8(s0)\n${name} a0, a1, a2\nsd a0, 16(s0)`, 2, 1, batch.length),
     }));
-    it(`${name} over ${pairs.length} operand pairs`, () => {
+    it(`${name} over ${pairs.length} operand pairs`, async () => {
       const wrong: string[] = [];
       for (const { batch, vp } of batches) {
-        runVectors(vp, batch).forEach(([got], i) => {
+        (await runVectors(vp, batch)).forEach(([got], i) => {
           const [a, b] = batch[i]!;
           const want = u64(reference(u64(a), u64(b)));
           if (got !== want) wrong.push(`${name} ${hex64(a)}, ${hex64(b)}: got ${hex64(got!)}, want ${hex64(want)}`);

@@ -40,8 +40,8 @@ function itComputesImmediateOp(name: string, immediates: readonly number[], refe
   const body = ['ld a1, 0(s0)', ...immediates.map((imm, k) => `${name} a0, a1, ${imm}\nsd a0, ${8 * (k + 1)}(s0)`)].join('\n');
   const values = [...EDGES, ...randomValues(11n, 4)];
   const vp = vectorProgram(body, 1, immediates.length, values.length);
-  it(`${name} with immediates ${immediates.join(' ')}`, () => {
-    const results = runVectors(vp, values.map((v) => [v]));
+  it(`${name} with immediates ${immediates.join(' ')}`, async () => {
+    const results = await runVectors(vp, values.map((v) => [v]));
     const wrong: string[] = [];
     values.forEach((a, i) => immediates.forEach((imm, k) => {
       const want = u64(reference(a, BigInt(imm)));
@@ -79,9 +79,9 @@ describe('x0', () => {
     sltu a4, zero, a1
     sd zero, 8(s1)
   `);
-  it('ignores writes and reads as zero', () => {
+  it('ignores writes and reads as zero', async () => {
     const data = new Uint8Array(16).fill(0xaa);
-    const r = run(p, { x: { 9: DATA, 11: 5n, 12: 7n }, data });
+    const r = await run(p, { x: { 9: DATA, 11: 5n, 12: 7n }, data });
     expect(r.x[10]).toBe(0n);
     expect(r.x[13]).toBe(u64(-5n));
     expect(r.x[14]).toBe(1n);
@@ -99,8 +99,8 @@ describe('lui and auipc', () => {
     auipc a5, 0x80000
     auipc a6, 0x7ffff
   `);
-  it('sign-extend the 32-bit upper immediate and add auipc to its own pc', () => {
-    const r = run(p);
+  it('sign-extend the 32-bit upper immediate and add auipc to its own pc', async () => {
+    const r = await run(p);
     const here = p.labels.get('here')!;
     expect(r.x[10]).toBe(0xffff_ffff_8000_0000n);
     expect(r.x[11]).toBe(0xffff_ffff_ffff_f000n);
@@ -130,8 +130,8 @@ describe('jal and jalr', () => {
     back_done: jal ra, backward
     after_back: li a5, 2
   `);
-  it('link the next pc, clear bit 0 of jalr targets and jump both ways', () => {
-    const r = run(p);
+  it('link the next pc, clear bit 0 of jalr targets and jump both ways', async () => {
+    const r = await run(p);
     const at = (l: string) => p.labels.get(l)!;
     expect(at('via_rd')).toBe(at('base') + 28n);
     expect(r.x[19]).toBe(at('after_jal'));
@@ -175,8 +175,8 @@ describe('conditional branches', () => {
       ${name} a1, a2, bwd_taken_${i}
       bwd_done_${i}: sd a0, 24(s0)
     `, 2, 2, pairs.length);
-    it(`${name} taken and not taken, forward and backward`, () => {
-      const results = runVectors(vp, pairs);
+    it(`${name} taken and not taken, forward and backward`, async () => {
+      const results = await runVectors(vp, pairs);
       pairs.forEach(([a, b], i) => {
         const want = taken(a, b) ? 1n : 2n;
         expect(results[i], `${name} ${a}, ${b}`).toEqual([want, want]);
@@ -196,8 +196,8 @@ describe('loads and stores', () => {
   };
   for (const [name, [size, signed]] of Object.entries(LOADS)) {
     const p = program(OFFSETS.map((o, k) => `${name} a0, ${o}(s1)\nsd a0, ${512 + 8 * k}(s1)`).join('\n'));
-    it(`${name} at aligned, odd and negative offsets`, () => {
-      const r = run(p, { x: { 9: DATA + 16n }, data: pattern });
+    it(`${name} at aligned, odd and negative offsets`, async () => {
+      const r = await run(p, { x: { 9: DATA + 16n }, data: pattern });
       OFFSETS.forEach((o, k) => expect(dataDword(r.data, 16 + 512 + 8 * k), `${name} ${o}`).toBe(expectedLoad(pattern, 16 + o, size, signed)));
     });
   }
@@ -205,8 +205,8 @@ describe('loads and stores', () => {
   const VALUE = 0x8877_6655_4433_2211n;
   for (const [name, size] of Object.entries(STORES)) {
     const p = program(OFFSETS.map((o, k) => `${name} a1, ${o + 64 * k}(s1)`).join('\n'));
-    it(`${name} writes exactly its ${size} low bytes at odd and negative offsets`, () => {
-      const r = run(p, { x: { 9: DATA + 16n, 11: VALUE } });
+    it(`${name} writes exactly its ${size} low bytes at odd and negative offsets`, async () => {
+      const r = await run(p, { x: { 9: DATA + 16n, 11: VALUE } });
       const want = new Uint8Array(r.data.length);
       OFFSETS.forEach((o, k) => { for (let j = 0; j < size; j++) want[16 + o + 64 * k + j] = Number((VALUE >> BigInt(8 * j)) & 0xffn); });
       expect(r.data).toEqual(want);
@@ -220,8 +220,8 @@ describe('loads and stores', () => {
     ld a2, -2048(s1)
     lbu a3, 2047(s1)
   `);
-  it('use the full 12-bit signed offset range', () => {
-    const r = run(big, { x: { 9: DATA, 11: VALUE } });
+  it('use the full 12-bit signed offset range', async () => {
+    const r = await run(big, { x: { 9: DATA, 11: VALUE } });
     expect(r.x[12]).toBe(VALUE);
     expect(r.x[13]).toBe(0x11n);
     expect(r.data[4095]).toBe(0x11);
@@ -244,8 +244,8 @@ describe('loads and stores', () => {
     lbu s4, -1(t0)
     lbu s5, 0(t0)
   `);
-  it('cross a page boundary at every width', () => {
-    const r = run(crossing, { x: { 11: VALUE, 17: 0xa1b2_c3d4n } });
+  it('cross a page boundary at every width', async () => {
+    const r = await run(crossing, { x: { 11: VALUE, 17: 0xa1b2_c3d4n } });
     // Bytes from boundary-3: 11 22 33 | 44 55 66 77 88.
     expect(r.x[12]).toBe(VALUE);
     expect(r.x[13]).toBe(0x5544_3322n);
@@ -259,9 +259,9 @@ describe('loads and stores', () => {
     expect(r.x[21]).toBe(0xc3n);
   });
   const negative = program('lb a0, 0(s1)\nlh a1, 2(s1)\nlw a2, 4(s1)\nlwu a3, 4(s1)\nlbu a4, 0(s1)');
-  it('sign-extend negative bytes, halves and words (literal vectors)', () => {
+  it('sign-extend negative bytes, halves and words (literal vectors)', async () => {
     const data = Uint8Array.from([0x80, 0xff, 0x00, 0x80, 0xfe, 0xff, 0xff, 0xff]);
-    const r = run(negative, { x: { 9: DATA }, data });
+    const r = await run(negative, { x: { 9: DATA }, data });
     expect(r.x[10]).toBe(u64(-128n));
     expect(r.x[11]).toBe(u64(-0x8000n));
     expect(r.x[12]).toBe(u64(-2n));
@@ -279,8 +279,8 @@ describe('fence and ebreak', () => {
     fence i, o
     addi a0, a0, 1
   `);
-  it('fences change nothing; the ebreak stops the snippet at its own address', () => {
-    const r = run(p);
+  it('fences change nothing; the ebreak stops the snippet at its own address', async () => {
+    const r = await run(p);
     expect(r.x[10]).toBe(6n);
     expect(r.pc).toBe(0x10000n + BigInt(p.code.length) - 4n);
     expect(r.instructions).toBe(7n); // six instructions and the ebreak, which the snippet counts
