@@ -21,6 +21,11 @@ export interface BodyContext {
   readSlot?(slot: StateSlotName): ExpressionRef | undefined;
   /** Allocate a fresh local in the enclosing wasm function; returns its index. */
   addLocal(type: binaryen.Type): number;
+  /** Keep guest registers accessed with constant numbers in wasm locals: loaded on entry, written
+   *  back before every goto_pc and exit (JIT regions; the state block is then stale in between). */
+  promoteRegisters?: boolean;
+  /** Code to run after a slow-path store (the JIT checks whether the store invalidated code). */
+  afterSlowStore?(pc: ExpressionRef): ExpressionRef | undefined;
 }
 
 export function emitFunctionBody(mb: WasmModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
@@ -50,10 +55,59 @@ class BodyEmitter {
   }
 
   emit(): ExpressionRef {
+    const prologue = this.ctx.promoteRegisters ? this.promote() : [];
     const blocks = this.func.blocks;
-    if (blocks.length === 1) return this.m.block(null, this.blockCode(0));
-    const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
-    return forwardOnly ? this.emitForward() : this.emitWithRelooper();
+    let body: ExpressionRef;
+    if (blocks.length === 1) body = this.m.block(null, this.blockCode(0));
+    else {
+      const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
+      body = forwardOnly ? this.emitForward() : this.emitWithRelooper();
+    }
+    return prologue.length ? this.m.block(null, [...prologue, body]) : body;
+  }
+
+  /** Registers (x: 0..31, f: 32..63) held in locals, and which of them are written. */
+  private promoted?: { local: Map<number, number>; written: Set<number> };
+
+  /** Sets up register promotion when every register access uses a constant number; returns the
+   *  loads of the promoted registers. */
+  private promote(): ExpressionRef[] {
+    const used = new Set<number>();
+    const written = new Set<number>();
+    for (const block of this.func.blocks) {
+      for (const inst of block.insts) {
+        if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') continue;
+        const c = this.constants.get(inst.args[0]!);
+        if (!c) return [];
+        const reg = Number(c.imm) + (inst.op.endsWith('freg') ? 32 : 0);
+        if (reg === 0) continue;
+        used.add(reg);
+        if (inst.op.startsWith('set')) written.add(reg);
+      }
+    }
+    const local = new Map<number, number>();
+    const loads: ExpressionRef[] = [];
+    for (const reg of [...used].sort((a, b) => a - b)) {
+      const l = this.ctx.addLocal(binaryen.i64);
+      local.set(reg, l);
+      loads.push(this.m.local.set(l, this.m.i64.load(STATE_BASE + reg * 8, 8, this.m.i32.const(0))));
+    }
+    this.promoted = { local, written };
+    return loads;
+  }
+
+  /** Stores of promoted registers that were written, before leaving the function. */
+  private writeBack(): ExpressionRef[] {
+    if (!this.promoted) return [];
+    const m = this.m;
+    return [...this.promoted.written].sort((a, b) => a - b).map((reg) =>
+      m.i64.store(STATE_BASE + reg * 8, 8, m.i32.const(0), m.local.get(this.promoted!.local.get(reg)!, binaryen.i64)),
+    );
+  }
+
+  private leave(expr: ExpressionRef): ExpressionRef {
+    const stores = this.writeBack();
+    return stores.length ? this.m.block(null, [...stores, expr]) : expr;
   }
 
   /** Acyclic CFG with blocks in topological order: block i's code follows the end of a wasm block
@@ -154,6 +208,13 @@ class BodyEmitter {
     return { ptr: this.m.i32.shl(this.use(reg), this.m.i32.const(3)), offset: STATE_BASE + base };
   }
 
+  /** For code that may leave the function (returns in it): write promoted registers back first. */
+  private leaveIfSome(expr: ExpressionRef | undefined): ExpressionRef | undefined {
+    if (expr === undefined) return undefined;
+    const stores = this.writeBack();
+    return stores.length ? this.m.block(null, [...stores, expr]) : expr;
+  }
+
   private scratchLocals() {
     return (this.scratch ??= {
       address: this.ctx.addLocal(binaryen.i64),
@@ -177,7 +238,10 @@ class BodyEmitter {
     }
     if (family === 'select') return m.select(a(0), a(1), a(2));
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1));
-    if (family === 'store') return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2));
+    if (family === 'store') {
+      const after = this.ctx.afterSlowStore ? (pc: ExpressionRef) => this.leaveIfSome(this.ctx.afterSlowStore!(pc)) : undefined;
+      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), after && (() => after(a(2))));
+    }
     switch (op) {
       case 'mulh_s.i64':
         return m.call(this.mb.mulh('s'), [a(0), a(1)], binaryen.i64);
@@ -216,11 +280,15 @@ class BodyEmitter {
       case 'get_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant);
+        if (l !== undefined) return m.local.get(l, binaryen.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.nop();
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant);
+        if (l !== undefined) return m.local.set(l, a(1));
         const store = m.i64.store(r.offset, 8, r.ptr, a(1));
         if (r.constant !== undefined) return store;
         // A run-time register number may be 0: store, then restore x0.
@@ -228,10 +296,14 @@ class BodyEmitter {
       }
       case 'get_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant + 32);
+        if (l !== undefined) return m.local.get(l, binaryen.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant + 32);
+        if (l !== undefined) return m.local.set(l, a(1));
         return m.i64.store(r.offset, 8, r.ptr, a(1));
       }
       case 'get_slot': {
@@ -245,9 +317,9 @@ class BodyEmitter {
         return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), wasmType(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
       }
       case 'goto_pc':
-        return this.ctx.gotoPc(a(0));
+        return this.leave(this.ctx.gotoPc(a(0)));
       case 'exit':
-        return this.ctx.exit(Number(inst.imm), a(0));
+        return this.leave(this.ctx.exit(Number(inst.imm), a(0)));
       default:
         throw new Error(`internal error: backend cannot lower ${op} (${OPS[op].doc})`);
     }

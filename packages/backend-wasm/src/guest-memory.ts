@@ -65,13 +65,16 @@ export function emitLoad(mb: WasmModuleBuilder, s: Scratch, kind: LoadKind, addr
 
 export function emitStore(
   mb: WasmModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
+  afterSlow?: () => ExpressionRef | undefined,
 ): ExpressionRef {
   const m = mb.m;
   const size = width / 8;
   const v = () => m.local.get(s.value, binaryen.i64);
   const host = hostAddress(m, s);
   const fast = { 8: () => m.i64.store8(0, 1, host, v()), 16: () => m.i64.store16(0, 1, host, v()), 32: () => m.i64.store32(0, 1, host, v()), 64: () => m.i64.store(0, 1, host, v()) }[width]();
-  const slow = m.call(mb.helper('store_slow'), [m.local.get(s.address, binaryen.i64), m.i32.const(size), v(), pc], binaryen.none);
+  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, binaryen.i64), m.i32.const(size), v(), pc], binaryen.none);
+  const check = afterSlow?.();
+  const slow = check === undefined ? call : m.block(null, [call, check]);
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),

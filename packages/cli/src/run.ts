@@ -9,19 +9,24 @@ import { parseSize } from './options.js';
 const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json']);
 
 /** Everything after the guest program belongs to the guest, even words that look like options:
- *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`. */
-export function splitGuestArguments(argv: string[]): string[] {
-  if (argv[0] !== 'run') return argv;
+ *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`.
+ *  `valueOptions` are the command's options that take a value (the next word is not the program). */
+export function splitAfterProgram(argv: string[], command: string, valueOptions: ReadonlySet<string>): string[] {
+  if (argv[0] !== command) return argv;
   for (let i = 1; i < argv.length; i++) {
     const word = argv[i]!;
     if (word === '--') return argv;
     if (word.startsWith('-')) {
-      if (VALUE_OPTIONS.has(word)) i++;
+      if (valueOptions.has(word)) i++;
       continue;
     }
     return [...argv.slice(0, i + 1), '--', ...argv.slice(i + 1)];
   }
   return argv;
+}
+
+export function splitGuestArguments(argv: string[]): string[] {
+  return splitAfterProgram(argv, 'run', VALUE_OPTIONS);
 }
 
 interface RunArgs {
@@ -57,12 +62,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('env', { type: 'string', array: true, default: [], describe: 'set a guest environment variable K=V' })
       .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
       .option('max-insns', { type: 'string', describe: 'stop after this many guest instructions (exit status 124)' }) as never,
-  handler: (argv) => {
+  handler: async (argv) => {
     const base = argv['clear-env'] ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
     const overrides = new Set(argv.env.map((kv) => kv.split('=')[0]));
     const env = [...base.filter((kv) => !overrides.has(kv.split('=')[0])), ...argv.env];
     const guestArgs = [...argv.args, ...((argv as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
-    const result = runProgram({
+    const result = await runProgram({
       path: argv.elf,
       argv: [argv.elf, ...guestArgs],
       env,

@@ -12,12 +12,12 @@ export interface CaptureOptions extends Omit<RunOptions, 'stdout' | 'stderr' | '
   stdin?: Uint8Array;
 }
 
-export function runCaptured(options: CaptureOptions): CapturedRun {
+export async function runCaptured(options: CaptureOptions): Promise<CapturedRun> {
   const out: Uint8Array[] = [];
   const err: Uint8Array[] = [];
   const input = options.stdin ?? new Uint8Array(0);
   let consumed = 0;
-  const result = runProgram({
+  const result = await runProgram({
     ...options,
     stdout: { write: (d) => void out.push(Uint8Array.from(d)) },
     stderr: { write: (d) => void err.push(Uint8Array.from(d)) },

@@ -10,11 +10,11 @@ interface Entry { name: string; runs: Record<string, unknown> }
 
 describe('corpus on T0', () => {
   for (const entry of loadManifest() as Entry[]) {
-    it(entry.name, () => {
+    it(entry.name, async () => {
       const prepared = prepareRun(entry, 'default');
       try {
         const expected = readExpected(entry.name, 'default');
-        const result = runCaptured({
+        const result = await runCaptured({
           path: join(repoRoot, 'corpus', 'bin', entry.name),
           argv: prepared.argv,
           env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),

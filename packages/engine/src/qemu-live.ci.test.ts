@@ -10,11 +10,11 @@ interface Entry { name: string; runs: Record<string, unknown> }
 
 describe('Ferry against live qemu-riscv64', () => {
   for (const entry of loadManifest() as Entry[]) {
-    it(entry.name, () => {
+    it(entry.name, async () => {
       const qemu = runQemu(entry, 'default');
       const prepared = prepareRun(entry, 'default');
       try {
-        const ferry = runCaptured({
+        const ferry = await runCaptured({
           path: join(repoRoot, 'corpus', 'bin', entry.name),
           argv: prepared.argv,
           env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),

@@ -1,17 +1,21 @@
-// Runs a guest program to completion on the T0 interpreter: loads it into a Machine, instantiates
-// the prebuilt interpreter module against the machine's memory and helpers, and serves exits
-// (system calls, fence.i, budget) until the program exits or dies. Guest faults, illegal
-// instructions and ebreak end the program the way Linux would (status 128 + signal) with one
-// clear line naming the guest address. Invariant: every exit leaves the state block precise.
-import { ExitCode, exitCodeName } from '@ferry/abi';
+// Runs a guest program to completion in one tier: loads it into a Machine and serves exits
+// (system calls, fence.i, budget, untranslated targets, code modification) until the program
+// exits or dies. interp runs the prebuilt T0 module; baseline and opt translate guest code on
+// first execution (blocks, or whole regions with registers in locals) and chain translations
+// through the jump cache. Guest faults, illegal instructions and ebreak end the program the way
+// Linux would (status 128 + signal) with one clear line naming the guest address.
+import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
 import { loadInterpreterModule } from '@ferry/interp';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
 import { hex } from '@ferry/util';
 import { DecodeCache } from './decode-cache.js';
 import { describeAddress, describeInstruction } from './describe.js';
+import { CodeCache } from './jit/code-cache.js';
+import { loadBackend, Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
+import type { Tier } from './tiers.js';
 
-export type Tier = 'interp';
+export type { Tier };
 
 export interface RunOptions extends MachineOptions {
   tier?: Tier;
@@ -30,44 +34,83 @@ export interface RunResult {
 export const SIGNAL = { SIGILL: 4, SIGTRAP: 5, SIGSEGV: 11 } as const;
 /** Status when --max-insns stops the program (as timeout(1) does). */
 export const MAX_INSNS_STATUS = 124;
-const CHUNK = 1n << 20n;
+/** Instructions per call into the interpreter: V8 has no on-stack replacement for wasm, so
+ *  returning now and then lets it switch a hot interpreter to optimized code. */
+const INTERP_CHUNK = 1n << 20n;
+const JIT_CHUNK = 1n << 30n;
 
-export function runProgram(options: RunOptions): RunResult {
+export async function runProgram(options: RunOptions): Promise<RunResult> {
   const machine = Machine.load(options);
-  return runMachine(machine, options);
+  try {
+    return await runMachine(machine, options);
+  } finally {
+    machine.close();
+  }
 }
 
-export function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'path'>): RunResult {
-  const stats = new RunStats();
+type Backend = Awaited<ReturnType<typeof loadBackend>>;
+
+/** Runs a loaded machine; loads the compiler backend first when the tier needs it. */
+export async function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'tier'>): Promise<RunResult> {
+  const backend = (options.tier ?? 'interp') === 'interp' ? undefined : await loadBackend();
+  return runMachineSync(machine, options, backend);
+}
+
+/** The run loop itself; synchronous (a JIT tier needs its backend passed in). */
+export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'tier'>, backend?: Backend): RunResult {
+  const tier = options.tier ?? 'interp';
+  const stats = new RunStats(tier);
   const started = performance.now();
-  const cache = new DecodeCache(machine.wasmMemory);
-  cache.clear();
+  const state = machine.state;
+  const decodeCache = new DecodeCache(machine.wasmMemory);
+  decodeCache.clear();
+  let codeCache: CodeCache | undefined;
+  let translator: Translator | undefined;
+  const setCodeModified = (v: bigint) => machine.memory.dataView.setBigInt64(stateAddress('codeModified'), v, true);
   machine.onCodeWrite = (page: number) => {
-    cache.clearPage(page);
+    decodeCache.clearPage(page);
+    const dropped = codeCache?.invalidatePage(page) ?? 0;
+    if (dropped) setCodeModified(1n);
     machine.memory.clearCode(page);
     stats.invalidations++;
   };
-  const instance = new WebAssembly.Instance(loadInterpreterModule(), {
-    ferry: { memory: machine.wasmMemory, ...machine.helpers() },
-  });
-  const run = instance.exports.run as () => number;
-  const state = machine.state;
-  const limit = options.maxInsns;
+
+  let step: () => number;
+  const chunk = tier === 'interp' ? INTERP_CHUNK : JIT_CHUNK;
+  if (tier === 'interp') {
+    const instance = new WebAssembly.Instance(loadInterpreterModule(), { ferry: machine.helpers() });
+    step = instance.exports.run as () => number;
+  } else {
+    if (!backend) throw new Error(`internal error: the ${tier} tier needs the compiler backend`);
+    const cache = (codeCache = new CodeCache(machine.wasmMemory));
+    const t = (translator = new Translator(machine, cache, backend));
+    step = () => {
+      const pc = state.pc;
+      const translation = cache.lookup(pc) ?? (tier === 'opt' ? t.optimized(pc) : t.baseline(pc));
+      if (!translation) machine.memory.fetchSlow(pc); // raises the fetch fault
+      setCodeModified(0n);
+      return cache.call(translation!);
+    };
+  }
+
   const finish = (status: number, message?: string): RunResult => {
     stats.instructions = state.instret;
     stats.wallMs = performance.now() - started;
     stats.syscalls = machine.syscallCounts;
+    if (translator) stats.compile = translator.counters;
+    if (codeCache) stats.translations = codeCache.size;
     return message === undefined ? { status, stats } : { status, message, stats };
   };
   const where = (pc: bigint) => describeAddress(machine, pc);
+  const limit = options.maxInsns;
 
   for (;;) {
-    const remaining = limit === undefined ? CHUNK : limit - state.instret;
+    const remaining = limit === undefined ? chunk : limit - state.instret;
     if (remaining <= 0n) return finish(MAX_INSNS_STATUS, `stopped after ${state.instret} guest instructions (--max-insns)`);
-    state.budget = remaining < CHUNK ? remaining : CHUNK;
+    state.budget = remaining < chunk ? remaining : chunk;
     let code: number;
     try {
-      code = run();
+      code = step();
     } catch (e) {
       if (e instanceof GuestFault) {
         stats.countExit('fault');
@@ -84,9 +127,17 @@ export function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns
         break;
       }
       case ExitCode.budget:
+      case ExitCode.untranslated:
         break;
+      case ExitCode.codeModified: {
+        // The store at exitPc completed and invalidated translated code: resume after it.
+        const word = machine.memory.fetchSlow(state.exitPc);
+        state.pc = state.exitPc + ((word & 3) === 3 ? 4n : 2n);
+        break;
+      }
       case ExitCode.fenceI:
-        cache.clear();
+        decodeCache.clear();
+        codeCache?.clear();
         state.pc = state.exitPc + 4n;
         break;
       case ExitCode.illegalInstruction:
@@ -94,7 +145,7 @@ export function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns
       case ExitCode.ebreak:
         return finish(128 + SIGNAL.SIGTRAP, `breakpoint (ebreak) at ${where(state.exitPc)}`);
       default:
-        throw new Error(`internal error: interpreter exited with ${exitCodeName(code)} at ${hex(state.exitPc)}`);
+        throw new Error(`internal error: ${tier} tier exited with ${exitCodeName(code)} at ${hex(state.exitPc)}`);
     }
   }
 }

@@ -3,7 +3,9 @@
 // ends at an ebreak the snippet must reach. Tests of single instructions and the differential
 // tests across tiers use this; the final state is returned as plain values.
 import { Machine, buildElf } from '@ferry/runtime';
-import { runMachine, SIGNAL } from './run.js';
+import { loadBackend } from './jit/translator.js';
+import { runMachineSync, SIGNAL } from './run.js';
+import type { Tier } from './tiers.js';
 
 export const SNIPPET_CODE = 0x10000;
 export const SNIPPET_DATA = 0x20000;
@@ -35,7 +37,17 @@ export interface SnippetResult {
   status: number;
 }
 
+/** Runs a snippet in the T0 interpreter (synchronous). */
 export function runSnippet(input: SnippetInput): SnippetResult {
+  return runSnippetWith(input, 'interp');
+}
+
+/** Runs a snippet in any tier. */
+export async function runSnippetInTier(input: SnippetInput, tier: Tier): Promise<SnippetResult> {
+  return runSnippetWith(input, tier, tier === 'interp' ? undefined : await loadBackend());
+}
+
+function runSnippetWith(input: SnippetInput, tier: Tier, backend?: Awaited<ReturnType<typeof loadBackend>>): SnippetResult {
   const image = buildElf({
     entry: SNIPPET_CODE,
     segments: [
@@ -49,7 +61,7 @@ export function runSnippet(input: SnippetInput): SnippetResult {
   for (const [r, v] of Object.entries(input.f ?? {})) state.setF(Number(r), v);
   state.frm = input.frm ?? 0;
   state.fflags = input.fflags ?? 0;
-  const result = runMachine(machine, { path: 'snippet', maxInsns: input.maxInsns ?? 1_000_000n });
+  const result = runMachineSync(machine, { tier, maxInsns: input.maxInsns ?? 1_000_000n }, backend);
   const endedAtBreak = result.status === 128 + SIGNAL.SIGTRAP;
   return {
     x: Array.from({ length: 32 }, (_, r) => state.x(r)),

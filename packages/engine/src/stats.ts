@@ -1,8 +1,20 @@
 // Counters a run reports with --stats: guest instructions, exits by kind, system calls by name,
 // code invalidations, wall time.
 
+export interface CompileCounters {
+  modules: number;
+  functions: number;
+  guestInsns: number;
+  compileMs: number;
+}
+
 export class RunStats {
+  constructor(readonly tier: string = 'interp') {}
   instructions = 0n;
+  /** Compilation per JIT tier. */
+  compile: Record<string, CompileCounters> = {};
+  /** Live translations at exit. */
+  translations = 0;
   wallMs = 0;
   invalidations = 0;
   readonly exits = new Map<string, number>();
@@ -15,8 +27,11 @@ export class RunStats {
   /** Human-readable report, one item per line. */
   format(): string {
     const mips = this.wallMs > 0 ? Number(this.instructions) / this.wallMs / 1000 : 0;
+    const compiled = Object.entries(this.compile).filter(([, c]) => c.functions > 0);
     const lines = [
+      `tier                 ${this.tier}`,
       `guest instructions   ${this.instructions}`,
+      ...compiled.map(([t, c]) => `compiled (${t})`.padEnd(21) + `${c.functions} functions in ${c.modules} modules, ${c.guestInsns} guest instructions, ${c.compileMs.toFixed(1)} ms (${(c.compileMs / Math.max(1, c.functions)).toFixed(3)} ms per function)`),
       `wall time            ${this.wallMs.toFixed(1)} ms (${mips.toFixed(1)} M guest instructions/s)`,
       `code invalidations   ${this.invalidations}`,
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
@@ -27,6 +42,9 @@ export class RunStats {
 
   toJSON(): object {
     return {
+      tier: this.tier,
+      compile: this.compile,
+      translations: this.translations,
       instructions: this.instructions.toString(),
       wallMs: this.wallMs,
       invalidations: this.invalidations,

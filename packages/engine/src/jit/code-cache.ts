@@ -1,0 +1,102 @@
+// Translated code: guest pc -> funcref-table slot, plus the jump cache in wasm memory that
+// translated code consults to chain without returning (abi JUMP_CACHE), and the pages each
+// translation was made from, so a store to one of them drops exactly those translations.
+// Invariant: a jump-cache entry names a live translation or is empty (tag -1).
+import {
+  GUEST_PAGE_SHIFT, JUMP_CACHE, JUMP_CACHE_ENTRIES, JUMP_CACHE_ENTRY_SIZE, JUMP_CACHE_INDEX_MASK,
+} from '@ferry/abi';
+
+export interface Translation {
+  pc: bigint;
+  slot: number;
+  pages: number[];
+  tier: string;
+  /** Guest instructions it covers (for statistics). */
+  insns: number;
+}
+
+const TABLE_CHUNK = 1024;
+
+export class CodeCache {
+  readonly table: WebAssembly.Table;
+  private readonly byPc = new Map<bigint, Translation>();
+  private readonly byPage = new Map<number, Set<Translation>>();
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 0;
+
+  constructor(private readonly memory: WebAssembly.Memory) {
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_CHUNK });
+    this.clearJumpCache();
+  }
+
+  get size(): number {
+    return this.byPc.size;
+  }
+
+  lookup(pc: bigint): Translation | undefined {
+    return this.byPc.get(pc);
+  }
+
+  /** Installs a compiled function as the translation of pc (replacing an older one). */
+  install(pc: bigint, fn: Function, pages: number[], tier: string, insns: number): Translation {
+    const old = this.byPc.get(pc);
+    if (old) this.remove(old);
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    if (slot >= this.table.length) this.table.grow(TABLE_CHUNK);
+    this.table.set(slot, fn);
+    const t: Translation = { pc, slot, pages, tier, insns };
+    this.byPc.set(pc, t);
+    for (const p of pages) {
+      let set = this.byPage.get(p);
+      if (!set) this.byPage.set(p, (set = new Set()));
+      set.add(t);
+    }
+    this.writeJumpCache(pc, slot);
+    return t;
+  }
+
+  call(t: Translation): number {
+    return (this.table.get(t.slot) as () => number)();
+  }
+
+  /** Drops the translations made from a page; returns how many. */
+  invalidatePage(page: number): number {
+    const set = this.byPage.get(page);
+    if (!set) return 0;
+    const victims = [...set];
+    for (const t of victims) this.remove(t);
+    return victims.length;
+  }
+
+  clear(): void {
+    for (const t of [...this.byPc.values()]) this.remove(t);
+    this.clearJumpCache();
+  }
+
+  private remove(t: Translation): void {
+    this.byPc.delete(t.pc);
+    for (const p of t.pages) this.byPage.get(p)?.delete(t);
+    const view = this.entryView(t.pc);
+    if (view.getBigInt64(0, true) === t.pc) view.setBigInt64(0, -1n, true);
+    this.table.set(t.slot, null);
+    this.freeSlots.push(t.slot);
+  }
+
+  private entryView(pc: bigint): DataView {
+    const index = Number((pc >> 1n) & BigInt(JUMP_CACHE_INDEX_MASK));
+    return new DataView(this.memory.buffer, JUMP_CACHE + index * JUMP_CACHE_ENTRY_SIZE, JUMP_CACHE_ENTRY_SIZE);
+  }
+
+  private writeJumpCache(pc: bigint, slot: number): void {
+    const view = this.entryView(pc);
+    view.setBigInt64(0, pc, true);
+    view.setInt32(8, slot, true);
+  }
+
+  private clearJumpCache(): void {
+    const tags = new BigInt64Array(this.memory.buffer, JUMP_CACHE, (JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_SIZE) / 8);
+    for (let i = 0; i < tags.length; i += JUMP_CACHE_ENTRY_SIZE / 8) tags[i] = -1n;
+  }
+}
+
+export const pageOf = (address: bigint): number => Number(address >> BigInt(GUEST_PAGE_SHIFT));

@@ -1,0 +1,103 @@
+// Turns guest code into installed translations: discovers a block (baseline) or region
+// (optimizing) at a pc, lifts it to IR, compiles a batch through backend-wasm and installs the
+// functions in the code cache. Pages holding translated code are flagged in the shadow table, so
+// stores to them come back to the engine for invalidation. binaryen is loaded lazily (the
+// backend is imported on first use) so interpreter-only runs never pay for it.
+import type { Machine } from '@ferry/runtime';
+import type { Func } from '@ferry/ir';
+import {
+  discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
+} from '@ferry/lift-riscv';
+import { CodeCache, pageOf, type Translation } from './code-cache.js';
+
+type Backend = typeof import('@ferry/backend-wasm');
+let backendPromise: Promise<Backend> | undefined;
+export const loadBackend = (): Promise<Backend> => (backendPromise ??= import('@ferry/backend-wasm'));
+
+/** Blocks compiled together in one baseline module (the entry block and its static successors). */
+const BASELINE_BATCH = 24;
+/** binaryen passes for the baseline tier: cheap clean-ups only. */
+const BASELINE_PASSES: string[] = [];
+
+export interface CompileCounters {
+  modules: number;
+  functions: number;
+  guestInsns: number;
+  compileMs: number;
+}
+
+export class Translator {
+  readonly counters: Record<'baseline' | 'opt', CompileCounters> = {
+    baseline: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
+    opt: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
+  };
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly cache: CodeCache,
+    private readonly backend: Backend,
+  ) {}
+
+  private readonly fetch = (pc: bigint): number | undefined => {
+    try {
+      return this.machine.memory.fetchSlow(pc);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Translates the block at pc and untranslated blocks statically reachable from it. */
+  baseline(pc: bigint): Translation | undefined {
+    const blocks: GuestBlock[] = [];
+    const queue = [pc];
+    const seen = new Set<bigint>(queue);
+    while (queue.length && blocks.length < BASELINE_BATCH) {
+      const at = queue.shift()!;
+      const block = discoverBlock(this.fetch, at);
+      if (!block) continue;
+      blocks.push(block);
+      for (const s of staticSuccessors(block)) if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
+    }
+    if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
+    this.compileAndInstall('baseline', blocks.map((b) => ({ blocks: [b], func: liftBlock(b) })), { passes: BASELINE_PASSES });
+    return this.cache.lookup(pc);
+  }
+
+  /** Translates the region entered at pc as one optimized function. */
+  optimized(pc: bigint): Translation | undefined {
+    const blocks = discoverRegion(this.fetch, pc);
+    if (!blocks.length) return undefined;
+    this.compileAndInstall('opt', [{ blocks, func: liftRegion(blocks) }], { promoteRegisters: true });
+    return this.cache.lookup(pc);
+  }
+
+  private compileAndInstall(
+    tier: 'baseline' | 'opt',
+    units: { blocks: GuestBlock[]; func: Func }[],
+    options: { passes?: string[]; promoteRegisters?: boolean },
+  ): void {
+    const started = performance.now();
+    const compiled = this.backend.compileJitModule(units.map((u) => u.func), options);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), {
+      ferry: { ...this.machine.helpers(), table: this.cache.table },
+    });
+    const c = this.counters[tier];
+    c.compileMs += performance.now() - started;
+    c.modules++;
+    units.forEach((u, i) => {
+      const pages = new Set<number>();
+      let insns = 0;
+      for (const b of u.blocks) {
+        for (const insn of b.insns) {
+          pages.add(pageOf(insn.pc));
+          pages.add(pageOf(insn.pc + BigInt(insn.size) - 1n));
+          insns++;
+        }
+      }
+      for (const p of pages) this.machine.memory.markCode(p);
+      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, [...pages], tier, insns);
+      c.functions++;
+      c.guestInsns += insns;
+    });
+  }
+}

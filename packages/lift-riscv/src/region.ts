@@ -1,0 +1,218 @@
+// Discovery and lifting of straight-line blocks and multi-block regions for the JIT tiers.
+// A block runs from its entry pc to the first instruction that ends a block (branch, jump, ecall,
+// ebreak, fence.i, an undecodable word) or MAX_BLOCK_INSNS. A region is a set of blocks reached
+// from one entry through static edges; branches between its blocks become IR jumps (loops stay
+// inside one function), everything else leaves through goto_pc. Instruction accounting is IR:
+// each block entry spends its length from StateSlot.budget (exiting with ExitCode.budget, before
+// executing anything, when it runs out) and adds it to instret; an exit part-way through a block
+// gives back what did not retire, so instret matches the interpreter at every exit.
+import { ExitCode } from '@ferry/abi';
+import { newFunction, type Builder, type BlockId, type Func, type Inst } from '@ferry/ir';
+import { decode, type Decoded } from '@ferry/isa-riscv';
+import { LIFTERS } from './lifters.js';
+import type { Operands } from './operands.js';
+
+export const MAX_BLOCK_INSNS = 64;
+
+export interface GuestInsn {
+  pc: bigint;
+  size: 2 | 4;
+  /** undefined: the word does not decode (the instruction is illegal). */
+  decoded: Decoded | undefined;
+}
+
+export interface GuestBlock {
+  pc: bigint;
+  insns: GuestInsn[];
+  /** Address after the last instruction. */
+  end: bigint;
+}
+
+/** Reads the instruction word at pc (low 16 bits suffice for compressed ones); undefined when
+ *  the address is not executable. */
+export type FetchWord = (pc: bigint) => number | undefined;
+
+export function discoverBlock(fetch: FetchWord, pc: bigint, maxInsns = MAX_BLOCK_INSNS): GuestBlock | undefined {
+  const insns: GuestInsn[] = [];
+  let at = pc;
+  while (insns.length < maxInsns) {
+    const word = fetch(at);
+    if (word === undefined) break;
+    const size = (word & 3) === 3 ? 4 : 2;
+    const decoded = decode(word);
+    insns.push({ pc: at, size, decoded });
+    at += BigInt(size);
+    if (!decoded || decoded.row.flags.endsBlock) break;
+  }
+  return insns.length ? { pc, insns, end: at } : undefined;
+}
+
+/** Static successors of a block: branch targets and fall-through (not indirect jumps). */
+export function staticSuccessors(block: GuestBlock): bigint[] {
+  const last = block.insns[block.insns.length - 1]!;
+  const d = last.decoded;
+  if (!d) return [];
+  if (!d.row.flags.endsBlock) return [block.end];
+  const target = last.pc + BigInt(d.imm);
+  switch (d.base) {
+    case 'beq': case 'bne': case 'blt': case 'bge': case 'bltu': case 'bgeu':
+      return [target, block.end];
+    case 'jal':
+      return [target];
+    default:
+      return [];
+  }
+}
+
+/** Breadth-first from the entry through static edges, up to maxBlocks blocks / maxInsns instructions. */
+export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, maxInsns = 400): GuestBlock[] {
+  const blocks: GuestBlock[] = [];
+  const seen = new Set<bigint>([entry]);
+  const queue = [entry];
+  let insns = 0;
+  while (queue.length && blocks.length < maxBlocks) {
+    const block = discoverBlock(fetch, queue.shift()!);
+    if (!block) continue;
+    if (blocks.length && insns + block.insns.length > maxInsns) break;
+    blocks.push(block);
+    insns += block.insns.length;
+    for (const s of staticSuccessors(block)) if (!seen.has(s)) (seen.add(s), queue.push(s));
+  }
+  return blocks;
+}
+
+export const constantOperands = (b: Builder, insn: GuestInsn): Operands => {
+  const d = insn.decoded!;
+  return {
+    pc: b.i64(insn.pc),
+    next: b.i64(insn.pc + BigInt(insn.size)),
+    rd: b.i32(d.rd),
+    rs1: b.i32(d.rs1),
+    rs2: b.i32(d.rs2),
+    rs3: b.i32(d.rs3),
+    imm: b.i64(d.imm),
+    rm: b.i32(d.rm),
+  };
+};
+
+/** Lifts one guest block at the builder's current block (which must be open). */
+function liftBlockBody(b: Builder, block: GuestBlock): void {
+  const n = block.insns.length;
+  const spend = (slot: 'budget' | 'instret', delta: bigint) => b.setSlot(slot, b.bin('add', b.getSlot(slot), b.i64(delta)));
+  // Budget: exit before executing anything when fewer than n instructions remain.
+  const remaining = b.bin('sub', b.getSlot('budget'), b.i64(n));
+  const out = b.createBlock();
+  const go = b.createBlock();
+  b.brif(b.cmp('lt_s', remaining, b.i64(0)), out, go);
+  b.switchTo(out);
+  b.exit(ExitCode.budget, b.i64(block.pc));
+  b.switchTo(go);
+  b.setSlot('budget', remaining);
+  spend('instret', BigInt(n));
+
+  const firstIrBlock = b.func.blocks.length;
+  for (const [k, insn] of block.insns.entries()) {
+    if (!insn.decoded) {
+      spend('instret', BigInt(k + 1 - n));
+      b.exit(ExitCode.illegalInstruction, b.i64(insn.pc));
+      return;
+    }
+    // A CSR read of instret must see only the instructions before this one (plus itself, as T0 counts).
+    const readsCounters = insn.decoded.base.startsWith('csrr');
+    if (readsCounters) spend('instret', BigInt(k + 1 - n));
+    LIFTERS[insn.decoded.base](b, constantOperands(b, insn));
+    if (readsCounters && !b.terminated) spend('instret', BigInt(n - k - 1));
+    if (b.terminated) break;
+  }
+  if (!b.terminated) b.gotoPc(b.i64(block.end));
+  // Exits part-way through give back the instructions after the exiting one.
+  const index = new Map(block.insns.map((insn, k) => [insn.pc, k]));
+  for (let id = firstIrBlock - 2; id < b.func.blocks.length; id++) {
+    if (id === firstIrBlock - 2) continue; // the budget exit retires nothing and spent nothing
+    const insts = b.func.blocks[id]!.insts;
+    const term = insts[insts.length - 1];
+    if (!term || term.op !== 'exit') continue;
+    const pc = constantValue(b.func, term.args[0]!);
+    const k = pc === undefined ? undefined : index.get(pc);
+    if (k === undefined || k === n - 1) continue;
+    const fix = adjustInstret(b.func, id, BigInt(k + 1 - n));
+    insts.splice(insts.length - 1, 0, ...fix);
+  }
+}
+
+/** Instructions computing instret += delta, for insertion before a block's terminator. */
+function adjustInstret(func: Func, block: BlockId, delta: bigint): Inst[] {
+  const v0 = func.newValue('i64', block);
+  const v1 = func.newValue('i64', block);
+  const v2 = func.newValue('i64', block);
+  return [
+    { op: 'get_slot', args: [], imm: 'instret', result: v0 },
+    { op: 'iconst.i64', args: [], imm: delta, result: v1 },
+    { op: 'add.i64', args: [v0, v1], result: v2 },
+    { op: 'set_slot', args: [v2], imm: 'instret', result: -1 },
+  ];
+}
+
+/** The constant an i64 value was defined as, if it is an iconst. */
+export function constantValue(func: Func, v: number): bigint | undefined {
+  for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst.op === 'iconst.i64' ? BigInt(inst.imm!) : undefined;
+  return undefined;
+}
+
+/** One block as one function (the baseline tier). */
+export function liftBlock(block: GuestBlock): Func {
+  const { func, b } = newFunction(`block_${block.pc.toString(16)}`);
+  liftBlockBody(b, block);
+  return func;
+}
+
+/** A region as one function: its first block is the entry; transfers to a constant pc that
+ *  starts one of its blocks become jumps, so loops stay inside the function. */
+export function liftRegion(blocks: readonly GuestBlock[]): Func {
+  const { func, b } = newFunction(`region_${blocks[0]!.pc.toString(16)}`);
+  const entryOf = new Map<bigint, BlockId>();
+  const starts: BlockId[] = [];
+  for (const block of blocks) {
+    const id = starts.length === 0 ? 0 : b.createBlock();
+    starts.push(id);
+    entryOf.set(block.pc, id);
+  }
+  // Lift each guest block into its IR block; its entry is jumped to from block 0 when needed.
+  blocks.forEach((block, i) => {
+    b.switchTo(starts[i]!);
+    liftBlockBody(b, block);
+  });
+  // Resolve goto_pc to constants (and selects of constants) inside the region into jumps.
+  for (let id = 0; id < func.blocks.length; id++) {
+    const insts = func.blocks[id]!.insts;
+    const term = insts[insts.length - 1]!;
+    if (term.op !== 'goto_pc') continue;
+    const target = term.args[0]!;
+    const k = constantValue(func, target);
+    if (k !== undefined && entryOf.has(k)) {
+      insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
+      continue;
+    }
+    const sel = definingInst(func, target);
+    if (!sel || sel.op !== 'select.i64') continue;
+    const [cond, a, c] = sel.args as [number, number, number];
+    const ta = constantValue(func, a);
+    const tc = constantValue(func, c);
+    if (ta === undefined || tc === undefined || (!entryOf.has(ta) && !entryOf.has(tc))) continue;
+    const arm = (pc: bigint): BlockId => {
+      const existing = entryOf.get(pc);
+      if (existing !== undefined) return existing;
+      const stub = b.createBlock();
+      b.switchTo(stub);
+      b.gotoPc(b.i64(pc));
+      return stub;
+    };
+    insts[insts.length - 1] = { op: 'brif', args: [cond], targets: [{ block: arm(ta), args: [] }, { block: arm(tc), args: [] }], result: -1 };
+  }
+  return func;
+}
+
+function definingInst(func: Func, v: number): Inst | undefined {
+  for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst;
+  return undefined;
+}
