@@ -154,3 +154,21 @@ export function itComputesBinaryOps(ops: Readonly<Record<string, (a: bigint, b: 
 
 /** Every ordered pair of `values`. */
 export const allPairs = (values: readonly bigint[]): [bigint, bigint][] => values.flatMap((a) => values.map((b) => [a, b] as [bigint, bigint]));
+
+/** Vectors spread over as many programs as the data page needs; run() returns every vector's outputs in order. */
+export interface VectorBatches {
+  vectors: readonly (readonly bigint[])[];
+  run(input?: RunInput): Promise<bigint[][]>;
+}
+
+export function vectorBatches(body: string | ((index: number) => string), inputs: number, outputs: number, vectors: readonly (readonly bigint[])[]): VectorBatches {
+  const parts = chunks(vectors, vectorsPerPage(inputs + outputs)).map((part) => ({ part, vp: vectorProgram(body, inputs, outputs, part.length) }));
+  return {
+    vectors,
+    async run(input = {}) {
+      const out: bigint[][] = [];
+      for (const { part, vp } of parts) out.push(...(await runVectors(vp, part, input)));
+      return out;
+    },
+  };
+}
