@@ -1,8 +1,7 @@
 // RV64D: double-precision instructions, plus the conversions between the two widths.
-import type { Builder } from '@ferry/ir';
 import type { MnemonicOf } from '@ferry/isa-riscv';
 import * as fp from './fp.js';
-import type { LiftTable, Operands } from './operands.js';
+import type { LiftTable } from './operands.js';
 
 export const LIFT_D = {
   fld: fp.fpLoad('d'),
@@ -21,14 +20,8 @@ export const LIFT_D = {
   'fsgnjx.d': fp.signInject('d', 'xor'),
   'fmin.d': fp.minMax('d', 0),
   'fmax.d': fp.minMax('d', 1),
-  'fcvt.s.d': (b: Builder, o: Operands) => {
-    const rm = fp.roundingMode(b, o);
-    fp.writeF(b, 's', o.rd, b.helper('fcvt_s_d', fp.readF(b, 'd', o.rs1), rm));
-  },
-  'fcvt.d.s': (b: Builder, o: Operands) => {
-    const rm = fp.roundingMode(b, o);
-    fp.writeF(b, 'd', o.rd, b.helper('fcvt_d_s', fp.readF(b, 's', o.rs1), rm));
-  },
+  'fcvt.s.d': fp.doubleToSingle,
+  'fcvt.d.s': fp.singleToDouble,
   'feq.d': fp.compare('d', 0),
   'flt.d': fp.compare('d', 1),
   'fle.d': fp.compare('d', 2),

@@ -1,10 +1,14 @@
 // Shared pieces of the F and D lifters. FP registers hold raw 64-bit patterns; a single is valid
 // only NaN-boxed (upper 32 bits all ones), otherwise it reads as the canonical NaN. Operations that
-// round or raise flags go to the abi FP helpers (exact in every rounding mode, flags accrued there);
-// moves, sign injection, loads and stores are bit operations here.
-import { ExitCode, type HelperName } from '@ferry/abi';
+// round or raise flags are defined by the abi FP helpers (exact in every rounding mode, flags
+// accrued there). The hot ones (arithmetic, min/max, compares, conversions) first try an inline
+// fast path (fp-fast.ts): host float ops where their result and NX provably equal the helper's,
+// mostly RNE with operands and results in range; a brif sends every other case to the helper.
+// Moves, sign injection, loads and stores are bit operations here. fma and fclass: helper only.
+import { ExitCode, RoundingMode, type HelperName } from '@ferry/abi';
 import type { Builder, Value } from '@ferry/ir';
-import { effectiveAddress, exitIf, setRd, sext32, x } from './common.js';
+import { effectiveAddress, exitIf, setRd, sext32, x, zext32 } from './common.js';
+import * as fast from './fp-fast.js';
 import type { Operands } from './operands.js';
 
 export type Precision = 's' | 'd';
@@ -40,14 +44,34 @@ export const fpLoad = (p: Precision) => (b: Builder, o: Operands) =>
 export const fpStore = (p: Precision) => (b: Builder, o: Operands) =>
   b.store(p === 'd' ? 64 : 32, effectiveAddress(b, o), b.getF(o.rs2), o.pc);
 
-/** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm) */
+const isMode = (b: Builder, rm: Value, mode: number): Value => b.cmp('eq', rm, b.i32(mode));
+
+/** A register's value (readF bits) as a host f64: doubles as they are, singles widened exactly. */
+const hostDouble = (b: Builder, p: Precision, bits: Value): Value =>
+  p === 'd' ? fast.asDouble(b, bits) : fast.singleAsDouble(b, bits);
+/** The value in its own width (f32 or f64), for operations that never round. */
+const hostFloat = (b: Builder, p: Precision, bits: Value): Value => (p === 'd' ? fast.asDouble(b, bits) : fast.asSingle(b, bits));
+
+const FAST_ARITH = {
+  d: { fadd: fast.addDouble, fmul: fast.mulDouble, fdiv: fast.divDouble },
+  s: { fadd: fast.addSingle, fmul: fast.mulSingle, fdiv: fast.divSingle },
+} as const;
+
+/** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm), inline when the fast path applies. */
 export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => (b: Builder, o: Operands) => {
   const rm = roundingMode(b, o);
-  writeF(b, p, o.rd, b.helper(helper(p, base), readF(b, p, o.rs1), readF(b, p, o.rs2), rm));
+  const a = readF(b, p, o.rs1);
+  const c = readF(b, p, o.rs2);
+  const y = hostDouble(b, p, c);
+  const inline = FAST_ARITH[p][base === 'fsub' ? 'fadd' : base](b, isMode(b, rm, RoundingMode.RNE), hostDouble(b, p, a), base === 'fsub' ? fast.fneg(b, y) : y);
+  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, base), a, c, rm)));
 };
 export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
   const rm = roundingMode(b, o);
-  writeF(b, p, o.rd, b.helper(helper(p, 'fsqrt'), readF(b, p, o.rs1), rm));
+  const a = readF(b, p, o.rs1);
+  const rne = isMode(b, rm, RoundingMode.RNE);
+  const inline = p === 'd' ? fast.sqrtDouble(b, rne, hostDouble(b, p, a)) : fast.sqrtSingle(b, rne, hostDouble(b, p, a));
+  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, 'fsqrt'), a, rm)));
 };
 /** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms. */
 export const fused = (p: Precision, negateProduct: 0 | 1, negateAddend: 0 | 1) => (b: Builder, o: Operands) => {
@@ -71,10 +95,19 @@ export const signInject = (p: Precision, mode: 'copy' | 'negate' | 'xor') => (b:
   writeF(b, p, o.rd, b.bin('or', magnitude, sign));
 };
 
-export const minMax = (p: Precision, isMax: 0 | 1) => (b: Builder, o: Operands) =>
-  writeF(b, p, o.rd, b.helper(helper(p, 'fminmax'), readF(b, p, o.rs1), readF(b, p, o.rs2), b.i32(isMax)));
-export const compare = (p: Precision, kind: 0 | 1 | 2) => (b: Builder, o: Operands) =>
-  setRd(b, o, b.helper(helper(p, 'fcmp'), readF(b, p, o.rs1), readF(b, p, o.rs2), b.i32(kind)));
+export const minMax = (p: Precision, isMax: 0 | 1) => (b: Builder, o: Operands) => {
+  const a = readF(b, p, o.rs1);
+  const c = readF(b, p, o.rs2);
+  const inline = fast.minMax(b, hostFloat(b, p, a), hostFloat(b, p, c), isMax === 1);
+  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, 'fminmax'), a, c, b.i32(isMax))));
+};
+const COMPARE_OPS = ['feq', 'flt', 'fle'] as const;
+export const compare = (p: Precision, kind: 0 | 1 | 2) => (b: Builder, o: Operands) => {
+  const a = readF(b, p, o.rs1);
+  const c = readF(b, p, o.rs2);
+  const inline = fast.compare(b, hostFloat(b, p, a), hostFloat(b, p, c), COMPARE_OPS[kind]);
+  setRd(b, o, fast.withFastPath(b, inline, () => b.helper(helper(p, 'fcmp'), a, c, b.i32(kind))));
+};
 export const classify = (p: Precision) => (b: Builder, o: Operands) =>
   setRd(b, o, b.helper(helper(p, 'fclass'), readF(b, p, o.rs1)));
 
@@ -82,11 +115,33 @@ export const classify = (p: Precision) => (b: Builder, o: Operands) =>
 export type IntKind = 0 | 1 | 2 | 3;
 export const toInt = (p: Precision, kind: IntKind) => (b: Builder, o: Operands) => {
   const rm = roundingMode(b, o);
-  setRd(b, o, b.helper(p === 'd' ? 'fcvt_int_d' : 'fcvt_int_s', readF(b, p, o.rs1), rm, b.i32(kind)));
+  const a = readF(b, p, o.rs1);
+  const inline = fast.truncateToInt(b, isMode(b, rm, RoundingMode.RTZ), hostDouble(b, p, a), kind);
+  setRd(b, o, fast.withFastPath(b, inline, () => b.helper(p === 'd' ? 'fcvt_int_d' : 'fcvt_int_s', a, rm, b.i32(kind))));
 };
 export const fromInt = (p: Precision, kind: IntKind) => (b: Builder, o: Operands) => {
   const rm = roundingMode(b, o);
-  writeF(b, p, o.rd, b.helper(p === 'd' ? 'fcvt_d_int' : 'fcvt_s_int', x(b, o.rs1), rm, b.i32(kind)));
+  const n = x(b, o.rs1);
+  const extended = kind === 0 ? sext32(b, n) : kind === 1 ? zext32(b, n) : n;
+  const inline = p === 'd'
+    ? fast.intToDouble(b, extended, kind === 3)
+    : fast.intToSingle(b, isMode(b, rm, RoundingMode.RNE), extended, kind === 3);
+  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(p === 'd' ? 'fcvt_d_int' : 'fcvt_s_int', n, rm, b.i32(kind))));
+};
+
+/** fcvt.s.d: inline when exact, or rounded to a normal single in RNE. */
+export const doubleToSingle = (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  const a = readF(b, 'd', o.rs1);
+  const inline = fast.doubleToSingle(b, isMode(b, rm, RoundingMode.RNE), fast.asDouble(b, a));
+  writeF(b, 's', o.rd, fast.withFastPath(b, inline, () => b.helper('fcvt_s_d', a, rm)));
+};
+/** fcvt.d.s: exact except for NaN inputs (canonical NaN, NV on a signalling one). */
+export const singleToDouble = (b: Builder, o: Operands) => {
+  const rm = roundingMode(b, o);
+  const a = readF(b, 's', o.rs1);
+  const inline = fast.singleToDouble(b, fast.singleAsDouble(b, a));
+  writeF(b, 'd', o.rd, fast.withFastPath(b, inline, () => b.helper('fcvt_d_s', a, rm)));
 };
 
 /** fmv.x.w: the low 32 bits of f[rs1] as they are (no unboxing), sign-extended. fmv.x.d: all 64. */
