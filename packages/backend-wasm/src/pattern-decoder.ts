@@ -1,15 +1,16 @@
 // A bit-pattern decoder as a wasm function, generated from table rows given as data (the T0
 // interpreter passes the isa-riscv table): fill(pc, entry) fetches the instruction at pc (inline
 // shadow-table fast path, fetch_slow otherwise), matches rows most-specific first, unscrambles each
-// operand from the row's bit slices, and writes the packed cache entry (packing.ts). It also flags
-// the page as holding code, so stores to it invalidate.
+// operand from the row's bit slices, and writes the cache entry (packing.ts): the matched row's
+// index, which selects its handler, and its unpacked operands. It also flags the page as holding
+// code, so stores to it invalidate.
 import binaryen from 'binaryen';
 import {
   FETCH_CHECK, GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, PageFlag, SHADOW_HOST_MASK, SHADOW_TABLE,
 } from '@ferry/abi';
 import { popcount32 } from '@ferry/util';
 import type { ExpressionRef, WasmModuleBuilder } from './module.js';
-import { ENTRY, ILLEGAL_OPCODE, META_COMPRESSED, META_SHIFT } from './packing.js';
+import { ENTRY, ILLEGAL_HANDLER } from './packing.js';
 
 /** Bits [hi:lo] of the word, placed at bit `at` of the operand. */
 export interface BitSlice {
@@ -28,8 +29,10 @@ export interface DecoderRow {
   mask: number;
   match: number;
   size: 2 | 4;
-  /** Index the dispatch loop switches on (< ILLEGAL_OPCODE). */
+  /** The interpreter case (lifted mnemonic) that executes this row. */
   opcode: number;
+  /** The row's own name (e.g. c.addi4spn), for generated names and messages. */
+  name?: string;
   /** Operand fields; a number is a fixed value. */
   fields: Partial<Record<DecoderSlot, BitField | number>>;
   /** Slots that make the encoding reserved (illegal) when they decode as zero. */
@@ -61,25 +64,28 @@ function field(m: binaryen.Module, spec: BitField | number | undefined): Express
   return value;
 }
 
-function store(m: binaryen.Module, meta: ExpressionRef, imm: ExpressionRef): ExpressionRef {
+/** Write the entry for `row` (its index `handler`); the operands come from the fetched word. */
+function rowCase(m: binaryen.Module, row: DecoderRow, handler: number): ExpressionRef {
   const e = () => m.local.get(ENTRY_PTR, binaryen.i32);
-  return m.block(null, [
-    m.i64.store(ENTRY.tag, 8, e(), m.local.get(PC, binaryen.i64)),
-    m.i32.store(ENTRY.meta, 4, e(), meta),
-    m.i32.store(ENTRY.imm, 4, e(), imm),
-    m.return(),
-  ]);
-}
-
-function rowCase(m: binaryen.Module, row: DecoderRow): ExpressionRef {
-  const opcode = row.opcode;
-  let meta = m.i32.const(opcode | (row.size === 2 ? META_COMPRESSED : 0));
-  for (const slot of ['rd', 'rs1', 'rs2', 'rs3', 'rm'] as const) {
+  const writes: ExpressionRef[] = [m.i64.store(ENTRY.tag, 8, e(), m.local.get(PC, binaryen.i64))];
+  // The handler byte and the three register bytes are one little-endian i32 store.
+  let head = m.i32.const(handler);
+  (['rd', 'rs1', 'rs2'] as const).forEach((slot, i) => {
     const spec = row.fields[slot];
-    if (spec === undefined || spec === 0) continue;
-    meta = m.i32.or(meta, m.i32.shl(field(m, spec), m.i32.const(META_SHIFT[slot])));
+    if (typeof spec === 'object') head = m.i32.or(head, m.i32.shl(field(m, spec), m.i32.const(8 * (i + 1))));
+  });
+  writes.push(m.i32.store(ENTRY.handler, 4, e(), head));
+  const { imm, rs3, rm } = row.fields;
+  if (typeof imm === 'object') {
+    if (typeof rs3 === 'object' || typeof rm === 'object') throw new Error(`internal error: decoder row ${row.name ?? row.opcode} has both an immediate and rs3/rm fields`);
+    writes.push(m.i32.store(ENTRY.imm, 4, e(), field(m, imm)));
+  } else {
+    let packed = m.i32.const(0);
+    if (typeof rs3 === 'object') packed = m.i32.or(packed, m.i32.shl(field(m, rs3), m.i32.const(8 * (ENTRY.rs3 - ENTRY.imm))));
+    if (typeof rm === 'object') packed = m.i32.or(packed, m.i32.shl(field(m, rm), m.i32.const(8 * (ENTRY.rm - ENTRY.imm))));
+    writes.push(m.i32.store(ENTRY.imm, 4, e(), packed));
   }
-  let body = store(m, meta, field(m, row.fields.imm));
+  let body = m.block(null, [...writes, m.return()]);
   const nonzero: readonly DecoderSlot[] = row.nonzero ?? [];
   if (nonzero.length) {
     const anyZero = nonzero.map((s) => m.i32.eqz(field(m, row.fields[s]))).reduce((acc, c) => m.i32.or(acc, c));
@@ -89,8 +95,13 @@ function rowCase(m: binaryen.Module, row: DecoderRow): ExpressionRef {
 }
 
 function illegal(m: binaryen.Module): ExpressionRef {
-  const compressed = m.i32.ne(m.i32.and(m.local.get(WORD, binaryen.i32), m.i32.const(3)), m.i32.const(3));
-  return store(m, m.i32.or(m.i32.const(ILLEGAL_OPCODE), m.select(compressed, m.i32.const(META_COMPRESSED), m.i32.const(0))), m.i32.const(0));
+  const e = () => m.local.get(ENTRY_PTR, binaryen.i32);
+  return m.block(null, [
+    m.i64.store(ENTRY.tag, 8, e(), m.local.get(PC, binaryen.i64)),
+    m.i32.store(ENTRY.handler, 4, e(), m.i32.const(ILLEGAL_HANDLER)),
+    m.i32.store(ENTRY.imm, 4, e(), m.i32.const(0)),
+    m.return(),
+  ]);
 }
 
 export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderRow[]): void {
@@ -121,7 +132,8 @@ export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderR
     ]),
     m.local.set(WORD, m.call(mb.helper('fetch_slow'), [pc()], binaryen.i32)),
   );
-  const rows = [...decoderRows].sort((a, b) => popcount32(b.mask) - popcount32(a.mask));
-  const body = m.block(null, [tableAddr, shadow, fetch, ...rows.map((r) => rowCase(m, r)), illegal(m)]);
+  if (decoderRows.length >= ILLEGAL_HANDLER) throw new Error(`internal error: ${decoderRows.length} decoder rows do not fit the entry's handler byte`);
+  const rows = decoderRows.map((row, handler) => ({ row, handler })).sort((a, b) => popcount32(b.row.mask) - popcount32(a.row.mask));
+  const body = m.block(null, [tableAddr, shadow, fetch, ...rows.map((r) => rowCase(m, r.row, r.handler)), illegal(m)]);
   m.addFunction(FILL_FUNCTION, binaryen.createType([binaryen.i64, binaryen.i32]), binaryen.none, [binaryen.i32, binaryen.i32, binaryen.i32], body);
 }

@@ -1,6 +1,6 @@
 // Builds the T0 interpreter module (build time only; needs binaryen): the isa-riscv table becomes
-// the decoder's rows, each base mnemonic's generic lift (operands as run-time values) becomes a
-// dispatch case, and binaryen optimizes the whole once.
+// the decoder's rows, each base mnemonic's generic lift (operands as run-time values) becomes the
+// case its rows execute (one threaded handler per row), and binaryen optimizes the whole once.
 import { addInterpreter, WasmModuleBuilder, type DecoderRow } from '@ferry/backend-wasm';
 import { ALL_MNEMONICS, ROWS, mnemonicIndex } from '@ferry/isa-riscv';
 import { liftGeneric } from '@ferry/lift-riscv';
@@ -11,6 +11,7 @@ export function interpreterDecoderRows(): DecoderRow[] {
     match: row.match,
     size: row.size,
     opcode: mnemonicIndex.get(row.base)!,
+    name: row.name,
     fields: row.fields,
     ...(row.nonzero ? { nonzero: row.nonzero } : {}),
   }));
