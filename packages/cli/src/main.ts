@@ -5,6 +5,8 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { FerryError } from '@ferry/util';
+import { benchCommand } from './bench.js';
+import { compareCommand, splitCompareArguments } from './compare.js';
 import { disasmCommand } from './disasm.js';
 import { runCommand, splitGuestArguments } from './run.js';
 
@@ -14,11 +16,13 @@ function fail(message: string): never {
 }
 
 try {
-  await yargs(splitGuestArguments(hideBin(process.argv)))
+  await yargs(splitCompareArguments(splitGuestArguments(hideBin(process.argv))))
     .scriptName('ferry')
     .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
     .command(runCommand)
     .command(disasmCommand)
+    .command(compareCommand)
+    .command(benchCommand)
     .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')
     .strictCommands()
     .parserConfiguration({ 'populate--': true })
