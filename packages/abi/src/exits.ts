@@ -15,6 +15,10 @@ export const ExitCode = {
   untranslated: 6,
   /** A store invalidated translated code; the store at exitPc has completed: resume after it. */
   codeModified: 7,
+  /** T0 took a branch to exitPc, which has a translation: continue there (adaptive tier). */
+  translated: 8,
+  /** T0 took a branch to exitPc often enough to cross StateSlot.hotThreshold (adaptive tier). */
+  hot: 9,
 } as const;
 export type ExitCodeName = keyof typeof ExitCode;
 

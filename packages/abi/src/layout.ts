@@ -5,6 +5,7 @@
 //   DECODE_CACHE   T0 decoded-instruction cache: DECODE_CACHE_ENTRIES x 16 bytes
 //   SHADOW_TABLE   one i32 entry per guest page of the reachable guest address space
 //   JUMP_CACHE     guest pc -> funcref-table slot of its translation (JIT tiers), JUMP_CACHE_ENTRIES x 16
+//   HOT_COUNTERS   T0's taken-branch counters (adaptive tier), HOT_COUNTER_ENTRIES x u16
 //   PAGE_POOL      host pages backing guest pages, handed out by the runtime; grows on demand
 
 export const WASM_PAGE = 65536;
@@ -38,6 +39,12 @@ export const JUMP_CACHE_ENTRIES = 1 << 16;
 export const JUMP_CACHE_INDEX_MASK = JUMP_CACHE_ENTRIES - 1;
 export const JUMP_CACHE_SIZE = JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_SIZE;
 
-export const PAGE_POOL = JUMP_CACHE + JUMP_CACHE_SIZE;
+/** Index of a branch target's counter: (pc >> 1) & HOT_COUNTER_INDEX_MASK. */
+export const HOT_COUNTERS = JUMP_CACHE + JUMP_CACHE_SIZE;
+export const HOT_COUNTER_ENTRIES = 1 << 16;
+export const HOT_COUNTER_INDEX_MASK = HOT_COUNTER_ENTRIES - 1;
+export const HOT_COUNTERS_SIZE = HOT_COUNTER_ENTRIES * 2;
+
+export const PAGE_POOL = HOT_COUNTERS + HOT_COUNTERS_SIZE;
 /** Size in wasm pages of the memory before any guest page is allocated. */
 export const INITIAL_WASM_PAGES = PAGE_POOL / WASM_PAGE;

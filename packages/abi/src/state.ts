@@ -26,6 +26,9 @@ export const StateSlot = {
   /** Set to 1 by the engine when a store invalidated translated code; translated code checks it
    *  after a slow-path store and exits (ExitCode.codeModified) so no stale code runs on. */
   codeModified: 0x250,
+  /** Taken-branch count at which T0 reports a branch target as hot; 0 = T0 never checks (plain
+   *  interpreter tier). Set by the adaptive controller from its cost model. */
+  hotThreshold: 0x258,
 } as const;
 export type StateSlotName = keyof typeof StateSlot;
 

@@ -10,6 +10,7 @@ import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
 import { hex } from '@ferry/util';
 import { DecodeCache } from './decode-cache.js';
 import { describeAddress, describeInstruction } from './describe.js';
+import { AdaptiveExecutor } from './jit/adaptive.js';
 import { CodeCache } from './jit/code-cache.js';
 import { loadBackend, Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
@@ -50,9 +51,11 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
 type Backend = Awaited<ReturnType<typeof loadBackend>>;
 
-/** Runs a loaded machine; loads the compiler backend first when the tier needs it. */
+/** Runs a loaded machine; loads the compiler backend first when the tier compiles on the main
+ *  thread (baseline, opt). interp needs none; adaptive compiles in its worker. */
 export async function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'tier'>): Promise<RunResult> {
-  const backend = (options.tier ?? 'interp') === 'interp' ? undefined : await loadBackend();
+  const tier = options.tier ?? 'interp';
+  const backend = tier === 'baseline' || tier === 'opt' ? await loadBackend() : undefined;
   return runMachineSync(machine, options, backend);
 }
 
@@ -70,16 +73,22 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
   machine.onCodeWrite = (page: number) => {
     decodeCache.clearPage(page);
     const dropped = codeCache?.invalidatePage(page) ?? 0;
+    adaptive?.pageInvalidated(page);
     if (dropped) setCodeModified(1n);
     machine.memory.clearCode(page);
     stats.invalidations++;
   };
 
   let step: () => number;
+  let adaptive: AdaptiveExecutor | undefined;
   const chunk = tier === 'interp' ? INTERP_CHUNK : JIT_CHUNK;
+  const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(), { ferry: machine.helpers() }).exports.run as () => number;
   if (tier === 'interp') {
-    const instance = new WebAssembly.Instance(loadInterpreterModule(), { ferry: machine.helpers() });
-    step = instance.exports.run as () => number;
+    step = interpreter();
+  } else if (tier === 'adaptive') {
+    codeCache = new CodeCache(machine.wasmMemory);
+    const a = (adaptive = new AdaptiveExecutor(machine, codeCache, interpreter()));
+    step = () => a.step();
   } else {
     if (!backend) throw new Error(`internal error: the ${tier} tier needs the compiler backend`);
     const cache = (codeCache = new CodeCache(machine.wasmMemory));
@@ -98,6 +107,11 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
     stats.wallMs = performance.now() - started;
     stats.syscalls = machine.syscallCounts;
     if (translator) stats.compile = translator.counters;
+    if (adaptive) {
+      stats.compile = adaptive.counters;
+      stats.controller = adaptive.controller.describe();
+      adaptive.close();
+    }
     if (codeCache) stats.translations = codeCache.size;
     return message === undefined ? { status, stats } : { status, message, stats };
   };
@@ -128,6 +142,8 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
       }
       case ExitCode.budget:
       case ExitCode.untranslated:
+      case ExitCode.translated:
+      case ExitCode.hot:
         break;
       case ExitCode.codeModified: {
         // The store at exitPc completed and invalidated translated code: resume after it.

@@ -15,6 +15,8 @@ export class RunStats {
   compile: Record<string, CompileCounters> = {};
   /** Live translations at exit. */
   translations = 0;
+  /** The adaptive controller's view at exit. */
+  controller = '';
   wallMs = 0;
   invalidations = 0;
   readonly exits = new Map<string, number>();
@@ -34,6 +36,7 @@ export class RunStats {
       ...compiled.map(([t, c]) => `compiled (${t})`.padEnd(21) + `${c.functions} functions in ${c.modules} modules, ${c.guestInsns} guest instructions, ${c.compileMs.toFixed(1)} ms (${(c.compileMs / Math.max(1, c.functions)).toFixed(3)} ms per function)`),
       `wall time            ${this.wallMs.toFixed(1)} ms (${mips.toFixed(1)} M guest instructions/s)`,
       `code invalidations   ${this.invalidations}`,
+      ...(this.controller ? [`controller           ${this.controller}`] : []),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ];

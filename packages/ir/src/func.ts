@@ -46,6 +46,14 @@ export class Func {
     if (!info) throw new Error(`internal error: value v${v} does not exist in ${this.name}`);
     return info.type;
   }
+  /** Rebuilds a function from its plain data (e.g. after structured cloning to a worker). */
+  static fromData(data: { name: string; values: ValueInfo[]; blocks: Block[] }): Func {
+    const func = new Func(data.name);
+    func.values.push(...data.values);
+    func.blocks.push(...data.blocks);
+    return func;
+  }
+
   get entry(): Block {
     return this.blocks[0]!;
   }

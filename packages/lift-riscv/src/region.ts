@@ -170,13 +170,16 @@ export function liftBlock(block: GuestBlock): Func {
  *  starts one of its blocks become jumps, so loops stay inside the function. */
 export function liftRegion(blocks: readonly GuestBlock[]): Func {
   const { func, b } = newFunction(`region_${blocks[0]!.pc.toString(16)}`);
+  // Block 0 only jumps to the entry guest block, so every guest block (the entry included) can be
+  // the target of a loop edge.
   const entryOf = new Map<bigint, BlockId>();
   const starts: BlockId[] = [];
   for (const block of blocks) {
-    const id = starts.length === 0 ? 0 : b.createBlock();
+    const id = b.createBlock();
     starts.push(id);
     entryOf.set(block.pc, id);
   }
+  b.jump(starts[0]!);
   // Lift each guest block into its IR block; its entry is jumped to from block 0 when needed.
   blocks.forEach((block, i) => {
     b.switchTo(starts[i]!);

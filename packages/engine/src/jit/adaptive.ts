@@ -1,0 +1,176 @@
+// The adaptive tier: T0 interprets first; branch targets T0 reports hot are compiled to baseline
+// blocks in the compile worker; translations where budget samples show time being spent are
+// recompiled as optimized regions when the controller's cost model says it pays. Translated code
+// is entered whenever the pc has a translation (T0 exits with ExitCode.translated on a branch to
+// one). Compilation never blocks the main thread; finished modules are installed between slices.
+import { stateAddress } from '@ferry/abi';
+import type { Func } from '@ferry/ir';
+import {
+  discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
+} from '@ferry/lift-riscv';
+import type { Machine } from '@ferry/runtime';
+import { ExitCode } from '@ferry/abi';
+import type { CompileCounters } from '../stats.js';
+import { CodeCache, pageOf } from './code-cache.js';
+import { CompileClient } from './compile-client.js';
+import { TieringController } from './controller.js';
+
+const T0_SLICE = 1n << 20n;
+const JIT_SLICE = 1n << 20n;
+const BASELINE_BATCH = 24;
+const MISSES_BEFORE_COMPILE = 2;
+
+interface Unit {
+  pc: bigint;
+  pages: number[];
+  insns: number;
+}
+interface Pending {
+  tier: 'baseline' | 'opt';
+  units: Unit[];
+  epochs: Map<number, number>;
+}
+
+export class AdaptiveExecutor {
+  readonly controller = new TieringController();
+  readonly counters: Record<'baseline' | 'opt', CompileCounters> = {
+    baseline: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
+    opt: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
+  };
+  private readonly client = new CompileClient();
+  private readonly pending = new Map<number, Pending>();
+  /** Entry pcs with a compile in flight, per tier. */
+  private readonly requested = { baseline: new Set<bigint>(), opt: new Set<bigint>() };
+  private readonly misses = new Map<bigint, number>();
+  /** Bumped when a page's code is invalidated, so results compiled from old bytes are dropped. */
+  private readonly pageEpoch = new Map<number, number>();
+
+  constructor(
+    private readonly machine: Machine,
+    private readonly cache: CodeCache,
+    private readonly interpret: () => number,
+  ) {}
+
+  private readonly fetch = (pc: bigint): number | undefined => {
+    try {
+      return this.machine.memory.fetchSlow(pc);
+    } catch {
+      return undefined;
+    }
+  };
+
+  pageInvalidated(page: number): void {
+    this.pageEpoch.set(page, (this.pageEpoch.get(page) ?? 0) + 1);
+  }
+
+  /** Runs one slice in the best tier available at the current pc. */
+  step(): number {
+    this.install(this.client.poll());
+    const state = this.machine.state;
+    const pc = state.pc;
+    const translation = this.cache.lookup(pc);
+    const started = performance.now();
+    const before = state.instret;
+    let code: number;
+    if (translation) {
+      if (state.budget > JIT_SLICE) state.budget = JIT_SLICE;
+      this.machine.memory.dataView.setBigInt64(stateAddress('codeModified'), 0n, true);
+      code = this.cache.call(translation);
+    } else {
+      if (state.budget > T0_SLICE) state.budget = T0_SLICE;
+      this.machine.memory.dataView.setBigInt64(stateAddress('hotThreshold'), BigInt(this.controller.hotThreshold()), true);
+      code = this.interpret();
+    }
+    const ms = performance.now() - started;
+    this.controller.observeSlice(translation ? (translation.tier as 'baseline' | 'opt') : 'interp', Number(state.instret - before), ms);
+    this.react(code, ms);
+    return code;
+  }
+
+  private react(code: number, ms: number): void {
+    const pc = this.machine.state.pc;
+    switch (code) {
+      case ExitCode.hot:
+        this.requestBaseline(pc);
+        break;
+      case ExitCode.untranslated: {
+        const n = (this.misses.get(pc) ?? 0) + 1;
+        this.misses.set(pc, n);
+        if (n >= MISSES_BEFORE_COMPILE) this.requestBaseline(pc);
+        break;
+      }
+      case ExitCode.budget: {
+        const t = this.cache.lookup(pc);
+        if (!t || t.tier !== 'baseline') break;
+        this.controller.sample(pc, ms);
+        if (!this.requested.opt.has(pc) && this.controller.shouldRecompile(pc, 'baseline', 'opt', Math.max(t.insns * 4, 50))) this.requestOpt(pc);
+        break;
+      }
+    }
+  }
+
+  private requestBaseline(pc: bigint): void {
+    if (this.requested.baseline.has(pc) || this.cache.lookup(pc)) return;
+    const blocks: GuestBlock[] = [];
+    const queue = [pc];
+    const seen = new Set(queue);
+    while (queue.length && blocks.length < BASELINE_BATCH) {
+      const block = discoverBlock(this.fetch, queue.shift()!);
+      if (!block) continue;
+      blocks.push(block);
+      for (const s of staticSuccessors(block)) {
+        if (!seen.has(s) && !this.cache.lookup(s) && !this.requested.baseline.has(s)) (seen.add(s), queue.push(s));
+      }
+    }
+    if (!blocks.length) return;
+    this.submit('baseline', blocks.map((b) => ({ blocks: [b], func: liftBlock(b) })), { passes: [] });
+  }
+
+  private requestOpt(pc: bigint): void {
+    const blocks = discoverRegion(this.fetch, pc);
+    if (!blocks.length) return;
+    this.submit('opt', [{ blocks, func: liftRegion(blocks) }], { promoteRegisters: true });
+  }
+
+  private submit(tier: 'baseline' | 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: { passes?: string[]; promoteRegisters?: boolean }): void {
+    const epochs = new Map<number, number>();
+    const described = units.map(({ blocks }) => {
+      const pages = new Set<number>();
+      let insns = 0;
+      for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)), insns++);
+      for (const p of pages) (this.machine.memory.markCode(p), epochs.set(p, this.pageEpoch.get(p) ?? 0));
+      this.requested[tier].add(blocks[0]!.pc);
+      return { pc: blocks[0]!.pc, pages: [...pages], insns };
+    });
+    const id = this.client.request(units.map((u) => u.func), options);
+    this.pending.set(id, { tier, units: described, epochs });
+  }
+
+  private install(replies: ReturnType<CompileClient['poll']>): void {
+    for (const reply of replies) {
+      const p = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (!p) continue;
+      for (const u of p.units) this.requested[p.tier].delete(u.pc);
+      if (!reply.module || !reply.exports) throw new Error(`internal error: compile worker failed: ${reply.error}`);
+      const c = this.counters[p.tier];
+      c.modules++;
+      c.compileMs += reply.compileMs;
+      const instance = new WebAssembly.Instance(reply.module, { ferry: { ...this.machine.helpers(), table: this.cache.table } });
+      let insns = 0;
+      p.units.forEach((u, i) => {
+        if (u.pages.some((page) => (this.pageEpoch.get(page) ?? 0) !== p.epochs.get(page))) return; // code changed meanwhile
+        this.cache.install(u.pc, instance.exports[reply.exports![i]!] as Function, u.pages, p.tier, u.insns);
+        this.controller.forget(u.pc);
+        c.functions++;
+        c.guestInsns += u.insns;
+        insns += u.insns;
+      });
+      this.controller.observeCompile(p.tier, insns, reply.compileMs);
+    }
+  }
+
+  close(): void {
+    void this.client.close();
+  }
+}

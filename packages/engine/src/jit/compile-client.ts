@@ -1,0 +1,66 @@
+// The main thread's side of the compile worker: posts compile requests and collects finished
+// modules without ever blocking, by polling its port (receiveMessageOnPort) at each exit of the
+// run loop. The main thread keeps executing guest code meanwhile.
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Func } from '@ferry/ir';
+
+export interface CompileRequest {
+  id: number;
+  funcs: { name: string; values: Func['values']; blocks: Func['blocks'] }[];
+  options: { passes?: string[]; promoteRegisters?: boolean };
+}
+
+export interface CompileReply {
+  id: number;
+  module?: WebAssembly.Module;
+  exports?: string[];
+  error?: string;
+  compileMs: number;
+}
+
+export class CompileClient {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private nextId = 0;
+  inFlight = 0;
+
+  constructor() {
+    const { port1, port2 } = new MessageChannel();
+    this.worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { port: port1 }, transferList: [port1] });
+    this.worker.unref();
+    this.port = port2;
+  }
+
+  request(funcs: readonly Func[], options: CompileRequest['options']): number {
+    const id = this.nextId++;
+    const message: CompileRequest = { id, funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })), options };
+    this.port.postMessage(message);
+    this.inFlight++;
+    return id;
+  }
+
+  /** Finished compilations since the last call (never waits). */
+  poll(): CompileReply[] {
+    const replies: CompileReply[] = [];
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      replies.push(m.message as CompileReply);
+      this.inFlight--;
+    }
+    return replies;
+  }
+
+  /** Blocks until at least one compilation finishes (for runs that have nothing else to do). */
+  waitForOne(timeoutMs = 10_000): CompileReply[] {
+    const deadline = performance.now() + timeoutMs;
+    const signal = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      const replies = this.poll();
+      if (replies.length || this.inFlight === 0 || performance.now() > deadline) return replies;
+      Atomics.wait(signal, 0, 0, 1);
+    }
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
