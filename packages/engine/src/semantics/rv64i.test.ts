@@ -279,6 +279,14 @@ describe('fence and ebreak', () => {
     fence i, o
     addi a0, a0, 1
   `);
+  // fence.i exits to the runtime, which drops decoded code and resumes after it with state intact.
+  // (Code pages of a snippet are not writable, so self-modifying code is left to the corpus test.)
+  const fenceI = program('li a0, 5\nli a1, 6\nfence.i\nadd a0, a0, a1\nfence.i\naddi a0, a0, 1');
+  it('fence.i resumes at the next instruction with registers intact', async () => {
+    const r = await run(fenceI);
+    expect(r.x[10]).toBe(12n);
+    expect(r.x[11]).toBe(6n);
+  });
   it('fences change nothing; the ebreak stops the snippet at its own address', async () => {
     const r = await run(p);
     expect(r.x[10]).toBe(6n);
