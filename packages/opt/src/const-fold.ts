@@ -1,0 +1,250 @@
+// const-fold: evaluates pure integer ops whose operands are constants, applies algebraic
+// identities, and turns a brif on a constant into a jump. Invariant: a fold never changes a value
+// the op defines; ops with undefined results (div/rem by zero, signed MIN / -1) are left alone.
+import type { Func, Inst, Value } from '@ferry/ir';
+import { constantOf, definitions, makeConstant, newConstant, substitute } from './func-edit.js';
+
+type Int = 'i32' | 'i64';
+const widthOf = (t: Int): 32 | 64 => (t === 'i32' ? 32 : 64);
+const signed = (t: Int, x: bigint): bigint => BigInt.asIntN(widthOf(t), x);
+const unsigned = (t: Int, x: bigint): bigint => BigInt.asUintN(widthOf(t), x);
+
+/** Folds one binary op on constants; undefined when the result is undefined or not foldable. */
+function foldBinary(family: string, t: Int, a: bigint, b: bigint): bigint | undefined {
+  const w = BigInt(widthOf(t));
+  const [ua, ub] = [unsigned(t, a), unsigned(t, b)];
+  const [sa, sb] = [signed(t, a), signed(t, b)];
+  const count = ub % w;
+  const min = -(1n << (w - 1n));
+  const flag = (c: boolean): bigint => (c ? 1n : 0n);
+  switch (family) {
+    case 'add': return a + b;
+    case 'sub': return a - b;
+    case 'mul': return a * b;
+    case 'and': return a & b;
+    case 'or': return a | b;
+    case 'xor': return a ^ b;
+    case 'shl': return ua << count;
+    case 'shr_u': return ua >> count;
+    case 'shr_s': return sa >> count;
+    case 'rotl': return (ua << count) | (ua >> ((w - count) % w));
+    case 'rotr': return (ua >> count) | (ua << ((w - count) % w));
+    // Division: truncating (BigInt division truncates); undefined cases stay unfolded.
+    case 'div_s': return ub === 0n || (sa === min && sb === -1n) ? undefined : sa / sb;
+    case 'rem_s': return ub === 0n || (sa === min && sb === -1n) ? undefined : sa % sb;
+    case 'div_u': return ub === 0n ? undefined : ua / ub;
+    case 'rem_u': return ub === 0n ? undefined : ua % ub;
+    case 'eq': return flag(ua === ub);
+    case 'ne': return flag(ua !== ub);
+    case 'lt_s': return flag(sa < sb);
+    case 'lt_u': return flag(ua < ub);
+    case 'le_s': return flag(sa <= sb);
+    case 'le_u': return flag(ua <= ub);
+    case 'gt_s': return flag(sa > sb);
+    case 'gt_u': return flag(ua > ub);
+    case 'ge_s': return flag(sa >= sb);
+    case 'ge_u': return flag(ua >= ub);
+    default: return undefined;
+  }
+}
+
+function foldUnary(op: string, a: bigint): bigint | undefined {
+  if (op === 'sext8.i64') return BigInt.asIntN(8, a);
+  if (op === 'sext16.i64') return BigInt.asIntN(16, a);
+  if (op === 'sext32.i64') return BigInt.asIntN(32, a);
+  const [family, type] = op.split('.') as [string, string];
+  if (type === 'i32' || type === 'i64') {
+    const t = type as Int;
+    const w = widthOf(t);
+    const u = unsigned(t, a);
+    switch (family) {
+      case 'eqz': return u === 0n ? 1n : 0n;
+      case 'popcnt': return BigInt([...u.toString(2)].filter((c) => c === '1').length);
+      case 'clz': return BigInt(w - (u === 0n ? 0 : u.toString(2).length));
+      case 'ctz': {
+        if (u === 0n) return BigInt(w);
+        let n = 0n;
+        for (let x = u; (x & 1n) === 0n; x >>= 1n) n++;
+        return n;
+      }
+      case 'extend_s': return signed('i32', a);
+      case 'extend_u': return unsigned('i32', a);
+      case 'wrap': return signed('i32', a);
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+function foldMulh(op: string, a: bigint, b: bigint): bigint | undefined {
+  const s = (x: bigint): bigint => BigInt.asIntN(64, x);
+  const u = (x: bigint): bigint => BigInt.asUintN(64, x);
+  if (op === 'mulh_s.i64') return (s(a) * s(b)) >> 64n;
+  if (op === 'mulh_u.i64') return (u(a) * u(b)) >> 64n;
+  if (op === 'mulh_su.i64') return (s(a) * u(b)) >> 64n;
+  return undefined;
+}
+
+/** The result of an algebraic identity: another value, a constant, or nothing. */
+type Simplified = { value: Value } | { constant: bigint } | undefined;
+
+/** Identities with at most one constant operand (ca, cb: the constants, if any). */
+function identity(family: string, t: Int, a: Value, b: Value, ca: bigint | undefined, cb: bigint | undefined): Simplified {
+  const w = BigInt(widthOf(t));
+  const ones = -1n;
+  const isC = (c: bigint | undefined, k: bigint): boolean => c !== undefined && signed(t, c) === k;
+  switch (family) {
+    case 'add': // x + 0 --> x ; 0 + x --> x
+      if (isC(cb, 0n)) return { value: a };
+      if (isC(ca, 0n)) return { value: b };
+      return undefined;
+    case 'sub': // x - 0 --> x ; x - x --> 0
+      if (isC(cb, 0n)) return { value: a };
+      if (a === b) return { constant: 0n };
+      return undefined;
+    case 'mul': // x * 1 --> x ; x * 0 --> 0
+      if (isC(cb, 1n)) return { value: a };
+      if (isC(ca, 1n)) return { value: b };
+      if (isC(ca, 0n) || isC(cb, 0n)) return { constant: 0n };
+      return undefined;
+    case 'and': // x & -1 --> x ; x & 0 --> 0 ; x & x --> x
+      if (isC(cb, ones)) return { value: a };
+      if (isC(ca, ones)) return { value: b };
+      if (isC(ca, 0n) || isC(cb, 0n)) return { constant: 0n };
+      if (a === b) return { value: a };
+      return undefined;
+    case 'or': // x | 0 --> x ; x | -1 --> -1 ; x | x --> x
+      if (isC(cb, 0n)) return { value: a };
+      if (isC(ca, 0n)) return { value: b };
+      if (isC(ca, ones) || isC(cb, ones)) return { constant: ones };
+      if (a === b) return { value: a };
+      return undefined;
+    case 'xor': // x ^ 0 --> x ; x ^ x --> 0
+      if (isC(cb, 0n)) return { value: a };
+      if (isC(ca, 0n)) return { value: b };
+      if (a === b) return { constant: 0n };
+      return undefined;
+    case 'shl': case 'shr_u': case 'shr_s': case 'rotl': case 'rotr': // x << 0 --> x (count mod width)
+      if (cb !== undefined && unsigned(t, cb) % w === 0n) return { value: a };
+      return undefined;
+    case 'div_s': case 'div_u': // x / 1 --> x
+      if (isC(cb, 1n)) return { value: a };
+      return undefined;
+    case 'eq': case 'le_s': case 'le_u': case 'ge_s': case 'ge_u': // x == x --> 1
+      return a === b ? { constant: 1n } : undefined;
+    case 'ne': case 'lt_s': case 'lt_u': case 'gt_s': case 'gt_u': // x != x --> 0
+      return a === b ? { constant: 0n } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function constFold(func: Func): boolean {
+  const defs = definitions(func);
+  const replace = new Map<Value, Value>();
+  let changed = false;
+  const resolve = (v: Value): Value => replace.get(v) ?? v;
+  const constant = (v: Value): bigint | undefined => constantOf(defs, resolve(v));
+
+  func.blocks.forEach((block, blockId) => {
+    const out: Inst[] = [];
+    for (const inst of block.insts) {
+      inst.args = inst.args.map(resolve);
+      for (const t of inst.targets ?? []) t.args = t.args.map(resolve);
+      changed = foldInst(func, defs, inst, blockId, out, constant, replace) || changed;
+      out.push(inst);
+    }
+    block.insts = out;
+  });
+  // Values replaced by others are now unused; dce removes their definitions.
+  substitute(func, replace);
+  return changed;
+}
+
+/** Folds one instruction in place (or records its result's replacement); `before` receives any new
+ *  instructions that must precede it. */
+function foldInst(
+  func: Func, defs: Map<Value, Inst>, inst: Inst, blockId: number, before: Inst[], constant: (v: Value) => bigint | undefined, replace: Map<Value, Value>,
+): boolean {
+  const [family, type] = inst.op.split('.') as [string, string | undefined];
+  const args = inst.args.map(constant);
+  const allConstant = inst.args.length > 0 && args.every((c) => c !== undefined);
+
+  if (inst.op === 'brif') {
+    // brif c, T, F --> jump T (c != 0) or jump F (c == 0)
+    if (args[0] === undefined) return false;
+    const target = inst.targets![args[0] !== 0n ? 0 : 1]!;
+    inst.op = 'jump';
+    inst.args = [];
+    inst.targets = [target];
+    return true;
+  }
+  if (family === 'select' && (type === 'i32' || type === 'i64')) {
+    // select c, a, b --> a (c != 0) or b (c == 0) ; select c, a, a --> a
+    const [c, a, b] = inst.args as [Value, Value, Value];
+    if (args[0] !== undefined) replace.set(inst.result, args[0] !== 0n ? a : b);
+    else if (a === b) replace.set(inst.result, a);
+    else return false;
+    return true;
+  }
+  if (inst.op.startsWith('mulh_')) {
+    if (!allConstant) return false;
+    makeConstant(inst, 'i64', foldMulh(inst.op, args[0]!, args[1]!)!);
+    return true;
+  }
+  if (inst.args.length === 1 && allConstant) {
+    const value = foldUnary(inst.op, args[0]!);
+    if (value === undefined) return false;
+    makeConstant(inst, func.typeOf(inst.result) as Int, value);
+    return true;
+  }
+  if (inst.args.length !== 2 || (type !== 'i32' && type !== 'i64') || func.values[inst.result] === undefined) return false;
+  const t = type as Int;
+  const resultType = func.typeOf(inst.result) as Int;
+  if (allConstant) {
+    const value = foldBinary(family, t, args[0]!, args[1]!);
+    if (value === undefined) return false;
+    makeConstant(inst, resultType, value);
+    return true;
+  }
+  const simplified = identity(family, t, inst.args[0]!, inst.args[1]!, args[0], args[1]);
+  if (simplified !== undefined) {
+    if ('value' in simplified) replace.set(inst.result, simplified.value);
+    else makeConstant(inst, resultType, simplified.constant);
+    return true;
+  }
+  return reassociate(func, defs, inst, family, t, blockId, before, constant, replace);
+}
+
+/** Constant offsets gather in one add, so chains of updates (budget, instret, addresses) fold:
+ *  sub x, c --> add x, -c ; add (add x, c1), c2 --> add x, c1 + c2 */
+function reassociate(
+  func: Func, defs: Map<Value, Inst>, inst: Inst, family: string, t: Int, blockId: number, before: Inst[], constant: (v: Value) => bigint | undefined,
+  replace: Map<Value, Value>,
+): boolean {
+  const c = constant(inst.args[1]!);
+  if (c === undefined || (family !== 'add' && family !== 'sub')) return false;
+  const delta = family === 'add' ? c : -c;
+  const inner = definingAdd(defs, inst.args[0]!, constant);
+  if (family === 'add' && inner === undefined) return false;
+  const base = inner?.base ?? inst.args[0]!;
+  const total = signed(t, delta + (inner?.offset ?? 0n));
+  if (total === 0n) {
+    replace.set(inst.result, base); // add (add x, c), -c --> x
+    return true;
+  }
+  const k = newConstant(func, blockId, t, total);
+  defs.set(k.result, k);
+  before.push(k);
+  inst.op = t === 'i32' ? 'add.i32' : 'add.i64';
+  inst.args = [base, k.result];
+  return true;
+}
+
+/** `x + c` as its base and offset, when v is defined by an add of a constant. */
+function definingAdd(defs: Map<Value, Inst>, v: Value, constant: (v: Value) => bigint | undefined): { base: Value; offset: bigint } | undefined {
+  const def = defs.get(v);
+  if (def === undefined || (def.op !== 'add.i32' && def.op !== 'add.i64')) return undefined;
+  const offset = constant(def.args[1]!);
+  return offset === undefined ? undefined : { base: def.args[0]!, offset };
+}
