@@ -18,6 +18,8 @@ export const HANDLER_TABLE = 'handlers';
 export const EXIT_FUNCTION = 'exit_to_runtime';
 export const MISS_FUNCTION = 'dispatch_miss';
 const PREVIOUS_ROW_GLOBAL = 'previous_row';
+/** How many expected successors a handler runs inline, one after the other. */
+const INLINE_DEPTH = 2;
 
 /** Profiling builds count executed (previous row, row) pairs here, as u32 [previous * 256 + row],
  *  in host memory the abi leaves unused between the decode cache and the shadow table. */
@@ -113,7 +115,7 @@ export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly H
   const addLocal = (t: binaryen.Type) => 3 + vars.push(t) - 1;
 
   /** The code of rows[r], entered with P.* describing it; it never falls off its end. */
-  const rowCode = (r: number, inlineSuccessor: boolean): ExpressionRef => {
+  const rowCode = (r: number, inlineDepth: number): ExpressionRef => {
     const { row, func, successor } = rows[r]!;
     const loaded: { local: number; value: ExpressionRef }[] = [];
     const fromEntry = (type: binaryen.Type, value: ExpressionRef): number => loaded.push({ local: addLocal(type), value }) - 1;
@@ -137,7 +139,7 @@ export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly H
       if (typeof spec !== 'object') return m.i32.const(spec ?? 0);
       return operand(index, binaryen.i32, () => m.i32.load8_u(ENTRY[slot], 1, entry()));
     };
-    const inline = inlineSuccessor && successor !== undefined ? { row: successor, code: () => rowCode(successor, false) } : undefined;
+    const inline = inlineDepth > 0 && successor !== undefined ? { row: successor, code: () => rowCode(successor, inlineDepth - 1) } : undefined;
     const context: BodyContext = {
       param,
       gotoPc: (target) => m.block(null, [m.local.set(P.pc, target), dispatchNext(m, inline)]),
@@ -151,7 +153,7 @@ export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly H
     if (countSuccessors) prologue.unshift(countPair(m, r));
     return m.block(null, [...prologue, body, m.unreachable()]);
   };
-  m.addFunction(name, HANDLER_PARAMS, binaryen.i32, vars, rowCode(index, !countSuccessors));
+  m.addFunction(name, HANDLER_PARAMS, binaryen.i32, vars, rowCode(index, countSuccessors ? 0 : INLINE_DEPTH));
 }
 
 /** counts[previous * 256 + row] += 1; previous = row */
