@@ -1,12 +1,13 @@
 // `ferry bench [options]` (also `npm run bench`): runs the corpus benchmarks in qemu-riscv64,
 // wasm32-wasi, native and every Ferry tier side by side, prints the markdown tables and writes
 // JSON, SVG and HTML reports. Exit status 1 when any run's output did not match.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { TIERS } from '@ferry/engine';
 import { FerryError } from '@ferry/util';
 import { repoRoot } from './bench/corpus.js';
-import { runBench } from './bench/harness.js';
+import { type BenchResults, runBench } from './bench/harness.js';
 import { resultsToMarkdown } from './bench/markdown.js';
 import { hasErrors, writeReport } from './bench/output.js';
 
@@ -21,6 +22,7 @@ interface BenchArgs {
   timeout: number;
   startup: boolean;
   build: boolean;
+  report?: string;
 }
 
 /** "interp,baseline" -> tier names, each checked against TIERS; "none" -> no tier. */
@@ -57,8 +59,16 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
       .option('out', { type: 'string', describe: 'directory for the JSON, markdown, SVG and HTML reports (default: bench/results in the repository)' })
       .option('timeout', { type: 'number', default: 900, describe: 'seconds one run may take before it is killed and reported as an error' })
       .option('startup', { type: 'boolean', default: true, describe: 'also measure hello start-up (--no-startup to skip)' })
-      .option('build', { type: 'boolean', default: true, describe: 'build missing host/wasm references with corpus/build.sh (--no-build to skip)' }) as never,
+      .option('build', { type: 'boolean', default: true, describe: 'build missing host/wasm references with corpus/build.sh (--no-build to skip)' })
+      .option('report', { type: 'string', describe: 'measure nothing: re-render the reports of this results JSON file (next to it, or in --out)' }) as never,
   handler: async (argv) => {
+    if (argv.report !== undefined) {
+      const results = JSON.parse(readFileSync(argv.report, 'utf8')) as BenchResults;
+      if (results.format !== 'ferry-bench/1') throw new FerryError(`${argv.report}: not a ferry bench results file (format ${String(results.format)})`);
+      writeReport(results, argv.out === undefined ? dirname(resolve(argv.report)) : resolve(argv.out));
+      process.stdout.write(resultsToMarkdown(results));
+      return;
+    }
     if (!(argv.reps >= 1) || !Number.isInteger(argv.reps)) throw new FerryError(`--reps ${argv.reps}: expected a whole number ≥ 1`);
     if (!(argv.warmups >= 0) || !Number.isInteger(argv.warmups)) throw new FerryError(`--warmups ${argv.warmups}: expected a whole number ≥ 0`);
     const results = await runBench({

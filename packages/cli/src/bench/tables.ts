@@ -156,7 +156,8 @@ export function problemRows(results: BenchResults): string[][] {
 }
 
 export function reportTables(results: BenchResults): Table[] {
-  const tables = [wallTable(results), ratioTable(results), tierTable(results), memoryTable(results)];
+  const hasTiers = results.columns.some((c) => c.kind === 'tier');
+  const tables = [wallTable(results), ratioTable(results), ...(hasTiers ? [tierTable(results)] : []), memoryTable(results)];
   const startup = startupTable(results);
   if (startup) tables.push(startup);
   const problems = problemRows(results);
