@@ -8,7 +8,7 @@ import { assemble } from '@ferry/isa-riscv';
 import { makeFpuHelpers, type FpuHelpers } from '@ferry/runtime';
 import { runSnippet, runSnippetInTier, SNIPPET_CODE, SNIPPET_DATA, type SnippetInput, type SnippetResult } from './snippet.js';
 import { SIGNAL } from './run.js';
-import { fpOperandPairs, fpOperands, intOperands, type Width } from './testing/fp-operands.js';
+import { fpOperandPairs, fpOperands, fpOperandTriples, intOperands, type Width } from './testing/fp-operands.js';
 
 let raised = 0;
 const fpu: FpuHelpers = makeFpuHelpers((flags) => {
@@ -24,7 +24,7 @@ const CASES_PER_RUN = 448;
 interface Spec {
   mnemonic: string;
   /** Operand kinds: 'f' float register(s) of `width`, 'x' an integer register. */
-  sources: 'ff' | 'f' | 'x';
+  sources: 'fff' | 'ff' | 'f' | 'x';
   width: Width;
   result: 'f' | 'x';
   resultWidth: Width;
@@ -56,6 +56,8 @@ for (const w of ['s', 'd'] as const) {
     SPECS.push(spec(`fcvt.${w}.${k}`, 'x', w, 'f', w, w === 's' || kind >= 2, ([a], rm) => fpu[`fcvt_${w}_int`](a!, rm, kind)));
   });
 }
+(['fmadd.s', 'fmsub.s', 'fnmsub.s', 'fnmadd.s'] as const).forEach((mnemonic, form) =>
+  SPECS.push(spec(mnemonic, 'fff', 's', 'f', 's', true, ([a, b, c], rm) => fpu.fma_s(a!, b!, c!, rm, form >> 1, form & 1))));
 SPECS.push(spec('fcvt.s.d', 'f', 'd', 'f', 's', true, ([a], rm) => fpu.fcvt_s_d(a!, rm)));
 SPECS.push(spec('fcvt.d.s', 'f', 's', 'f', 'd', false, ([a], rm) => fpu.fcvt_d_s(a!, rm)));
 
@@ -68,25 +70,27 @@ interface Mode {
 }
 const effectiveRm = (m: Mode): number => (m.rm === 'dyn' ? m.frm : MODE_NAMES.indexOf(m.rm));
 
-/** A guest loop applying the instruction to each operand record (a0: records of 16 bytes, a1:
- *  results, a3: flag bytes, a2: count). Operands go through t0/t1 into ft1/ft2. */
+/** A guest loop applying the instruction to each operand record (a0: records of 24 bytes, a1:
+ *  results, a3: flag bytes, a2: count). Operands go through t0/t1/t4 into ft1/ft2/ft3. */
 function loopProgram(s: Spec, m: Mode | undefined): Uint8Array {
   const rm = m ? `, ${m.rm}` : '';
   const dest = s.result === 'f' ? 'ft0' : 't2';
-  const srcs = s.sources === 'ff' ? 'ft1, ft2' : s.sources === 'f' ? 'ft1' : 't0';
+  const srcs = s.sources === 'fff' ? 'ft1, ft2, ft3' : s.sources === 'ff' ? 'ft1, ft2' : s.sources === 'f' ? 'ft1' : 't0';
   const { bytes } = assemble(`
     loop:
       ld t0, 0(a0)
       ld t1, 8(a0)
+      ld t4, 16(a0)
       fmv.d.x ft1, t0
       fmv.d.x ft2, t1
+      fmv.d.x ft3, t4
       csrw fflags, zero
       ${s.mnemonic} ${dest}, ${srcs}${rm}
       ${s.result === 'f' ? 'fmv.x.d t2, ft0' : 'nop'}
       csrr t3, fflags
       sd t2, 0(a1)
       sb t3, 0(a3)
-      addi a0, a0, 16
+      addi a0, a0, 24
       addi a1, a1, 8
       addi a3, a3, 1
       addi a2, a2, -1
@@ -108,10 +112,10 @@ async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: '
   const out: Outcome[] = [];
   for (let start = 0; start < cases.length; start += CASES_PER_RUN) {
     const batch = cases.slice(start, start + CASES_PER_RUN);
-    const code = new Uint8Array(codeSize + batch.length * 16);
+    const code = new Uint8Array(codeSize + batch.length * 24);
     code.set(loop);
     const view = new DataView(code.buffer);
-    batch.forEach((ops, i) => ops.forEach((o, j) => view.setBigUint64(codeSize + i * 16 + j * 8, o & MASK64, true)));
+    batch.forEach((ops, i) => ops.forEach((o, j) => view.setBigUint64(codeSize + i * 24 + j * 8, o & MASK64, true)));
     const input: SnippetInput = {
       code,
       x: { 10: BigInt(SNIPPET_CODE + codeSize), 11: BigInt(SNIPPET_DATA), 12: BigInt(batch.length), 13: BigInt(SNIPPET_DATA + batch.length * 8) },
@@ -136,6 +140,7 @@ function expected(s: Spec, ops: bigint[], rm: number): Outcome {
 function operandsFor(s: Spec, seed: number, count: number): bigint[][] {
   if (s.sources === 'x') return intOperands(seed, count).map((n) => [n, 0n]);
   if (s.sources === 'f') return fpOperands(s.width, seed, count).map((a) => [a, 0n]);
+  if (s.sources === 'fff') return fpOperandTriples(s.width, seed, count);
   return fpOperandPairs(s.width, seed, count);
 }
 

@@ -185,7 +185,8 @@ function narrowed(b: Builder, rne: Value, d: Value, exactInF64: Value): FastPath
   return { ok, result: n.result, inexact: b.unary('eqz', n.exact) };
 }
 
-/** fadd.s / fsub.s: the f64 sum of two singles is exact unless their exponents are far apart. */
+/** fadd.s / fsub.s (and fma.s, x being the exact f64 product): the f64 sum is exact, hence
+ *  correctly rounded by the narrowing, when its TwoSum error is zero. */
 export function addSingle(b: Builder, rne: Value, x: Value, y: Value): FastPath {
   const s = add(b, x, y);
   return narrowed(b, rne, s, eq(b, sumError(b, x, y, s), f64(b, 0)));

@@ -4,7 +4,7 @@
 // accrued there). The hot ones (arithmetic, min/max, compares, conversions) first try an inline
 // fast path (fp-fast.ts): host float ops where their result and NX provably equal the helper's,
 // mostly RNE with operands and results in range; a brif sends every other case to the helper.
-// Moves, sign injection, loads and stores are bit operations here. fma and fclass: helper only.
+// Moves, sign injection, loads and stores are bit operations here. fma.d and fclass: helper only.
 import { ExitCode, RoundingMode, type HelperName } from '@ferry/abi';
 import type { Builder, Value } from '@ferry/ir';
 import { effectiveAddress, exitIf, setRd, sext32, x, zext32 } from './common.js';
@@ -73,11 +73,18 @@ export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
   const inline = p === 'd' ? fast.sqrtDouble(b, rne, hostDouble(b, p, a)) : fast.sqrtSingle(b, rne, hostDouble(b, p, a));
   writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, 'fsqrt'), a, rm)));
 };
-/** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms. */
+/** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms.
+ *  Singles try the inline path (the f64 product of two singles is exact); doubles: helper only. */
 export const fused = (p: Precision, negateProduct: 0 | 1, negateAddend: 0 | 1) => (b: Builder, o: Operands) => {
   const rm = roundingMode(b, o);
   const args = [readF(b, p, o.rs1), readF(b, p, o.rs2), readF(b, p, o.rs3)];
-  writeF(b, p, o.rd, b.helper(helper(p, 'fma'), ...args, rm, b.i32(negateProduct), b.i32(negateAddend)));
+  const callHelper = () => b.helper(helper(p, 'fma'), ...args, rm, b.i32(negateProduct), b.i32(negateAddend));
+  if (p === 'd') return writeF(b, p, o.rd, callHelper());
+  const [x, y, z] = args.map((a) => hostDouble(b, p, a)) as [Value, Value, Value];
+  const product = b.emit('fmul.f64', [x, y]);
+  const inline = fast.addSingle(b, isMode(b, rm, RoundingMode.RNE), negateProduct ? fast.fneg(b, product) : product,
+    negateAddend ? fast.fneg(b, z) : z);
+  writeF(b, p, o.rd, fast.withFastPath(b, inline, callHelper));
 };
 
 /** Sign injection: magnitude of rs1, sign from rs2 (plain, negated, or xor-ed with rs1's). */

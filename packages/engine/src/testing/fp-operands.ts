@@ -153,6 +153,20 @@ export function fpOperandPairs(w: Width, seed: number, count: number): bigint[][
   return out;
 }
 
+/** `count` operand triples (fma): a pair, then an addend that is random, an edge, or close to
+ *  minus the product (cancellation, exact zero sums). */
+export function fpOperandTriples(w: Width, seed: number, count: number): bigint[][] {
+  const r = new Random(seed ^ 0x7f4a7c15);
+  const edges = edgeOperands(w);
+  return fpOperandPairs(w, seed, count).map(([x, y]) => {
+    const product = valueOf(w, x!) * valueOf(w, y!);
+    const round = (v: number): number => (w === 'd' ? v : Math.fround(v));
+    const choice = r.below(4);
+    const z = choice === 0 ? r.pick(edges) : choice === 1 ? randomOperand(w, r) : bitsOf(w, round(r.below(2) ? -product : product));
+    return [x!, y!, z];
+  });
+}
+
 /** `count` 64-bit integers (as unsigned patterns) around the conversions' exactness and range limits. */
 export function intOperands(seed: number, count: number): bigint[] {
   const r = new Random(seed);
