@@ -1,14 +1,13 @@
-// Inline fast paths for the hot FP instructions: host (wasm) float arithmetic in the cases where
-// its result is provably the helper's, with NX derived from an exact error term; everything else
-// branches to the abi helper. Invariant: when `ok` holds, `result` and `inexact` equal exactly the
-// helper's result bits and raised flags (NX only: the conditions exclude NV, DZ, OF and UF), in
-// every tier. The conditions mirror the helpers' own hardware paths (runtime/src/fpu/arith.ts):
-//   doubles: rm RNE and operands/results inside the ranges where TwoSum / Dekker's product are
-//     exact, so the error term decides NX; zero and infinite operands whose result is exact.
-//   singles: computed in f64 (sum exact when its TwoSum error is 0, product always exact,
-//     quotient/root correctly rounded to single after the f64 rounding since 53 >= 2*24 + 2), then
-//     demoted; NX iff promoting back differs; the result must be exact or normal and finite.
-// Conversions from integers are rm-independent when exact; to integers only RTZ (C casts) is inline.
+// Inline fast paths for the hot FP instructions: wasm float ops where their result provably equals
+// the abi helper's; a brif sends every other case to the helper. Invariant: when `ok` holds,
+// `result` and `inexact` equal the helper's result bits and raised flags exactly, in every tier
+// (the conditions exclude NV, DZ, OF and UF, so NX is the only flag). Per family:
+//   doubles (RNE): operands/results inside the ranges where TwoSum / Dekker's product are exact
+//     (as in runtime fpu arith.ts), the error term decides NX; zero/infinite operands are exact.
+//   singles (RNE), fma.s too: computed in f64 (sums exact when TwoSum's error is 0, products always,
+//     quotients and roots safely double-rounded as 53 >= 2*24 + 2), narrowed; NX iff narrowing was
+//     inexact; the result must be exact or normal and finite. min/max/compares: no NaN operand.
+//   conversions: from integers when exact (any rm) or rounded in RNE; to integers in RTZ only.
 import type { Builder, OpName, Value } from '@ferry/ir';
 
 export interface FastPath {
@@ -80,13 +79,12 @@ export const floatBits = (b: Builder, x: Value): Value => (floatType(b, x) === '
 
 // ---- exact error terms (the same formulas as the runtime helpers) ----
 
-const TWO = (e: number) => 2 ** e;
 /** Dekker's TwoProduct bounds (runtime fpu arith.ts): the product error is exact inside them. */
-const SAFE_RESULT_MIN = TWO(-968);
-const SAFE_OPERAND_MAX = TWO(995);
-const SAFE_RESULT_MAX = TWO(1020);
-const MIN_NORMAL_DOUBLE = TWO(-1022);
-const MIN_NORMAL_SINGLE = TWO(-126);
+const SAFE_RESULT_MIN = 2 ** -968;
+const SAFE_OPERAND_MAX = 2 ** 995;
+const SAFE_RESULT_MAX = 2 ** 1020;
+const MIN_NORMAL_DOUBLE = 2 ** -1022;
+const MIN_NORMAL_SINGLE = 2 ** -126;
 const MAX_SINGLE = 3.4028234663852886e38;
 const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's constant for binary64
 
