@@ -37,6 +37,9 @@ export interface DecoderRow {
   fields: Partial<Record<DecoderSlot, BitField | number>>;
   /** Slots that make the encoding reserved (illegal) when they decode as zero. */
   nonzero?: readonly DecoderSlot[];
+  /** The row transfers control (branch or jump): T0 checks its taken targets for translations
+   *  and hotness (adaptive tier). */
+  branch?: boolean;
 }
 
 export const FILL_FUNCTION = 'decode_fill';

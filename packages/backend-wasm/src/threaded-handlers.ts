@@ -7,7 +7,10 @@
 // often executed next, that row's code follows inline, guarded by the next entry's row byte.
 // Invariant: handler parameters and locals P.* always describe the instruction being executed.
 import binaryen from 'binaryen';
-import { DECODE_CACHE, DECODE_CACHE_ENTRIES, DECODE_CACHE_ENTRY_SIZE, DECODE_CACHE_INDEX_MASK, ExitCode, SHADOW_TABLE, STATE_BASE, StateSlot, type StateSlotName } from '@ferry/abi';
+import {
+  DECODE_CACHE, DECODE_CACHE_ENTRIES, DECODE_CACHE_ENTRY_SIZE, DECODE_CACHE_INDEX_MASK, ExitCode, HOT_COUNTERS,
+  HOT_COUNTER_INDEX_MASK, JUMP_CACHE, JUMP_CACHE_INDEX_MASK, SHADOW_TABLE, STATE_BASE, StateSlot, type StateSlotName,
+} from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import { emitFunctionBody, type BodyContext } from './emit.js';
 import type { ExpressionRef, WasmModuleBuilder } from './module.js';
@@ -77,6 +80,30 @@ export function dispatchNext(m: binaryen.Module, inline?: { row: number; code: (
   return m.block(null, code);
 }
 
+/** After a taken branch to P.pc (adaptive tier only, when StateSlot.hotThreshold is nonzero):
+ *  leave for a translation of the target if the jump cache has one, otherwise count the target
+ *  and leave reporting it hot when its count reaches the threshold. */
+function takenBranchHooks(m: binaryen.Module, target: number, next: ExpressionRef): ExpressionRef {
+  const pc = () => m.local.get(target, binaryen.i64);
+  const index = () => m.i32.and(m.i32.wrap(m.i64.shr_u(pc(), m.i64.const(1n))), m.i32.const(JUMP_CACHE_INDEX_MASK & HOT_COUNTER_INDEX_MASK));
+  const threshold = m.i32.wrap(m.i64.load(slotAddr('hotThreshold'), 8, m.i32.const(0)));
+  const jumpEntry = m.i32.add(m.i32.shl(index(), m.i32.const(4)), m.i32.const(JUMP_CACHE));
+  const counter = () => m.i32.add(m.i32.shl(index(), m.i32.const(1)), m.i32.const(HOT_COUNTERS));
+  const count = m.i32.add(m.i32.load16_u(0, 2, counter()), m.i32.const(1));
+  // exitWith reports P.budget, which already excludes this (retired) branch.
+  return m.if(
+    m.i32.and(m.i32.ne(threshold, m.i32.const(0)), m.i64.ne(pc(), next)),
+    m.block(null, [
+      m.if(m.i64.eq(m.i64.load(0, 8, jumpEntry), pc()), exitWith(m, ExitCode.translated, pc())),
+      m.if(
+        m.i32.ge_u(count, m.i32.wrap(m.i64.load(slotAddr('hotThreshold'), 8, m.i32.const(0)))),
+        m.block(null, [m.i32.store16(0, 2, counter(), m.i32.const(0)), exitWith(m, ExitCode.hot, pc())]),
+        m.i32.store16(0, 2, counter(), m.i32.add(m.i32.load16_u(0, 2, counter()), m.i32.const(1))),
+      ),
+    ]),
+  );
+}
+
 /** exit_to_runtime(code, pc, budget): write the exit record and the precise state, return code. */
 export function addExitFunction(m: binaryen.Module): void {
   const CODE = 0, PC = 1, BUDGET = 2;
@@ -142,7 +169,17 @@ export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly H
     const inline = inlineDepth > 0 && successor !== undefined ? { row: successor, code: () => rowCode(successor, inlineDepth - 1) } : undefined;
     const context: BodyContext = {
       param,
-      gotoPc: (target) => m.block(null, [m.local.set(P.pc, target), dispatchNext(m, inline)]),
+      gotoPc: (target) => {
+        if (!row.branch) return m.block(null, [m.local.set(P.pc, target), dispatchNext(m, inline)]);
+        const to = addLocal(binaryen.i64);
+        const next = m.i64.add(m.local.get(P.pc, binaryen.i64), m.i64.const(BigInt(row.size)));
+        return m.block(null, [
+          m.local.set(to, target),
+          takenBranchHooks(m, to, next),
+          m.local.set(P.pc, m.local.get(to, binaryen.i64)),
+          dispatchNext(m, inline),
+        ]);
+      },
       exit: (code, pc) => exitWith(m, code, pc),
       readSlot: (s) => (s === 'instret' ? retired(m, m.local.get(P.budget, binaryen.i64)) : undefined),
       addLocal,

@@ -110,6 +110,7 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
     if (adaptive) {
       stats.compile = adaptive.counters;
       stats.controller = adaptive.controller.describe();
+      stats.perTier = Object.fromEntries(Object.entries(adaptive.executed).map(([t, e]) => [t, { instructions: e.insns.toString(), ms: e.ms }]));
       adaptive.close();
     }
     if (codeCache) stats.translations = codeCache.size;

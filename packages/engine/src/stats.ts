@@ -17,6 +17,8 @@ export class RunStats {
   translations = 0;
   /** The adaptive controller's view at exit. */
   controller = '';
+  /** Guest instructions and time by the tier each slice was entered in (adaptive tier). */
+  perTier: Record<string, { instructions: string; ms: number }> = {};
   wallMs = 0;
   invalidations = 0;
   readonly exits = new Map<string, number>();
@@ -37,6 +39,7 @@ export class RunStats {
       `wall time            ${this.wallMs.toFixed(1)} ms (${mips.toFixed(1)} M guest instructions/s)`,
       `code invalidations   ${this.invalidations}`,
       ...(this.controller ? [`controller           ${this.controller}`] : []),
+      ...Object.entries(this.perTier).map(([t, e]) => `slices entered in ${t}`.padEnd(21) + `${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ];
@@ -48,6 +51,8 @@ export class RunStats {
       tier: this.tier,
       compile: this.compile,
       translations: this.translations,
+      controller: this.controller,
+      perTier: this.perTier,
       instructions: this.instructions.toString(),
       wallMs: this.wallMs,
       invalidations: this.invalidations,

@@ -26,6 +26,7 @@ export function interpreterDecoderRows(): DecoderRow[] {
     name: row.name,
     fields: row.fields,
     ...(row.nonzero ? { nonzero: row.nonzero } : {}),
+    ...(row.flags.endsBlock && !row.flags.exits ? { branch: true } : {}),
   }));
 }
 

@@ -14,9 +14,11 @@ import type { CompileCounters } from '../stats.js';
 import { CodeCache, pageOf } from './code-cache.js';
 import { CompileClient } from './compile-client.js';
 import { TieringController } from './controller.js';
+import { optimizeRegion } from './translator.js';
 
 const T0_SLICE = 1n << 20n;
-const JIT_SLICE = 1n << 20n;
+/** Instructions per slice of translated code: budget exits are the samples the controller sees. */
+const JIT_SLICE = 1n << 24n;
 const BASELINE_BATCH = 24;
 const MISSES_BEFORE_COMPILE = 2;
 
@@ -36,6 +38,12 @@ export class AdaptiveExecutor {
   readonly counters: Record<'baseline' | 'opt', CompileCounters> = {
     baseline: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
     opt: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
+  };
+  /** Guest instructions and wall time per tier of the slices' entry. */
+  readonly executed: Record<'interp' | 'baseline' | 'opt', { insns: bigint; ms: number }> = {
+    interp: { insns: 0n, ms: 0 },
+    baseline: { insns: 0n, ms: 0 },
+    opt: { insns: 0n, ms: 0 },
   };
   private readonly client = new CompileClient();
   private readonly pending = new Map<number, Pending>();
@@ -82,7 +90,11 @@ export class AdaptiveExecutor {
       code = this.interpret();
     }
     const ms = performance.now() - started;
-    this.controller.observeSlice(translation ? (translation.tier as 'baseline' | 'opt') : 'interp', Number(state.instret - before), ms);
+    const tier = translation ? (translation.tier as 'baseline' | 'opt') : 'interp';
+    this.controller.observeSlice(tier, Number(state.instret - before), ms);
+    this.executed[tier].insns += state.instret - before;
+    this.executed[tier].ms += ms;
+
     this.react(code, ms);
     return code;
   }
@@ -129,7 +141,7 @@ export class AdaptiveExecutor {
   private requestOpt(pc: bigint): void {
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
-    this.submit('opt', [{ blocks, func: liftRegion(blocks) }], { promoteRegisters: true });
+    this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { promoteRegisters: true });
   }
 
   private submit(tier: 'baseline' | 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: { passes?: string[]; promoteRegisters?: boolean }): void {

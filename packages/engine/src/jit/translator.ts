@@ -8,11 +8,20 @@ import type { Func } from '@ferry/ir';
 import {
   discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
 } from '@ferry/lift-riscv';
+import { runPipeline } from '@ferry/opt';
 import { CodeCache, pageOf, type Translation } from './code-cache.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
 export const loadBackend = (): Promise<Backend> => (backendPromise ??= import('@ferry/backend-wasm'));
+
+/** Runs the `opt` IR pipeline on a lifted region, unless FERRY_NO_OPT_PASSES=1 (for comparing
+ *  the passes on and off; read at each call). Returns the function and the time spent in ms. */
+export function optimizeRegion(func: Func): { func: Func; ms: number } {
+  const started = performance.now();
+  if (process.env.FERRY_NO_OPT_PASSES !== '1') runPipeline(func, 'opt');
+  return { func, ms: performance.now() - started };
+}
 
 /** Blocks compiled together in one baseline module (the entry block and its static successors). */
 const BASELINE_BATCH = 24;
@@ -67,7 +76,9 @@ export class Translator {
   optimized(pc: bigint): Translation | undefined {
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return undefined;
-    this.compileAndInstall('opt', [{ blocks, func: liftRegion(blocks) }], { promoteRegisters: true });
+    const { func, ms } = optimizeRegion(liftRegion(blocks));
+    this.compileAndInstall('opt', [{ blocks, func }], { promoteRegisters: true });
+    this.counters.opt.compileMs += ms;
     return this.cache.lookup(pc);
   }
 

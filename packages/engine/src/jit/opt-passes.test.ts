@@ -1,0 +1,164 @@
+// The IR passes (@ferry/opt) on real input: the `opt` pipeline over regions lifted from corpus
+// binaries keeps the verifier clean after every pass and shrinks the code; and a differential
+// check: snippets and corpus programs run in the optimizing tier with the passes on and off
+// (FERRY_NO_OPT_PASSES=1) end in identical guest state and output.
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assemble } from '@ferry/isa-riscv';
+import { discoverRegion, liftRegion } from '@ferry/lift-riscv';
+import { runPipeline } from '@ferry/opt';
+import { Machine } from '@ferry/runtime';
+// @ts-expect-error plain JavaScript helper shared with the scripts
+import { loadManifest, prepareRun, readExpected, repoRoot } from '../../../../scripts/corpus-lib.mjs';
+import { runCaptured } from '../capture.js';
+import { runSnippetInTier, SNIPPET_DATA, type SnippetInput } from '../snippet.js';
+
+const NO_PASSES = 'FERRY_NO_OPT_PASSES';
+afterEach(() => void delete process.env[NO_PASSES]);
+
+const instructionCount = (func: { blocks: { insts: unknown[] }[] }): number => func.blocks.reduce((n, b) => n + b.insts.length, 0);
+
+describe('opt pipeline on lifted corpus regions', () => {
+  for (const name of ['bench_sha256', 'bench_sort', 'int_division', 'fp_arith']) {
+    it(`${name}: verifier clean after every pass, code shrinks`, () => {
+      const path = join(repoRoot, 'corpus', 'bin', name);
+      const machine = Machine.load({ path, argv: [path], env: [], dirs: [] });
+      const fetch = (pc: bigint): number | undefined => {
+        try {
+          return machine.memory.fetchSlow(pc);
+        } catch {
+          return undefined;
+        }
+      };
+      // Functions spread over the whole text, including the benchmark kernels.
+      const funcs = machine.elf.symbols().filter((s) => s.type === 'func' && s.size > 0).sort((a, b) => a.value - b.value);
+      const picked = funcs.filter((_, i) => i % Math.ceil(funcs.length / 25) === 0);
+      let before = 0;
+      let after = 0;
+      for (const sym of picked) {
+        const blocks = discoverRegion(fetch, BigInt(sym.value));
+        if (!blocks.length) continue;
+        const func = liftRegion(blocks);
+        before += instructionCount(func);
+        runPipeline(func, 'opt', { verify: true });
+        after += instructionCount(func);
+      }
+      expect(before).toBeGreaterThan(0);
+      expect(after).toBeLessThan(before * 0.7);
+    });
+  }
+});
+
+/** Runs a snippet in the optimizing tier with the passes on and off; both must agree. */
+async function bothWays(input: SnippetInput): Promise<void> {
+  const on = await runSnippetInTier(input, 'opt');
+  process.env[NO_PASSES] = '1';
+  const off = await runSnippetInTier(input, 'opt');
+  delete process.env[NO_PASSES];
+  expect(on).toEqual(off);
+}
+
+const data = new Uint8Array(0x1000).map((_, i) => (i * 37 + 11) & 0xff);
+const x = { 10: BigInt(SNIPPET_DATA), 11: 0x1234_5678_9abc_def0n, 12: -5n, 13: 7n };
+
+describe('opt tier with and without IR passes', () => {
+  it('register and slot traffic in straight-line code and loops', () =>
+    bothWays({
+      x,
+      data,
+      code: assemble(`
+        li t0, 40
+      loop:
+        addi a1, a1, 3
+        xor a2, a2, a1
+        slli t1, a2, 7
+        srai t1, t1, 3
+        add a3, a3, t1
+        mulh t2, a1, a2
+        add a4, a4, t2
+        addi t0, t0, -1
+        bnez t0, loop
+        addi zero, a1, 1
+        add a5, zero, a3
+        ebreak
+      `).bytes,
+    }));
+  it('loads and stores near each other and across page boundaries', () =>
+    bothWays({
+      x,
+      data,
+      code: assemble(`
+        ld t0, 0(a0)
+        lw t1, 8(a0)
+        sd t1, 16(a0)
+        lbu t2, 4095(a0)
+        add t0, t0, t2
+        sw t0, 24(a0)
+        ld t3, 16(a0)
+        ld t4, 4092(a0)
+        ebreak
+      `).bytes,
+    }));
+  it('division by constants, including zero and MIN / -1', () =>
+    bothWays({
+      x,
+      code: assemble(`
+        li t0, 0
+        div a1, a1, t0
+        rem a2, a2, t0
+        li t1, -1
+        slli t2, t1, 63
+        div a3, t2, t1
+        rem a4, t2, t1
+        li t3, 3
+        divu a5, a1, t3
+        ebreak
+      `).bytes,
+    }));
+  it('a fault part-way leaves the same state', () =>
+    bothWays({
+      x,
+      data,
+      code: assemble(`
+        addi a1, a1, 1
+        sd a1, 0(a0)
+        addi a1, a1, 1
+        ld a2, 8192(a0)
+        addi a1, a1, 1
+        ebreak
+      `).bytes,
+    }));
+});
+
+interface Entry { name: string }
+
+describe('corpus programs in the opt tier with and without IR passes', () => {
+  const names = new Set(['bench_sha256', 'bench_sort', 'int_division', 'bit_tricks', 'mulh', 'fp_flags', 'self_modify', 'qsort_fnptr']);
+  for (const entry of (loadManifest() as Entry[]).filter((e) => names.has(e.name))) {
+    it(entry.name, async () => {
+      const results = [];
+      for (const passesOff of [false, true]) {
+        if (passesOff) process.env[NO_PASSES] = '1';
+        const prepared = prepareRun(entry, 'default');
+        try {
+          const result = await runCaptured({
+            path: join(repoRoot, 'corpus', 'bin', entry.name),
+            argv: prepared.argv,
+            env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+            dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+            tier: 'opt',
+          });
+          results.push(result);
+        } finally {
+          prepared.cleanup();
+        }
+      }
+      const [on, off] = results as [Awaited<ReturnType<typeof runCaptured>>, Awaited<ReturnType<typeof runCaptured>>];
+      const expected = readExpected(entry.name, 'default');
+      expect(on.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+      expect(on.status).toBe(expected.status);
+      expect(on.stdout.toString('latin1')).toBe(off.stdout.toString('latin1'));
+      expect(on.stats.instructions).toBe(off.stats.instructions);
+    });
+  }
+});
