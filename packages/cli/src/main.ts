@@ -8,6 +8,8 @@ import { FerryError } from '@ferry/util';
 import { benchCommand } from './bench.js';
 import { compareCommand, splitCompareArguments } from './compare.js';
 import { disasmCommand } from './disasm.js';
+import { liftCommand } from './lift.js';
+import { watCommand } from './wat.js';
 import { runCommand, splitGuestArguments } from './run.js';
 
 function fail(message: string): never {
@@ -21,6 +23,8 @@ try {
     .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
     .command(runCommand)
     .command(disasmCommand)
+    .command(liftCommand)
+    .command(watCommand)
     .command(compareCommand)
     .command(benchCommand)
     .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')

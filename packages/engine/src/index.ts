@@ -6,3 +6,4 @@ export * from './stats.js';
 export * from './decode-cache.js';
 export * from './capture.js';
 export * from './snippet.js';
+export * from './inspect.js';

@@ -8,7 +8,7 @@ import type { Func } from '@ferry/ir';
 import {
   discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
 } from '@ferry/lift-riscv';
-import { runPipeline } from '@ferry/opt';
+import { runPipeline, type PipelineName } from '@ferry/opt';
 import { CodeCache, pageOf, type Translation } from './code-cache.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
@@ -19,14 +19,17 @@ export const loadBackend = (): Promise<Backend> => (backendPromise ??= import('@
  *  the passes on and off; read at each call). Returns the function and the time spent in ms. */
 export function optimizeRegion(func: Func): { func: Func; ms: number } {
   const started = performance.now();
-  if (process.env.FERRY_NO_OPT_PASSES !== '1') runPipeline(func, 'opt');
+  runPipeline(func, OPT_PIPELINE());
   return { func, ms: performance.now() - started };
 }
+
+/** The IR pipeline of the optimizing tier: `opt`, or `none` when FERRY_NO_OPT_PASSES=1. */
+export const OPT_PIPELINE = (): PipelineName => (process.env.FERRY_NO_OPT_PASSES === '1' ? 'none' : 'opt');
 
 /** Blocks compiled together in one baseline module (the entry block and its static successors). */
 const BASELINE_BATCH = 24;
 /** binaryen passes for the baseline tier: cheap clean-ups only. */
-const BASELINE_PASSES: string[] = [];
+export const BASELINE_PASSES: string[] = [];
 
 export interface CompileCounters {
   modules: number;
