@@ -1,14 +1,15 @@
-// Lowers one IR function to a binaryen expression inside a wasm function the caller owns.
+// Lowers one IR function to a wasm expression (through builder.ts) inside a wasm function the caller owns.
 // Every non-constant value lives in a wasm local (binaryen's passes coalesce them); constants
 // are rematerialized at each use. Forward-only CFGs (all lifted instructions) become nested
 // blocks; cyclic ones (JIT regions) go through binaryen's Relooper, at most one per wasm function
-// since its labels are not unique across renders. Block parameters become locals set on the edges. goto_pc and exit are lowered by the caller's
-// context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
-import binaryen from 'binaryen';
+// since its labels are not unique across renders (the baseline writer has no Relooper: forward
+// CFGs only). Block parameters become locals set on the edges. goto_pc and exit are lowered by the
+// caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
+// Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
 import { OPS, type Func, type Inst, type Target, type Value } from '@ferry/ir';
+import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind } from './guest-memory.js';
-import { wasmType, type ExpressionRef, type WasmModuleBuilder } from './module.js';
 
 export interface BodyContext {
   /** The expression for the function's i-th input (an entry-block parameter). */
@@ -20,7 +21,7 @@ export interface BodyContext {
   /** Override reads of a state slot (T0 derives instret from its budget); undefined = plain load. */
   readSlot?(slot: StateSlotName): ExpressionRef | undefined;
   /** Allocate a fresh local in the enclosing wasm function; returns its index. */
-  addLocal(type: binaryen.Type): number;
+  addLocal(type: TypeRef): number;
   /** Keep guest registers accessed with constant numbers in wasm locals: loaded on entry, written
    *  back before every goto_pc and exit (JIT regions; the state block is then stale in between). */
   promoteRegisters?: boolean;
@@ -28,7 +29,7 @@ export interface BodyContext {
   afterSlowStore?(pc: ExpressionRef): ExpressionRef | undefined;
 }
 
-export function emitFunctionBody(mb: WasmModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
+export function emitFunctionBody(mb: ModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
   return new BodyEmitter(mb, func, ctx).emit();
 }
 
@@ -42,13 +43,13 @@ const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul
   feq: 'eq', flt: 'lt', fle: 'le', fabs: 'abs', fneg: 'neg' };
 
 class BodyEmitter {
-  private readonly m: binaryen.Module;
+  private readonly m: ExpressionBuilder;
   private readonly locals = new Map<Value, number>();
   private readonly constants = new Map<Value, Inst>();
   private readonly entryParams = new Map<Value, number>();
   private scratch?: { address: number; entry: number; value: number };
 
-  constructor(private readonly mb: WasmModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
+  constructor(private readonly mb: ModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (inst.op === 'iconst.i32' || inst.op === 'iconst.i64' || inst.op === 'fconst.f32' || inst.op === 'fconst.f64') this.constants.set(inst.result, inst);
@@ -88,7 +89,7 @@ class BodyEmitter {
     const local = new Map<number, number>();
     const loads: ExpressionRef[] = [];
     for (const reg of [...used].sort((a, b) => a - b)) {
-      const l = this.ctx.addLocal(binaryen.i64);
+      const l = this.ctx.addLocal(this.mb.types.i64);
       local.set(reg, l);
       loads.push(this.m.local.set(l, this.m.i64.load(STATE_BASE + reg * 8, 8, this.m.i32.const(0))));
     }
@@ -101,7 +102,7 @@ class BodyEmitter {
     if (!this.promoted) return [];
     const m = this.m;
     return [...this.promoted.written].sort((a, b) => a - b).map((reg) =>
-      m.i64.store(STATE_BASE + reg * 8, 8, m.i32.const(0), m.local.get(this.promoted!.local.get(reg)!, binaryen.i64)),
+      m.i64.store(STATE_BASE + reg * 8, 8, m.i32.const(0), m.local.get(this.promoted!.local.get(reg)!, this.mb.types.i64)),
     );
   }
 
@@ -133,7 +134,8 @@ class BodyEmitter {
 
   private emitWithRelooper(): ExpressionRef {
     const blocks = this.func.blocks;
-    const relooper = new binaryen.Relooper(this.m);
+    if (!this.mb.createRelooper) throw new Error(`internal error: ${this.func.name} has a cyclic CFG, which this wasm builder cannot structure`);
+    const relooper = this.mb.createRelooper();
     const ids = blocks.map((_, i) => relooper.addBlock(this.m.block(null, this.blockCode(i))));
     blocks.forEach((block, i) => {
       const term = block.insts[block.insts.length - 1]!;
@@ -145,7 +147,7 @@ class BodyEmitter {
         relooper.addBranch(ids[i]!, ids[notTaken.block]!, 0, this.edgeCopies(notTaken));
       }
     });
-    return relooper.renderAndDispose(ids[0]!, this.ctx.addLocal(binaryen.i32));
+    return relooper.renderAndDispose(ids[0]!, this.ctx.addLocal(this.mb.types.i32));
   }
 
   /** Statements of one block; jump/brif are left to the Relooper edges. */
@@ -164,17 +166,21 @@ class BodyEmitter {
     if (params.length === 0) return 0;
     // Parallel copy: read every argument into a temporary first (arguments may be target params).
     const temps = target.args.map((a) => {
-      const t = this.ctx.addLocal(wasmType(this.func.typeOf(a)));
+      const t = this.ctx.addLocal(this.type(this.func.typeOf(a)));
       return { t, set: this.m.local.set(t, this.use(a)) };
     });
-    const sets = params.map((p, i) => this.m.local.set(this.localOf(p), this.m.local.get(temps[i]!.t, wasmType(this.func.typeOf(p)))));
+    const sets = params.map((p, i) => this.m.local.set(this.localOf(p), this.m.local.get(temps[i]!.t, this.type(this.func.typeOf(p)))));
     return this.m.block(null, [...temps.map((x) => x.set), ...sets]);
+  }
+
+  private type(t: Parameters<typeof valueType>[1]): TypeRef {
+    return valueType(this.mb.types, t);
   }
 
   private localOf(v: Value): number {
     let l = this.locals.get(v);
     if (l === undefined) {
-      l = this.ctx.addLocal(wasmType(this.func.typeOf(v)));
+      l = this.ctx.addLocal(this.type(this.func.typeOf(v)));
       this.locals.set(v, l);
     }
     return l;
@@ -185,7 +191,7 @@ class BodyEmitter {
     if (c) return this.constant(c);
     const p = this.entryParams.get(v);
     if (p !== undefined) return this.ctx.param(p);
-    return this.m.local.get(this.localOf(v), wasmType(this.func.typeOf(v)));
+    return this.m.local.get(this.localOf(v), this.type(this.func.typeOf(v)));
   }
 
   private constant(inst: Inst): ExpressionRef {
@@ -217,9 +223,9 @@ class BodyEmitter {
 
   private scratchLocals() {
     return (this.scratch ??= {
-      address: this.ctx.addLocal(binaryen.i64),
-      entry: this.ctx.addLocal(binaryen.i32),
-      value: this.ctx.addLocal(binaryen.i64),
+      address: this.ctx.addLocal(this.mb.types.i64),
+      entry: this.ctx.addLocal(this.mb.types.i32),
+      value: this.ctx.addLocal(this.mb.types.i64),
     });
   }
 
@@ -244,11 +250,11 @@ class BodyEmitter {
     }
     switch (op) {
       case 'mulh_s.i64':
-        return m.call(this.mb.mulh('s'), [a(0), a(1)], binaryen.i64);
+        return m.call(this.mb.mulh('s'), [a(0), a(1)], this.mb.types.i64);
       case 'mulh_u.i64':
-        return m.call(this.mb.mulh('u'), [a(0), a(1)], binaryen.i64);
+        return m.call(this.mb.mulh('u'), [a(0), a(1)], this.mb.types.i64);
       case 'mulh_su.i64':
-        return m.call(this.mb.mulh('su'), [a(0), a(1)], binaryen.i64);
+        return m.call(this.mb.mulh('su'), [a(0), a(1)], this.mb.types.i64);
       case 'extend_s.i32':
         return m.i64.extend_s(a(0));
       case 'extend_u.i32':
@@ -281,7 +287,7 @@ class BodyEmitter {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);
         const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant);
-        if (l !== undefined) return m.local.get(l, binaryen.i64);
+        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_xreg': {
@@ -297,7 +303,7 @@ class BodyEmitter {
       case 'get_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
         const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant + 32);
-        if (l !== undefined) return m.local.get(l, binaryen.i64);
+        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_freg': {
@@ -314,7 +320,7 @@ class BodyEmitter {
         return m.i64.store(STATE_BASE + StateSlot[inst.imm as StateSlotName], 8, m.i32.const(0), a(0));
       case 'call_helper': {
         const name = inst.imm as HelperName;
-        return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), wasmType(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
+        return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), this.type(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
       }
       case 'goto_pc':
         return this.leave(this.ctx.gotoPc(a(0)));

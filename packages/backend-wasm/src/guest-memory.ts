@@ -2,11 +2,10 @@
 //   entry = table[address >> 12]; fast when (entry & mask) == want, the address is below
 //   2^GUEST_VA_BITS and the access stays inside its page; then host = (entry & ~0xfff) | (address & 0xfff).
 // Otherwise the slow-path helper performs the access (or raises the guest fault, naming the pc).
-import binaryen from 'binaryen';
 import {
   GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, LOAD_CHECK, SHADOW_HOST_MASK, SHADOW_TABLE, STORE_CHECK,
 } from '@ferry/abi';
-import type { ExpressionRef, WasmModuleBuilder } from './module.js';
+import type { ExpressionBuilder, ExpressionRef, ModuleBuilder, ValueTypes } from './builder.js';
 
 export type LoadKind = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | '64';
 export const loadSize = (kind: LoadKind): number => (kind === '64' ? 8 : Number(kind.slice(1)) / 8);
@@ -19,34 +18,34 @@ interface Scratch {
 }
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
-function needsSlowPath(m: binaryen.Module, s: Scratch, size: number, check: { mask: number; want: number }): ExpressionRef {
-  const addr = () => m.local.get(s.address, binaryen.i64);
+function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number }): ExpressionRef {
+  const addr = () => m.local.get(s.address, types.i64);
   const pageIndex = m.i32.wrap(m.i64.shr_u(addr(), m.i64.const(BigInt(GUEST_PAGE_SHIFT))));
   const loadEntry = m.local.set(
     s.entry,
     m.i32.load(SHADOW_TABLE, 4, m.i32.shl(m.i32.and(pageIndex, m.i32.const(-1 >>> (32 - GUEST_VA_BITS + GUEST_PAGE_SHIFT))), m.i32.const(2))),
   );
-  const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, binaryen.i32), m.i32.const(check.mask)), m.i32.const(check.want));
+  const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
   const outOfReach = m.i32.wrap(m.i64.shr_u(addr(), m.i64.const(BigInt(GUEST_VA_BITS))));
   let bad = m.i32.or(flagsWrong, outOfReach);
   if (size > 1) {
     const offset = m.i32.and(m.i32.wrap(addr()), m.i32.const(GUEST_PAGE_MASK));
     bad = m.i32.or(bad, m.i32.gt_u(offset, m.i32.const(GUEST_PAGE_MASK + 1 - size)));
   }
-  return m.block(null, [loadEntry, bad], binaryen.i32);
+  return m.block(null, [loadEntry, bad], types.i32);
 }
 
-function hostAddress(m: binaryen.Module, s: Scratch): ExpressionRef {
+function hostAddress(m: ExpressionBuilder, types: ValueTypes, s: Scratch): ExpressionRef {
   return m.i32.or(
-    m.i32.and(m.local.get(s.entry, binaryen.i32), m.i32.const(SHADOW_HOST_MASK)),
-    m.i32.and(m.i32.wrap(m.local.get(s.address, binaryen.i64)), m.i32.const(GUEST_PAGE_MASK)),
+    m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(SHADOW_HOST_MASK)),
+    m.i32.and(m.i32.wrap(m.local.get(s.address, types.i64)), m.i32.const(GUEST_PAGE_MASK)),
   );
 }
 
-export function emitLoad(mb: WasmModuleBuilder, s: Scratch, kind: LoadKind, address: ExpressionRef, pc: ExpressionRef): ExpressionRef {
-  const m = mb.m;
+export function emitLoad(mb: ModuleBuilder, s: Scratch, kind: LoadKind, address: ExpressionRef, pc: ExpressionRef): ExpressionRef {
+  const { m, types } = mb;
   const size = loadSize(kind);
-  const host = hostAddress(m, s);
+  const host = hostAddress(m, types, s);
   const fast = {
     u8: () => m.i64.load8_u(0, 1, host),
     s8: () => m.i64.load8_s(0, 1, host),
@@ -56,28 +55,28 @@ export function emitLoad(mb: WasmModuleBuilder, s: Scratch, kind: LoadKind, addr
     s32: () => m.i64.load32_s(0, 1, host),
     '64': () => m.i64.load(0, 1, host),
   }[kind]();
-  let slow = m.call(mb.helper('load_slow'), [m.local.get(s.address, binaryen.i64), m.i32.const(size), pc], binaryen.i64);
+  let slow = m.call(mb.helper('load_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), pc], types.i64);
   if (kind === 's8') slow = m.i64.extend8_s(slow);
   if (kind === 's16') slow = m.i64.extend16_s(slow);
   if (kind === 's32') slow = m.i64.extend32_s(slow);
-  return m.block(null, [m.local.set(s.address, address), m.if(needsSlowPath(m, s, size, LOAD_CHECK), slow, fast)], binaryen.i64);
+  return m.block(null, [m.local.set(s.address, address), m.if(needsSlowPath(m, types, s, size, LOAD_CHECK), slow, fast)], types.i64);
 }
 
 export function emitStore(
-  mb: WasmModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
+  mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
   afterSlow?: () => ExpressionRef | undefined,
 ): ExpressionRef {
-  const m = mb.m;
+  const { m, types } = mb;
   const size = width / 8;
-  const v = () => m.local.get(s.value, binaryen.i64);
-  const host = hostAddress(m, s);
+  const v = () => m.local.get(s.value, types.i64);
+  const host = hostAddress(m, types, s);
   const fast = { 8: () => m.i64.store8(0, 1, host, v()), 16: () => m.i64.store16(0, 1, host, v()), 32: () => m.i64.store32(0, 1, host, v()), 64: () => m.i64.store(0, 1, host, v()) }[width]();
-  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, binaryen.i64), m.i32.const(size), v(), pc], binaryen.none);
+  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
   const check = afterSlow?.();
   const slow = check === undefined ? call : m.block(null, [call, check]);
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),
-    m.if(needsSlowPath(m, s, size, STORE_CHECK), slow, fast),
+    m.if(needsSlowPath(m, types, s, size, STORE_CHECK), slow, fast),
   ]);
 }

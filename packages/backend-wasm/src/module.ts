@@ -1,13 +1,14 @@
 // A binaryen module set up the way every Ferry module is: the shared memory imported from
 // "ferry", runtime helpers imported on first use (names and signatures from abi HELPERS), and
 // internal support functions (128-bit multiply halves) added on first use.
-// Invariant: this package is the only one that imports binaryen.
+// Invariant: binaryen is imported only in this package, and in it only by the producers that
+// need it (this file, jit-module.ts, the interpreter generator), never by wasm-writer/ or baseline.ts.
 import binaryen from 'binaryen';
-import { HELPERS, HELPER_MODULE, MEMORY_IMPORT, type HelperName, type WasmValType } from '@ferry/abi';
+import { HELPER_MODULE, MEMORY_IMPORT, type WasmValType } from '@ferry/abi';
 import type { ResultType, Type } from '@ferry/ir';
-import { addMulhFunction, type MulhKind } from './mulh.js';
+import { ModuleBuilderBase, type ExpressionRef, type Relooper, type TypeRef, type ValueTypes } from './builder.js';
 
-export type ExpressionRef = number;
+export type { ExpressionRef } from './builder.js';
 
 export const FEATURES =
   binaryen.Features.MVP |
@@ -17,57 +18,38 @@ export const FEATURES =
   binaryen.Features.BulkMemory |
   binaryen.Features.TailCall;
 
+const BINARYEN_TYPES: ValueTypes = { none: binaryen.none, i32: binaryen.i32, i64: binaryen.i64, f32: binaryen.f32, f64: binaryen.f64 };
+
 export function wasmType(t: Type | WasmValType | ResultType): binaryen.Type {
-  switch (t) {
-    case 'i32':
-      return binaryen.i32;
-    case 'i64':
-      return binaryen.i64;
-    case 'f32':
-      return binaryen.f32;
-    case 'f64':
-      return binaryen.f64;
-    case 'none':
-      return binaryen.none;
-  }
+  return BINARYEN_TYPES[t];
 }
 
-export class WasmModuleBuilder {
+export class WasmModuleBuilder extends ModuleBuilderBase {
   readonly m: binaryen.Module;
-  private readonly helpers = new Set<HelperName>();
-  private readonly internals = new Set<string>();
-  private labelCounter = 0;
+  readonly types = BINARYEN_TYPES;
 
   constructor() {
+    super();
     this.m = new binaryen.Module();
     this.m.setFeatures(FEATURES);
     this.m.setMemory(1, 65536, null, [], false, false, '0');
     this.m.addMemoryImport('0', MEMORY_IMPORT.module, MEMORY_IMPORT.name);
   }
 
-  /** The internal name of a runtime helper, importing it on first use. */
-  helper(name: HelperName): string {
-    if (!this.helpers.has(name)) {
-      this.helpers.add(name);
-      const sig = HELPERS[name];
-      this.m.addFunctionImport(name, HELPER_MODULE, name, binaryen.createType(sig.params.map(wasmType)), wasmType(sig.result));
-    }
-    return name;
+  protected importFunction(internalName: string, base: string, params: readonly TypeRef[], result: TypeRef): void {
+    this.m.addFunctionImport(internalName, HELPER_MODULE, base, binaryen.createType([...params]), result);
   }
-
-  mulh(kind: MulhKind): string {
-    if (kind !== 'u') this.mulh('u');
-    const name = `mulh_${kind}`;
-    if (!this.internals.has(name)) {
-      this.internals.add(name);
-      addMulhFunction(this.m, kind);
-    }
-    return name;
+  addFunction(name: string, params: readonly TypeRef[], result: TypeRef, vars: readonly TypeRef[], body: ExpressionRef): void {
+    this.m.addFunction(name, binaryen.createType([...params]), result, [...vars], body);
   }
-
-  /** A label name unique in this module (binaryen requires unique names within a function). */
-  uniqueLabel(prefix: string): string {
-    return `${prefix}${this.labelCounter++}`;
+  exportFunction(internalName: string, externalName: string): void {
+    this.m.addFunctionExport(internalName, externalName);
+  }
+  importTable(internalName: string, module: string, base: string): void {
+    this.m.addTableImport(internalName, module, base);
+  }
+  createRelooper(): Relooper {
+    return new binaryen.Relooper(this.m);
   }
 
   validate(): boolean {

@@ -2,13 +2,12 @@
 // mulh_u from four 32x32 partial products; the signed forms correct it:
 //   mulh_s(a, b)  = mulh_u(a, b) - (a < 0 ? b : 0) - (b < 0 ? a : 0)
 //   mulh_su(a, b) = mulh_u(a, b) - (a < 0 ? b : 0)
-import binaryen from 'binaryen';
-
-export type MulhKind = 'u' | 's' | 'su';
+import type { ExpressionRef, ModuleBuilder, MulhKind } from './builder.js';
 
 /** Adds mulh_<kind>; the signed forms call mulh_u, which the caller must have added first. */
-export function addMulhFunction(m: binaryen.Module, kind: MulhKind): void {
-  const i64 = binaryen.i64;
+export function addMulhFunction(mb: ModuleBuilder, kind: MulhKind): void {
+  const m = mb.m;
+  const i64 = mb.types.i64;
   const a = () => m.local.get(0, i64);
   const b = () => m.local.get(1, i64);
   if (kind !== 'u') {
@@ -16,11 +15,11 @@ export function addMulhFunction(m: binaryen.Module, kind: MulhKind): void {
     const negA = m.select(m.i64.lt_s(a(), zero), b(), m.i64.const(0n));
     let r = m.i64.sub(m.call('mulh_u', [a(), b()], i64), negA);
     if (kind === 's') r = m.i64.sub(r, m.select(m.i64.lt_s(b(), m.i64.const(0n)), a(), m.i64.const(0n)));
-    m.addFunction(`mulh_${kind}`, binaryen.createType([i64, i64]), i64, [], r);
+    mb.addFunction(`mulh_${kind}`, [i64, i64], i64, [], r);
     return;
   }
-  const lo = (v: number) => m.i64.and(v, m.i64.const(0xffffffffn));
-  const hi = (v: number) => m.i64.shr_u(v, m.i64.const(32n));
+  const lo = (v: ExpressionRef) => m.i64.and(v, m.i64.const(0xffffffffn));
+  const hi = (v: ExpressionRef) => m.i64.shr_u(v, m.i64.const(32n));
   // locals: 2 = lo*lo, 3 = cross term u, 4 = cross term v
   const t = m.local.set(2, m.i64.mul(lo(a()), lo(b())));
   const u = m.local.set(3, m.i64.add(m.i64.mul(hi(a()), lo(b())), hi(m.local.get(2, i64))));
@@ -29,5 +28,5 @@ export function addMulhFunction(m: binaryen.Module, kind: MulhKind): void {
     m.i64.add(m.i64.mul(hi(a()), hi(b())), hi(m.local.get(3, i64))),
     hi(m.local.get(4, i64)),
   );
-  m.addFunction('mulh_u', binaryen.createType([i64, i64]), i64, [i64, i64, i64], m.block(null, [t, u, v, result], i64));
+  mb.addFunction('mulh_u', [i64, i64], i64, [i64, i64, i64], m.block(null, [t, u, v, result], i64));
 }
