@@ -7,22 +7,32 @@
 import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
 import { loadInterpreterModule } from '@ferry/interp';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
-import { hex } from '@ferry/util';
+import { FerryError, hex } from '@ferry/util';
 import { DecodeCache } from './decode-cache.js';
 import { describeAddress, describeInstruction } from './describe.js';
 import { AdaptiveExecutor } from './jit/adaptive.js';
 import { CodeCache } from './jit/code-cache.js';
+import { installPreloaded, type PreloadedCode } from './jit/preload.js';
 import { loadBackend, Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
 import type { Tier } from './tiers.js';
 
 export type { Tier };
+export type { PreloadedCode, PreloadedEntry } from './jit/preload.js';
 
 export interface RunOptions extends MachineOptions {
   tier?: Tier;
   /** Stop after this many guest instructions (exit status MAX_INSNS_STATUS). */
   maxInsns?: bigint;
+  /** Translations made before the run (an AOT module), installed before the first instruction;
+   *  needs a tier with a code cache (adaptive, baseline, opt). */
+  preloaded?: PreloadedCode;
+  /** Collects the pc at the start of every slice: T0's hot targets, untranslated targets and
+   *  resume points (with a JIT tier, the translation entries the run needed: a profile). */
+  entryPcs?: Set<bigint>;
 }
+
+type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs'>;
 
 export interface RunResult {
   /** The exit status Ferry itself exits with: the guest's, or 128 + signal. */
@@ -53,14 +63,14 @@ type Backend = Awaited<ReturnType<typeof loadBackend>>;
 
 /** Runs a loaded machine; loads the compiler backend first when the tier compiles on the main
  *  thread (baseline, opt). interp needs none; adaptive compiles in its worker. */
-export async function runMachine(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'tier'>): Promise<RunResult> {
+export async function runMachine(machine: Machine, options: LoopOptions): Promise<RunResult> {
   const tier = options.tier ?? 'interp';
   const backend = tier === 'baseline' || tier === 'opt' ? await loadBackend() : undefined;
   return runMachineSync(machine, options, backend);
 }
 
 /** The run loop itself; synchronous (a JIT tier needs its backend passed in). */
-export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxInsns' | 'tier'>, backend?: Backend): RunResult {
+export function runMachineSync(machine: Machine, options: LoopOptions, backend?: Backend): RunResult {
   const tier = options.tier ?? 'interp';
   const stats = new RunStats(tier);
   const started = performance.now();
@@ -101,6 +111,11 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
       return cache.call(translation!);
     };
   }
+  if (options.preloaded) {
+    if (!codeCache) throw new FerryError(`${options.preloaded.source}: translated code needs a JIT tier (adaptive, baseline or opt), not ${tier}`);
+    const ms = installPreloaded(machine, codeCache, options.preloaded);
+    stats.preloaded = { tier: options.preloaded.tier, translations: options.preloaded.entries.length, ms };
+  }
 
   const finish = (status: number, message?: string): RunResult => {
     stats.instructions = state.instret;
@@ -123,6 +138,7 @@ export function runMachineSync(machine: Machine, options: Pick<RunOptions, 'maxI
     const remaining = limit === undefined ? chunk : limit - state.instret;
     if (remaining <= 0n) return finish(MAX_INSNS_STATUS, `stopped after ${state.instret} guest instructions (--max-insns)`);
     state.budget = remaining < chunk ? remaining : chunk;
+    options.entryPcs?.add(state.pc);
     let code: number;
     try {
       code = step();

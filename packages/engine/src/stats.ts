@@ -17,6 +17,8 @@ export class RunStats {
   translations = 0;
   /** The adaptive controller's view at exit. */
   controller = '';
+  /** Translations installed before the run (AOT), and the time instantiating and installing took. */
+  preloaded: { tier: string; translations: number; ms: number } | undefined = undefined;
   /** Guest instructions and time by the tier each slice was entered in (adaptive tier). */
   perTier: Record<string, { instructions: string; ms: number }> = {};
   wallMs = 0;
@@ -39,11 +41,23 @@ export class RunStats {
       `wall time            ${this.wallMs.toFixed(1)} ms (${mips.toFixed(1)} M guest instructions/s)`,
       `code invalidations   ${this.invalidations}`,
       ...(this.controller ? [`controller           ${this.controller}`] : []),
-      ...Object.entries(this.perTier).map(([t, e]) => `slices entered in ${t}`.padEnd(21) + `${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
+      ...(this.preloaded ? [`preloaded (${this.preloaded.tier})`.padEnd(21) + `${this.preloaded.translations} translations installed in ${this.preloaded.ms.toFixed(1)} ms`] : []),
+      ...this.coverageLines(),
+      ...Object.entries(this.perTier).filter(([, e]) => e.instructions !== '0').map(([t, e]) => `slices entered in ${t}`.padEnd(21) + `${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ];
     return lines.join('\n');
+  }
+
+  /** The share of guest instructions run in slices entered in preloaded code (approximate: a
+   *  slice entered there may chain into JIT code, and the reverse). */
+  private coverageLines(): string[] {
+    const tier = this.preloaded?.tier;
+    const entered = tier === undefined ? undefined : this.perTier[tier];
+    if (!entered || this.instructions === 0n) return [];
+    const share = (100 * Number(entered.instructions)) / Number(this.instructions);
+    return [`${tier} coverage`.padEnd(21) + `${share.toFixed(1)}% of guest instructions (in slices entered in ${tier} code)`];
   }
 
   toJSON(): object {
@@ -53,6 +67,7 @@ export class RunStats {
       translations: this.translations,
       controller: this.controller,
       perTier: this.perTier,
+      ...(this.preloaded ? { preloaded: this.preloaded } : {}),
       instructions: this.instructions.toString(),
       wallMs: this.wallMs,
       invalidations: this.invalidations,

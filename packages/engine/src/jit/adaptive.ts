@@ -40,10 +40,11 @@ export class AdaptiveExecutor {
     opt: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
   };
   /** Guest instructions and wall time per tier of the slices' entry. */
-  readonly executed: Record<'interp' | 'baseline' | 'opt', { insns: bigint; ms: number }> = {
+  readonly executed: Record<'interp' | 'baseline' | 'opt' | 'aot', { insns: bigint; ms: number }> = {
     interp: { insns: 0n, ms: 0 },
     baseline: { insns: 0n, ms: 0 },
     opt: { insns: 0n, ms: 0 },
+    aot: { insns: 0n, ms: 0 },
   };
   private readonly client = new CompileClient();
   private readonly pending = new Map<number, Pending>();
@@ -90,8 +91,9 @@ export class AdaptiveExecutor {
       code = this.interpret();
     }
     const ms = performance.now() - started;
-    const tier = translation ? (translation.tier as 'baseline' | 'opt') : 'interp';
-    this.controller.observeSlice(tier, Number(state.instret - before), ms);
+    const tier = translation ? (translation.tier as 'baseline' | 'opt' | 'aot') : 'interp';
+    // Preloaded (AOT) code is optimized code as far as the controller's speed estimates go.
+    this.controller.observeSlice(tier === 'aot' ? 'opt' : tier, Number(state.instret - before), ms);
     this.executed[tier].insns += state.instret - before;
     this.executed[tier].ms += ms;
 
