@@ -1,0 +1,4 @@
+// The corpus in the baseline tier (see testing/corpus-cases.ts); one file per tier so they run in parallel.
+import { corpusTests } from './testing/corpus-cases.js';
+
+corpusTests('baseline');
