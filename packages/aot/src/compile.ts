@@ -1,0 +1,133 @@
+// Whole-binary translation: discovers the guest's code, cuts it into regions, lifts each with
+// the T2 lifter and IR passes, and compiles them all into one wasm module (binaryen, loaded
+// lazily) with the manifest appended as a custom section.
+// Invariant: the manifest's entries are exactly the module's exports, each the translation of
+// its pc, made from the pages it lists; the options recorded are the ones used.
+import { liftRegion, type GuestBlock } from '@ferry/lift-riscv';
+import { runPipeline } from '@ferry/opt';
+import { GUEST_PAGE_SHIFT } from '@ferry/abi';
+import type { Func } from '@ferry/ir';
+import { discoverCode, type Discovery } from './discover.js';
+import type { GuestImage } from './guest-image.js';
+import { type AotManifest, customSection, encodeManifest, MANIFEST_SECTION, type ManifestEntry } from './manifest.js';
+import { DEFAULT_REGION_LIMITS, planRegions, type RegionLimits } from './regions.js';
+import { FERRY_AOT_VERSION } from './version.js';
+
+/** binaryen passes for AOT-scale modules: local clean-ups that pay for themselves in size and
+ *  V8 compile time at a fraction of -O2's cost (measured: see docs in the package README). */
+const QUICK_WASM_PASSES = ['simplify-locals-nostructure', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'coalesce-locals', 'vacuum'];
+/** IR passes, one round each (the `opt` pipeline repeats up to four rounds). */
+const QUICK_IR_PASSES = ['reg-forward', 'const-fold', 'copy-prop', 'dce'];
+
+export interface TranslationOptions {
+  /** IR passes per region: the full `opt` pipeline, one quick round, or none. */
+  ir: 'opt' | 'quick' | 'none';
+  /** binaryen optimization of the module: -O2, a cheap list, or none. */
+  wasm: 'O2' | 'quick' | 'none';
+  limits: RegionLimits;
+}
+
+export const DEFAULT_TRANSLATION_OPTIONS: TranslationOptions = { ir: 'quick', wasm: 'quick', limits: DEFAULT_REGION_LIMITS };
+
+/** Canonical text of the options (recorded in the manifest and part of the cache key). */
+export function describeOptions(o: TranslationOptions): string {
+  return JSON.stringify({ ir: o.ir, wasm: o.wasm, maxBlocks: o.limits.maxBlocks, maxInsns: o.limits.maxInsns, duplicateBelow: o.limits.duplicateBelow });
+}
+
+export interface AotSummary {
+  functions: number;
+  leaders: number;
+  regions: number;
+  jumpTables: Discovery['jumpTables'];
+  /** Distinct guest instructions compiled, and their bytes. */
+  guestInsns: number;
+  guestBytes: number;
+  /** Bytes of the executable segments. */
+  executableBytes: number;
+  /** Instructions compiled counting duplicates (code shared by regions is compiled into each). */
+  compiledInsns: number;
+  wasmBytes: number;
+  ms: { discover: number; lift: number; compile: number; total: number };
+}
+
+export interface AotResult {
+  binary: Uint8Array;
+  manifest: AotManifest;
+  summary: AotSummary;
+}
+
+export interface CompileAotOptions {
+  translation?: TranslationOptions;
+  /** pcs a profiled run entered (ferry run --profile-out). */
+  profile?: Iterable<bigint>;
+  /** Called as regions are lifted, and once per later phase. */
+  onProgress?: (phase: 'lift' | 'compile', done: number, total: number) => void;
+}
+
+const pageOf = (pc: bigint): number => Number(pc >> BigInt(GUEST_PAGE_SHIFT));
+
+function regionPages(blocks: readonly GuestBlock[]): number[] {
+  const pages = new Set<number>();
+  for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)));
+  return [...pages].sort((a, b) => a - b);
+}
+
+export async function compileAot(image: GuestImage, options: CompileAotOptions = {}): Promise<AotResult> {
+  const translation = options.translation ?? DEFAULT_TRANSLATION_OPTIONS;
+  const started = performance.now();
+  const discovery = discoverCode(image, options.profile ?? []);
+  const regions = planRegions(image, discovery, translation.limits);
+  const discovered = performance.now();
+
+  const funcs: Func[] = [];
+  const covered = new Map<bigint, number>();
+  let compiledInsns = 0;
+  regions.forEach((region, i) => {
+    const func = liftRegion(region.blocks);
+    if (translation.ir === 'opt') runPipeline(func, 'opt');
+    else if (translation.ir === 'quick') runPipeline(func, QUICK_IR_PASSES);
+    funcs.push(func);
+    for (const b of region.blocks) for (const insn of b.insns) covered.set(insn.pc, insn.size);
+    compiledInsns += region.insns;
+    if (i % 64 === 0 || i === regions.length - 1) options.onProgress?.('lift', i + 1, regions.length);
+  });
+  const lifted = performance.now();
+
+  options.onProgress?.('compile', 0, 1);
+  const { compileJitModule } = await import('@ferry/backend-wasm');
+  const passes = translation.wasm === 'O2' ? undefined : translation.wasm === 'quick' ? QUICK_WASM_PASSES : [];
+  const compiled = compileJitModule(funcs, { promoteRegisters: true, ...(passes ? { passes } : {}) });
+  options.onProgress?.('compile', 1, 1);
+
+  const entries: ManifestEntry[] = regions.map((r, i) => ({ pc: r.entry, exportName: compiled.exports[i]!, insns: r.insns, pages: regionPages(r.blocks) }));
+  const manifest: AotManifest = {
+    version: FERRY_AOT_VERSION,
+    options: describeOptions(translation),
+    contentHash: image.contentHash(),
+    source: image.path,
+    entries,
+  };
+  const section = customSection(MANIFEST_SECTION, encodeManifest(manifest));
+  const binary = new Uint8Array(compiled.binary.length + section.length);
+  binary.set(compiled.binary);
+  binary.set(section, compiled.binary.length);
+  const finished = performance.now();
+  let guestBytes = 0;
+  for (const size of covered.values()) guestBytes += size;
+  return {
+    binary,
+    manifest,
+    summary: {
+      functions: discovery.functions.size,
+      leaders: discovery.leaders.size,
+      regions: regions.length,
+      jumpTables: discovery.jumpTables,
+      guestInsns: covered.size,
+      guestBytes,
+      executableBytes: image.executable.reduce((n, r) => n + Number(r.end - r.start), 0),
+      compiledInsns,
+      wasmBytes: binary.length,
+      ms: { discover: discovered - started, lift: lifted - discovered, compile: finished - lifted, total: finished - started },
+    },
+  };
+}

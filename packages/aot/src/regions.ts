@@ -1,0 +1,100 @@
+// Cuts discovered code into AOT regions, one per leader: the blocks reachable from the leader
+// through branches, jumps and fall-through, not following calls (the callee is a leader of its
+// own) and stopping at other leaders (reached through the jump cache instead). A region that
+// hits the size limit makes the pcs it could not include leaders themselves ('split'), so
+// every static exit of every region lands on a translation entry. Code reachable from two
+// leaders without passing a third (a loop header after a call) is compiled into both.
+// Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order.
+import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
+import type { Discovery } from './discover.js';
+import type { GuestImage } from './guest-image.js';
+
+export interface RegionLimits {
+  maxBlocks: number;
+  maxInsns: number;
+  /** Shared code reaching at most this many instructions is compiled into each region using it
+   *  (an epilogue) instead of becoming a region of its own. */
+  duplicateBelow: number;
+}
+
+export const DEFAULT_REGION_LIMITS: RegionLimits = { maxBlocks: 48, maxInsns: 1200, duplicateBelow: 24 };
+
+export interface AotRegion {
+  entry: bigint;
+  blocks: GuestBlock[];
+  insns: number;
+}
+
+/** Static successors inside a function: a call's target is left out. */
+function regionSuccessors(block: GuestBlock): bigint[] {
+  const last = block.insns[block.insns.length - 1]!.decoded;
+  if (last?.base === 'jal' && last.rd !== 0) return [];
+  return staticSuccessors(block);
+}
+
+export function planRegions(image: GuestImage, discovery: Discovery, limits: RegionLimits = DEFAULT_REGION_LIMITS): AotRegion[] {
+  const { leaders } = discovery;
+  // Blocks end where another block starts, so no instruction is lifted twice within a region.
+  const starts = new Set<bigint>([...discovery.blocks.keys(), ...leaders.keys()]);
+  const truncated = new Map<bigint, GuestBlock | undefined>();
+  const blockAt = (pc: bigint): GuestBlock | undefined => {
+    if (truncated.has(pc)) return truncated.get(pc);
+    let block = discovery.blocks.get(pc) ?? discoverBlock(image.fetch, pc);
+    const cut = block ? block.insns.findIndex((insn, k) => k > 0 && starts.has(insn.pc)) : -1;
+    if (block && cut > 0) block = { pc, insns: block.insns.slice(0, cut), end: block.insns[cut]!.pc };
+    truncated.set(pc, block);
+    return block;
+  };
+  const reach = (entry: bigint, visit?: (pc: bigint) => void): { blocks: GuestBlock[]; frontier: bigint[]; insns: number } => {
+    const blocks: GuestBlock[] = [];
+    const seen = new Set<bigint>([entry]);
+    const queue = [entry];
+    const frontier: bigint[] = [];
+    let insns = 0;
+    while (queue.length) {
+      const pc = queue.shift()!;
+      const block = blockAt(pc);
+      if (!block) continue;
+      if (blocks.length && (blocks.length >= limits.maxBlocks || insns + block.insns.length > limits.maxInsns)) {
+        frontier.push(pc);
+        continue;
+      }
+      blocks.push(block);
+      visit?.(pc);
+      insns += block.insns.length;
+      for (const s of regionSuccessors(block)) {
+        if (seen.has(s) || leaders.has(s) || !image.isExecutable(s)) continue;
+        seen.add(s);
+        queue.push(s);
+      }
+    }
+    return { blocks, frontier, insns };
+  };
+  // Join points (blocks two leaders reach without passing a third) become leaders, so shared
+  // code is compiled once; repeat, since a new leader changes what the others reach.
+  for (let round = 0; round < 4; round++) {
+    const reachedBy = new Map<bigint, number>();
+    for (const entry of leaders.keys()) reach(entry, (pc) => pc !== entry && reachedBy.set(pc, (reachedBy.get(pc) ?? 0) + 1));
+    let added = 0;
+    for (const [pc, n] of reachedBy) {
+      if (n < 2 || leaders.has(pc) || reach(pc).insns <= limits.duplicateBelow) continue;
+      leaders.set(pc, 'join');
+      added++;
+    }
+    if (!added) break;
+  }
+  const order = [...leaders.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const regions: AotRegion[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const entry = order[i]!;
+    const { blocks, frontier, insns } = reach(entry);
+    if (!blocks.length) continue;
+    regions.push({ entry, blocks, insns });
+    for (const pc of frontier) {
+      if (leaders.has(pc)) continue;
+      leaders.set(pc, 'split');
+      order.push(pc);
+    }
+  }
+  return regions;
+}
