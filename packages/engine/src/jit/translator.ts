@@ -1,8 +1,9 @@
 // Turns guest code into installed translations: discovers a block (baseline) or region
 // (optimizing) at a pc, lifts it to IR, compiles a batch through backend-wasm and installs the
 // functions in the code cache. Pages holding translated code are flagged in the shadow table, so
-// stores to them come back to the engine for invalidation. binaryen is loaded lazily (the
-// backend is imported on first use) so interpreter-only runs never pay for it.
+// stores to them come back to the engine for invalidation. Baseline modules are written directly
+// (backend-wasm/baseline, no binaryen); binaryen is loaded lazily, only for the optimizing tier.
+import { compileBaselineModule, type JitModule } from '@ferry/backend-wasm/baseline';
 import type { Machine } from '@ferry/runtime';
 import type { Func } from '@ferry/ir';
 import {
@@ -38,6 +39,10 @@ export interface CompileCounters {
   compileMs: number;
 }
 
+/** Test-only: rewrites a translation's IR after the tier's passes, before the backend (the
+ *  lockstep checker's tests inject miscompilations through it). */
+export type IrHook = (func: Func, tier: 'baseline' | 'opt') => void;
+
 export class Translator {
   readonly counters: Record<'baseline' | 'opt', CompileCounters> = {
     baseline: { modules: 0, functions: 0, guestInsns: 0, compileMs: 0 },
@@ -47,7 +52,9 @@ export class Translator {
   constructor(
     private readonly machine: Machine,
     private readonly cache: CodeCache,
-    private readonly backend: Backend,
+    /** The binaryen backend; needed only by the optimizing tier. */
+    private readonly backend: Backend | undefined,
+    private readonly irHook?: IrHook,
   ) {}
 
   private readonly fetch = (pc: bigint): number | undefined => {
@@ -71,7 +78,8 @@ export class Translator {
       for (const s of staticSuccessors(block)) if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
     }
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
-    this.compileAndInstall('baseline', blocks.map((b) => ({ blocks: [b], func: liftBlock(b) })), { passes: BASELINE_PASSES });
+    const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b) }));
+    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func)));
     return this.cache.lookup(pc);
   }
 
@@ -80,7 +88,9 @@ export class Translator {
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return undefined;
     const { func, ms } = optimizeRegion(liftRegion(blocks));
-    this.compileAndInstall('opt', [{ blocks, func }], { promoteRegisters: true });
+    const backend = this.backend;
+    if (!backend) throw new Error('internal error: the optimizing tier needs the binaryen backend');
+    this.compileAndInstall('opt', [{ blocks, func }], () => backend.compileJitModule([func], { promoteRegisters: true }));
     this.counters.opt.compileMs += ms;
     return this.cache.lookup(pc);
   }
@@ -88,10 +98,12 @@ export class Translator {
   private compileAndInstall(
     tier: 'baseline' | 'opt',
     units: { blocks: GuestBlock[]; func: Func }[],
-    options: { passes?: string[]; promoteRegisters?: boolean },
+    /** Compiles the units' functions (called after the IR hook has seen them). */
+    compile: () => JitModule,
   ): void {
     const started = performance.now();
-    const compiled = this.backend.compileJitModule(units.map((u) => u.func), options);
+    if (this.irHook) for (const u of units) this.irHook(u.func, tier);
+    const compiled = compile();
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), {
       ferry: { ...this.machine.helpers(), table: this.cache.table },
     });
