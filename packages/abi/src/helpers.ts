@@ -24,6 +24,11 @@ export const HELPERS = {
   store_slow: h(['i64', 'i32', 'i64', 'i64'], 'none', '(address, size in bytes, value, pc)'),
   fetch_slow: h(['i64'], 'i32', '(pc) -> 32 bits at pc (upper half zero if only 2 bytes are executable)'),
   read_time: h([], 'i64', 'the time CSR: nanoseconds of a monotonic clock'),
+  // Exit coalescing: generated code that has written the exit record (exitCode/exitPc/pc and the
+  // retired count) may offer the exit to the runtime in place. 0: the runtime served it and the
+  // guest continues at the state block's pc without leaving wasm; otherwise the runtime declined
+  // (nothing changed) and the code must leave with the returned exit code as usual.
+  serve_exit: h(['i32'], 'i32', '(exit code) -> 0 when served in place (continue at pc), else the exit code to leave with'),
 
   // Binary arithmetic: (a, b, rm) -> result. Suffix s = single, d = double.
   fadd_s: h(['i64', 'i64', 'i32'], 'i64', 'single add'),

@@ -3,19 +3,23 @@
 // decoded-instruction cache entry (the pattern decoder fills entries on a miss). run(): i32 enters
 // the chain at the state block's pc with its budget; every exit tail-calls exit_to_runtime, which
 // writes the exit record, pc, remaining budget and retired-instruction count and returns the exit
-// code. Invariant: the state block is precise at every exit.
+// code. Fused rows (superoperators, fused-rows.ts) take the handler slots after the decoder rows.
+// Invariant: the state block is precise at every exit.
 import binaryen from 'binaryen';
 import { ExitCode, STATE_BASE, StateSlot } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import type { WasmModuleBuilder } from './module.js';
 import { ILLEGAL_HANDLER } from './packing.js';
+import { addFusedHandler, checkFusedRow, type FusedRow } from './fused-rows.js';
 import { addDecoder, type DecoderRow } from './pattern-decoder.js';
 import {
-  HANDLER_PARAMS, HANDLER_TABLE, P, addExitFunction, addHandler, addMissFunction, addSuccessorCounting, dispatchNext, exitWith,
-  type HandlerRow,
+  HANDLER_PARAMS, HANDLER_TABLE, P, addCounting, addExitFunction, addHandler, addMissFunction, dispatchNext,
+  exitWith, type HandlerCounting, type HandlerRow,
 } from './threaded-handlers.js';
 
-export { SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS } from './threaded-handlers.js';
+export {
+  DISPATCH_COUNT_EXPORT, PC_COUNTS, PROFILE_EVICT_IMPORT, SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS,
+} from './threaded-handlers.js';
 
 export interface InterpreterCase {
   opcode: number;
@@ -29,6 +33,12 @@ export interface InterpreterOptions {
   successors?: ReadonlyMap<number, number>;
   /** A profiling build: count executed (previous row, row) pairs at SUCCESSOR_COUNTS. */
   countSuccessors?: boolean;
+  /** A profiling build: count executions per decode-cache entry at PC_COUNTS. */
+  countPcs?: boolean;
+  /** A counting build: count dispatches in the exported global DISPATCH_COUNT_EXPORT. */
+  countDispatches?: boolean;
+  /** Superoperators: sequences the decoder fuses into one entry, tried in this order. */
+  fused?: readonly FusedRow[];
 }
 
 export const RUN_EXPORT = 'run';
@@ -41,10 +51,18 @@ export function addInterpreter(
   options: InterpreterOptions = {},
 ): void {
   const m = mb.m;
-  addDecoder(mb, decoderRows);
+  const fused = options.fused ?? [];
+  const counting: HandlerCounting = {
+    successors: options.countSuccessors ?? false,
+    pcs: options.countPcs ?? false,
+    dispatches: options.countDispatches ?? false,
+  };
+  if (decoderRows.length + fused.length >= ILLEGAL_HANDLER) throw new Error(`internal error: ${decoderRows.length} decoder rows and ${fused.length} fused rows do not fit the entry's handler byte`);
+  for (const f of fused) checkFusedRow(decoderRows, f);
+  addDecoder(mb, decoderRows, fused);
   addExitFunction(m);
-  addMissFunction(m);
-  if (options.countSuccessors) addSuccessorCounting(m);
+  addMissFunction(m, counting);
+  addCounting(m, counting);
   const byOpcode = new Map(cases.map((c) => [c.opcode, c]));
   const rows: HandlerRow[] = decoderRows.map((row, index) => {
     const c = byOpcode.get(row.opcode);
@@ -54,8 +72,14 @@ export function addInterpreter(
   });
   const handlerNames = rows.map((r, index) => {
     const name = `handler_${index}_${r.row.name ?? r.func.name}`;
-    addHandler(mb, name, rows, index, options.countSuccessors ?? false);
+    addHandler(mb, name, rows, index, counting);
     return name;
+  });
+  fused.forEach((f, i) => {
+    const index = rows.length + i;
+    const name = `fused_${index}_${f.name}`;
+    addFusedHandler(mb, name, { fused: f, rows, counting, index });
+    handlerNames.push(name);
   });
   m.addFunction(ILLEGAL_FUNCTION, HANDLER_PARAMS, binaryen.i32, [], exitWith(m, ExitCode.illegalInstruction, m.local.get(P.pc, binaryen.i64)));
   const table = Array.from({ length: ILLEGAL_HANDLER + 1 }, (_, i) => handlerNames[i] ?? ILLEGAL_FUNCTION);

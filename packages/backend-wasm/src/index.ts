@@ -6,6 +6,10 @@ export * from './module.js';
 export * from './emit.js';
 export * from './packing.js';
 export { addDecoder, FILL_FUNCTION, type BitField, type BitSlice, type DecoderRow, type DecoderSlot } from './pattern-decoder.js';
-export { addInterpreter, RUN_EXPORT, SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS, type InterpreterCase, type InterpreterOptions } from './dispatch-loop.js';
+export {
+  addInterpreter, DISPATCH_COUNT_EXPORT, PC_COUNTS, PROFILE_EVICT_IMPORT, RUN_EXPORT, SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS,
+  type InterpreterCase, type InterpreterOptions,
+} from './dispatch-loop.js';
+export { packedLayout, type FusedOperand, type FusedPart, type FusedRow } from './fused-rows.js';
 export { loadSize, type LoadKind } from './guest-memory.js';
 export { compileJitModule, TABLE_IMPORT, type JitModule, type JitOptions } from './jit-module.js';

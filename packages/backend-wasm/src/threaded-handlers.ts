@@ -5,6 +5,8 @@
 // spend one unit of budget (exit when none is left), look the new pc up in the cache (dispatch_miss
 // fills it on a miss) and return_call_indirect its handler. When profile data names the row most
 // often executed next, that row's code follows inline, guarded by the next entry's row byte.
+// Superoperators (fused rows, fused-rows.ts) run a whole lifted sequence in one handler. An ecall
+// is first offered to the runtime in place (serve_exit): exit coalescing.
 // Invariant: handler parameters and locals P.* always describe the instruction being executed.
 import binaryen from 'binaryen';
 import {
@@ -20,7 +22,13 @@ import { FILL_FUNCTION, type DecoderRow, type DecoderSlot } from './pattern-deco
 export const HANDLER_TABLE = 'handlers';
 export const EXIT_FUNCTION = 'exit_to_runtime';
 export const MISS_FUNCTION = 'dispatch_miss';
+const RECORD_EXIT_FUNCTION = 'record_exit';
 const PREVIOUS_ROW_GLOBAL = 'previous_row';
+/** Counting builds: handler entries (dispatches), inlined successors and fused rows included. */
+export const DISPATCH_COUNT_EXPORT = 'dispatch_count';
+/** Profiling builds call this import (module "ferry") when a decode-cache entry with a nonzero
+ *  execution count is about to be refilled: (evicted pc, its count). */
+export const PROFILE_EVICT_IMPORT = 'profile_evict';
 /** How many expected successors a handler runs inline, one after the other. */
 const INLINE_DEPTH = 2;
 
@@ -28,13 +36,26 @@ const INLINE_DEPTH = 2;
  *  in host memory the abi leaves unused between the decode cache and the shadow table. */
 export const SUCCESSOR_COUNTS = DECODE_CACHE + DECODE_CACHE_ENTRIES * DECODE_CACHE_ENTRY_SIZE;
 export const SUCCESSOR_COUNTS_ROWS = ILLEGAL_HANDLER + 1;
-if (SUCCESSOR_COUNTS + SUCCESSOR_COUNTS_ROWS * SUCCESSOR_COUNTS_ROWS * 4 > SHADOW_TABLE) throw new Error('internal error: successor counts overlap the shadow table');
+/** Profiling builds count executions per decode-cache entry here, as u32 [slot]; an entry's count
+ *  belongs to the pc in its tag (flushed through PROFILE_EVICT_IMPORT before a refill). */
+export const PC_COUNTS = SUCCESSOR_COUNTS + SUCCESSOR_COUNTS_ROWS * SUCCESSOR_COUNTS_ROWS * 4;
+if (PC_COUNTS + DECODE_CACHE_ENTRIES * 4 > SHADOW_TABLE) throw new Error('internal error: profile counters overlap the shadow table');
+
+/** What a counting or profiling build adds to every handler. */
+export interface HandlerCounting {
+  /** Count (previous row, row) pairs at SUCCESSOR_COUNTS. */
+  successors: boolean;
+  /** Count executions per cache entry at PC_COUNTS. */
+  pcs: boolean;
+  /** Count dispatches in the exported global DISPATCH_COUNT_EXPORT. */
+  dispatches: boolean;
+}
 
 /** Parameters of every handler; its further locals follow. */
 export const P = { pc: 0, budget: 1, entry: 2 } as const;
 export const HANDLER_PARAMS = binaryen.createType([binaryen.i64, binaryen.i64, binaryen.i32]);
 /** The lifted functions' entry parameters, in order (lift-riscv OPERAND_PARAMS). */
-const OPERAND_SLOTS = ['pc', 'next', 'rd', 'rs1', 'rs2', 'rs3', 'imm', 'rm'] as const;
+export const OPERAND_SLOTS = ['pc', 'next', 'rd', 'rs1', 'rs2', 'rs3', 'imm', 'rm'] as const;
 
 const slotAddr = (s: StateSlotName) => STATE_BASE + StateSlot[s];
 
@@ -104,93 +125,202 @@ function takenBranchHooks(m: binaryen.Module, target: number, next: ExpressionRe
   );
 }
 
-/** exit_to_runtime(code, pc, budget): write the exit record and the precise state, return code. */
+/** exit_to_runtime(code, pc, budget): write the exit record and the precise state, return code.
+ *  record_exit(code, pc, budget) does the writing alone (for exits offered in place). */
 export function addExitFunction(m: binaryen.Module): void {
   const CODE = 0, PC = 1, BUDGET = 2;
+  const params = binaryen.createType([binaryen.i32, binaryen.i64, binaryen.i64]);
   const store = (s: StateSlotName, v: ExpressionRef) => m.i64.store(slotAddr(s), 8, m.i32.const(0), v);
   const pc = () => m.local.get(PC, binaryen.i64);
-  const body = m.block(null, [
+  const record = m.block(null, [
     store('instret', retired(m, m.local.get(BUDGET, binaryen.i64))),
     store('budget', m.local.get(BUDGET, binaryen.i64)),
     store('exitPc', pc()),
     store('pc', pc()),
     store('exitCode', m.i64.extend_u(m.local.get(CODE, binaryen.i32))),
-    m.return(m.local.get(CODE, binaryen.i32)),
   ]);
-  m.addFunction(EXIT_FUNCTION, binaryen.createType([binaryen.i32, binaryen.i64, binaryen.i64]), binaryen.i32, [], body);
+  m.addFunction(RECORD_EXIT_FUNCTION, params, binaryen.none, [], record);
+  const args = [m.local.get(CODE, binaryen.i32), pc(), m.local.get(BUDGET, binaryen.i64)];
+  m.addFunction(EXIT_FUNCTION, params, binaryen.i32, [], m.block(null, [m.call(RECORD_EXIT_FUNCTION, args, binaryen.none), m.return(m.local.get(CODE, binaryen.i32))]));
+}
+
+/** An ecall: write the exit record, offer the exit to the runtime in place (serve_exit); when it
+ *  was served, continue at the pc the runtime set, else leave with the code it returned. */
+function offerExit(mb: WasmModuleBuilder, addLocal: (t: binaryen.Type) => number, code: number, pc: ExpressionRef): ExpressionRef {
+  const m = mb.m;
+  const answer = addLocal(binaryen.i32);
+  const load = (s: StateSlotName) => m.i64.load(slotAddr(s), 8, m.i32.const(0));
+  return m.block(null, [
+    m.call(RECORD_EXIT_FUNCTION, [m.i32.const(code), pc, m.local.get(P.budget, binaryen.i64)], binaryen.none),
+    m.local.set(answer, m.call(mb.helper('serve_exit'), [m.i32.const(code)], binaryen.i32)),
+    m.if(m.i32.eqz(m.local.get(answer, binaryen.i32)), m.block(null, [
+      m.local.set(P.pc, load('pc')),
+      m.local.set(P.budget, load('budget')),
+      dispatchNext(m),
+    ])),
+    m.return(m.local.get(answer, binaryen.i32)),
+  ]);
 }
 
 /** dispatch_miss(pc, budget, entry): fill the entry through the decoder, then run its handler.
- *  Kept out of the handlers so they make no ordinary calls on their hot path. */
-export function addMissFunction(m: binaryen.Module): void {
+ *  Kept out of the handlers so they make no ordinary calls on their hot path. A profiling build
+ *  first hands the old entry's execution count to the runtime. */
+export function addMissFunction(m: binaryen.Module, counting: HandlerCounting): void {
   const get = (i: number) => m.local.get(i, i === P.entry ? binaryen.i32 : binaryen.i64);
+  const flush: ExpressionRef[] = [];
+  if (counting.pcs) {
+    m.addFunctionImport(PROFILE_EVICT_IMPORT, 'ferry', PROFILE_EVICT_IMPORT, binaryen.createType([binaryen.i64, binaryen.i32]), binaryen.none);
+    const counter = () => pcCounter(m, get(P.entry));
+    const count = () => m.i32.load(0, 4, counter());
+    flush.push(m.if(
+      m.i32.and(m.i64.ne(m.i64.load(ENTRY.tag, 8, get(P.entry)), m.i64.const(-1n)), m.i32.ne(count(), m.i32.const(0))),
+      m.block(null, [m.call(PROFILE_EVICT_IMPORT, [m.i64.load(ENTRY.tag, 8, get(P.entry)), count()], binaryen.none), m.i32.store(0, 4, counter(), m.i32.const(0))]),
+    ));
+  }
   const body = m.block(null, [
+    ...flush,
     m.call(FILL_FUNCTION, [get(P.pc), get(P.entry)], binaryen.none),
     callHandler(m, m.i32.load8_u(ENTRY.handler, 1, get(P.entry)), [get(P.pc), m.i64.sub(get(P.budget), m.i64.const(1n)), get(P.entry)]),
   ]);
   m.addFunction(MISS_FUNCTION, HANDLER_PARAMS, binaryen.i32, [], body);
 }
 
-export function addSuccessorCounting(m: binaryen.Module): void {
-  m.addGlobal(PREVIOUS_ROW_GLOBAL, binaryen.i32, true, m.i32.const(ILLEGAL_HANDLER));
+/** The u32 execution counter of a cache entry (profiling builds). */
+function pcCounter(m: binaryen.Module, entry: ExpressionRef): ExpressionRef {
+  return m.i32.add(m.i32.shr_u(m.i32.sub(entry, m.i32.const(DECODE_CACHE)), m.i32.const(2)), m.i32.const(PC_COUNTS));
 }
 
-/** Adds the handler function `name` for rows[index] (and, inline, its successor's code). */
-export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly HandlerRow[], index: number, countSuccessors: boolean): void {
-  const m = mb.m;
-  const vars: binaryen.Type[] = [];
-  const addLocal = (t: binaryen.Type) => 3 + vars.push(t) - 1;
+export function addCounting(m: binaryen.Module, counting: HandlerCounting): void {
+  if (counting.successors) m.addGlobal(PREVIOUS_ROW_GLOBAL, binaryen.i32, true, m.i32.const(ILLEGAL_HANDLER));
+  if (counting.dispatches) {
+    m.addGlobal(DISPATCH_COUNT_EXPORT, binaryen.i64, true, m.i64.const(0n));
+    m.addGlobalExport(DISPATCH_COUNT_EXPORT, DISPATCH_COUNT_EXPORT);
+  }
+}
 
-  /** The code of rows[r], entered with P.* describing it; it never falls off its end. */
-  const rowCode = (r: number, inlineDepth: number): ExpressionRef => {
-    const { row, func, successor } = rows[r]!;
-    const loaded: { local: number; value: ExpressionRef }[] = [];
-    const fromEntry = (type: binaryen.Type, value: ExpressionRef): number => loaded.push({ local: addLocal(type), value }) - 1;
-    const operandLocals = new Map<number, { index: number; type: binaryen.Type }>();
-    const entry = () => m.local.get(P.entry, binaryen.i32);
-    const operand = (index: number, type: binaryen.Type, load: () => ExpressionRef): ExpressionRef => {
-      let l = operandLocals.get(index);
-      if (!l) operandLocals.set(index, (l = { index: fromEntry(type, load()), type }));
-      return m.local.get(loaded[l.index]!.local, type);
-    };
-    const param = (index: number): ExpressionRef => {
-      const slot = OPERAND_SLOTS[index]!;
-      if (slot === 'pc') return m.local.get(P.pc, binaryen.i64);
-      if (slot === 'next') return m.i64.add(m.local.get(P.pc, binaryen.i64), m.i64.const(BigInt(row.size)));
-      if (slot === 'imm') {
-        const spec = row.fields.imm;
-        if (typeof spec !== 'object') return m.i64.const(BigInt(spec ?? 0));
-        return operand(index, binaryen.i64, () => m.i64.extend_s(m.i32.load(ENTRY.imm, 4, entry())));
-      }
-      const spec = row.fields[slot as DecoderSlot];
-      if (typeof spec !== 'object') return m.i32.const(spec ?? 0);
-      return operand(index, binaryen.i32, () => m.i32.load8_u(ENTRY[slot], 1, entry()));
-    };
-    const inline = inlineDepth > 0 && successor !== undefined ? { row: successor, code: () => rowCode(successor, inlineDepth - 1) } : undefined;
-    const context: BodyContext = {
-      param,
-      gotoPc: (target) => {
-        if (!row.branch) return m.block(null, [m.local.set(P.pc, target), dispatchNext(m, inline)]);
-        const to = addLocal(binaryen.i64);
-        const next = m.i64.add(m.local.get(P.pc, binaryen.i64), m.i64.const(BigInt(row.size)));
-        return m.block(null, [
-          m.local.set(to, target),
-          takenBranchHooks(m, to, next),
-          m.local.set(P.pc, m.local.get(to, binaryen.i64)),
-          dispatchNext(m, inline),
-        ]);
+/** Counter updates at the start of rows[row]'s code (one dispatch of it). */
+function countingPrologue(m: binaryen.Module, counting: HandlerCounting, row: number): ExpressionRef[] {
+  const code: ExpressionRef[] = [];
+  if (counting.successors) code.push(countPair(m, row));
+  if (counting.pcs) {
+    const counter = () => pcCounter(m, m.local.get(P.entry, binaryen.i32));
+    code.push(m.i32.store(0, 4, counter(), m.i32.add(m.i32.load(0, 4, counter()), m.i32.const(1))));
+  }
+  if (counting.dispatches) {
+    code.push(m.global.set(DISPATCH_COUNT_EXPORT, m.i64.add(m.global.get(DISPATCH_COUNT_EXPORT, binaryen.i64), m.i64.const(1n))));
+  }
+  return code;
+}
+
+/** One lifted function as the body of a handler (or of inline code inside one). */
+export interface LiftedCode {
+  func: Func;
+  /** The expression for input i of func. */
+  param: (index: number) => ExpressionRef;
+  /** It ends with a transfer of control (taken-branch hooks apply). */
+  branch: boolean;
+  /** i64 address after its last instruction (where a not-taken branch goes). */
+  next: () => ExpressionRef;
+  /** Code of the row expected next, inlined behind a row-byte guard. */
+  inline?: { row: number; code: () => ExpressionRef };
+}
+
+/** Locals of one handler under construction, and the entry operands it loads up front. */
+export class HandlerLocals {
+  readonly vars: binaryen.Type[] = [];
+  constructor(private readonly m: binaryen.Module) {}
+  readonly addLocal = (t: binaryen.Type): number => 3 + this.vars.push(t) - 1;
+
+  /** A local holding `value`, loaded from the entry before anything runs (a store may invalidate
+   *  the entry); the caller puts the returned loads first. */
+  operandLoader(): { operand: (key: string, type: binaryen.Type, load: () => ExpressionRef) => ExpressionRef; loads: () => ExpressionRef[] } {
+    const m = this.m;
+    const locals = new Map<string, { local: number; type: binaryen.Type; value: ExpressionRef }>();
+    return {
+      operand: (key, type, load) => {
+        let l = locals.get(key);
+        if (!l) locals.set(key, (l = { local: this.addLocal(type), type, value: load() }));
+        return m.local.get(l.local, type);
       },
-      exit: (code, pc) => exitWith(m, code, pc),
-      readSlot: (s) => (s === 'instret' ? retired(m, m.local.get(P.budget, binaryen.i64)) : undefined),
-      addLocal,
+      loads: () => [...locals.values()].map((l) => m.local.set(l.local, l.value)),
     };
-    const body = emitFunctionBody(mb, func, context);
-    // Operands are read from the entry before anything runs: a store may invalidate the entry.
-    const prologue = loaded.map((l) => m.local.set(l.local, l.value));
-    if (countSuccessors) prologue.unshift(countPair(m, r));
-    return m.block(null, [...prologue, body, m.unreachable()]);
+  }
+}
+
+/** Lowers a lifted function inside a handler: goto_pc dispatches (through the inline successor),
+ *  ecall exits are offered in place, other exits leave, instret derives from the budget. */
+export function liftedCode(mb: WasmModuleBuilder, locals: HandlerLocals, code: LiftedCode): ExpressionRef {
+  const m = mb.m;
+  const addLocal = locals.addLocal;
+  const context: BodyContext = {
+    param: code.param,
+    gotoPc: (target) => {
+      if (!code.branch) return m.block(null, [m.local.set(P.pc, target), dispatchNext(m, code.inline)]);
+      const to = addLocal(binaryen.i64);
+      return m.block(null, [
+        m.local.set(to, target),
+        takenBranchHooks(m, to, code.next()),
+        m.local.set(P.pc, m.local.get(to, binaryen.i64)),
+        dispatchNext(m, code.inline),
+      ]);
+    },
+    exit: (exitCode, pc) => (exitCode === ExitCode.ecall ? offerExit(mb, addLocal, exitCode, pc) : exitWith(m, exitCode, pc)),
+    readSlot: (s) => (s === 'instret' ? retired(m, m.local.get(P.budget, binaryen.i64)) : undefined),
+    addLocal,
   };
-  m.addFunction(name, HANDLER_PARAMS, binaryen.i32, vars, rowCode(index, countSuccessors ? 0 : INLINE_DEPTH));
+  return emitFunctionBody(mb, code.func, context);
+}
+
+/** The input of a plain row's lifted case: OPERAND_SLOTS[index], from the entry or fixed. */
+export function rowParam(m: binaryen.Module, row: DecoderRow, index: number, operand: (key: string, type: binaryen.Type, load: () => ExpressionRef) => ExpressionRef): ExpressionRef {
+  const slot = OPERAND_SLOTS[index]!;
+  const entry = () => m.local.get(P.entry, binaryen.i32);
+  if (slot === 'pc') return m.local.get(P.pc, binaryen.i64);
+  if (slot === 'next') return m.i64.add(m.local.get(P.pc, binaryen.i64), m.i64.const(BigInt(row.size)));
+  if (slot === 'imm') {
+    const spec = row.fields.imm;
+    if (typeof spec !== 'object') return m.i64.const(BigInt(spec ?? 0));
+    return operand('imm', binaryen.i64, () => m.i64.extend_s(m.i32.load(ENTRY.imm, 4, entry())));
+  }
+  const spec = row.fields[slot as DecoderSlot];
+  if (typeof spec !== 'object') return m.i32.const(spec ?? 0);
+  return operand(slot, binaryen.i32, () => m.i32.load8_u(ENTRY[slot], 1, entry()));
+}
+
+/** The code of rows[r] inside a handler built with `locals`, entered with P.* describing it
+ *  (it never falls off its end); its expected successors follow inline, inlineDepth deep. */
+export function rowCode(mb: WasmModuleBuilder, locals: HandlerLocals, rows: readonly HandlerRow[], r: number, counting: HandlerCounting, inlineDepth: number): ExpressionRef {
+  const m = mb.m;
+  const { row, func, successor } = rows[r]!;
+  const loader = locals.operandLoader();
+  const inline = inlineDepth > 0 && successor !== undefined
+    ? { row: successor, code: () => rowCode(mb, locals, rows, successor, counting, inlineDepth - 1) }
+    : undefined;
+  const body = liftedCode(mb, locals, {
+    func,
+    param: (i) => rowParam(m, row, i, loader.operand),
+    branch: row.branch ?? false,
+    next: () => m.i64.add(m.local.get(P.pc, binaryen.i64), m.i64.const(BigInt(row.size))),
+    ...(inline ? { inline } : {}),
+  });
+  return m.block(null, [...countingPrologue(m, counting, r), ...loader.loads(), body, m.unreachable()]);
+}
+
+/** How deep a handler inlines expected successors: not at all in profiling builds (their counts
+ *  must see every row's own handler). */
+export const inlineDepthFor = (counting: HandlerCounting): number => (counting.successors || counting.pcs ? 0 : INLINE_DEPTH);
+
+/** Adds the handler function `name` for rows[index] (and, inline, its successors' code). */
+export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly HandlerRow[], index: number, counting: HandlerCounting): void {
+  const locals = new HandlerLocals(mb.m);
+  const code = rowCode(mb, locals, rows, index, counting, inlineDepthFor(counting));
+  mb.m.addFunction(name, HANDLER_PARAMS, binaryen.i32, locals.vars, code);
+}
+
+/** Adds a handler whose body is `code` (built with the given locals), counted as one dispatch of `countAs`. */
+export function addHandlerFunction(mb: WasmModuleBuilder, name: string, locals: HandlerLocals, counting: HandlerCounting, countAs: number, code: ExpressionRef[]): void {
+  const m = mb.m;
+  m.addFunction(name, HANDLER_PARAMS, binaryen.i32, locals.vars, m.block(null, [...countingPrologue(m, counting, countAs), ...code, m.unreachable()]));
 }
 
 /** counts[previous * 256 + row] += 1; previous = row */

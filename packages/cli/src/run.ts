@@ -41,6 +41,8 @@ interface RunArgs {
   'clear-env': boolean;
   'max-insns'?: string;
   tier: Tier;
+  superops: boolean;
+  coalesce: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -61,6 +63,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       .option('env', { type: 'string', array: true, default: [], describe: 'set a guest environment variable K=V' })
       .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
+      .option('superops', { type: 'boolean', default: true, describe: 'T0 superoperators (--no-superops: the plain interpreter, for comparison)' })
+      .option('coalesce', { type: 'boolean', default: true, describe: 'serve exits in place (--no-coalesce: every exit returns to the engine, for comparison)' })
       .option('max-insns', { type: 'string', describe: 'stop after this many guest instructions (exit status 124)' }) as never,
   handler: async (argv) => {
     const base = argv['clear-env'] ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
@@ -75,6 +79,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       memLimit: parseSize(argv.mem, '--mem'),
       strace: argv.strace,
       tier: argv.tier,
+      superops: argv.superops,
+      coalesce: argv.coalesce,
       ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
     });
     if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);

@@ -3,7 +3,9 @@
 // exits or dies. interp runs the prebuilt T0 module; baseline and opt translate guest code on
 // first execution (blocks, or whole regions with registers in locals) and chain translations
 // through the jump cache. Guest faults, illegal instructions and ebreak end the program the way
-// Linux would (status 128 + signal) with one clear line naming the guest address.
+// Linux would (status 128 + signal) with one clear line naming the guest address. T0 offers ecalls
+// to the runtime in place (exit coalescing: a cluster of them costs one transition) unless the
+// run turns coalescing off; it runs with superoperators unless the run asks for the plain build.
 import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
 import { loadInterpreterModule } from '@ferry/interp';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
@@ -30,9 +32,14 @@ export interface RunOptions extends MachineOptions {
   /** Collects the pc at the start of every slice: T0's hot targets, untranslated targets and
    *  resume points (with a JIT tier, the translation entries the run needed: a profile). */
   entryPcs?: Set<bigint>;
+  /** T0 with superoperators (default true; false: the plain interpreter build, for comparison). */
+  superops?: boolean;
+  /** Serve ecalls in place where generated code offers them (default true; false: every ecall
+   *  is a transition to the engine's loop and back, for comparison). */
+  coalesce?: boolean;
 }
 
-type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs'>;
+type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs' | 'superops' | 'coalesce'>;
 
 export interface RunResult {
   /** The exit status Ferry itself exits with: the guest's, or 128 + signal. */
@@ -92,7 +99,9 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
   let step: () => number;
   let adaptive: AdaptiveExecutor | undefined;
   const chunk = tier === 'interp' ? INTERP_CHUNK : JIT_CHUNK;
-  const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(), { ferry: machine.helpers() }).exports.run as () => number;
+  machine.serveExitsInPlace = options.coalesce ?? true;
+  const variant = options.superops === false ? 'plain' : 'superops';
+  const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(variant), { ferry: machine.helpers() }).exports.run as () => number;
   if (tier === 'interp') {
     step = interpreter();
   } else if (tier === 'adaptive') {
@@ -121,6 +130,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
     stats.instructions = state.instret;
     stats.wallMs = performance.now() - started;
     stats.syscalls = machine.syscallCounts;
+    stats.exitsServedInPlace = machine.exitsServedInPlace;
     if (translator) stats.compile = translator.counters;
     if (adaptive) {
       stats.compile = adaptive.counters;
@@ -152,6 +162,8 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
     stats.countExit(exitCodeName(code));
     switch (code) {
       case ExitCode.ecall: {
+        // An ecall served in place that ended the program leaves with exitStatus already set.
+        if (machine.exitStatus !== undefined) return finish(machine.exitStatus);
         const outcome = machine.syscall();
         if (outcome.exited) return finish(outcome.status);
         // The runtime has set state.pc (after the ecall, or into a signal handler, or back from one).

@@ -1,5 +1,6 @@
-// Counters a run reports with --stats: guest instructions, exits by kind, system calls by name,
-// code invalidations, wall time.
+// Counters a run reports with --stats: guest instructions, exits by kind, transitions (returns to
+// the engine's loop) and exits served in place (coalesced), system calls by name, code
+// invalidations, wall time.
 
 export interface CompileCounters {
   modules: number;
@@ -25,6 +26,20 @@ export class RunStats {
   invalidations = 0;
   readonly exits = new Map<string, number>();
   syscalls: ReadonlyMap<string, number> = new Map();
+  /** Exits generated code offered the runtime in place and the runtime served (coalesced exits). */
+  exitsServedInPlace = 0;
+
+  /** Returns from generated code to the engine's loop (each exit that was not served in place). */
+  get transitions(): number {
+    let n = 0;
+    for (const count of this.exits.values()) n += count;
+    return n;
+  }
+
+  /** Transitions per million guest instructions. */
+  get transitionsPerMillion(): number {
+    return this.instructions > 0n ? (this.transitions * 1e6) / Number(this.instructions) : 0;
+  }
 
   countExit(kind: string): void {
     this.exits.set(kind, (this.exits.get(kind) ?? 0) + 1);
@@ -45,6 +60,7 @@ export class RunStats {
       ...this.coverageLines(),
       ...Object.entries(this.perTier).filter(([, e]) => e.instructions !== '0').map(([t, e]) => `slices entered in ${t}`.padEnd(21) + `${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+      `transitions          ${this.transitions} (${this.transitionsPerMillion.toFixed(1)} per million guest instructions); exits served in place (coalesced) ${this.exitsServedInPlace}`,
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ];
     return lines.join('\n');
@@ -72,6 +88,8 @@ export class RunStats {
       wallMs: this.wallMs,
       invalidations: this.invalidations,
       exits: Object.fromEntries(this.exits),
+      transitions: this.transitions,
+      exitsServedInPlace: this.exitsServedInPlace,
       syscalls: Object.fromEntries(this.syscalls),
     };
   }

@@ -1,10 +1,18 @@
-// `npm run build` step: writes the T0 interpreter artifact (dist/interp.wasm) so that running a
-// program never loads binaryen.
+// `npm run build` step: writes the T0 interpreter artifacts (dist/interp*.wasm, artifact.ts) so that
+// running a program never loads binaryen.
 import { writeFileSync } from 'node:fs';
-import { buildInterpreter } from './build.js';
-import { INTERPRETER_ARTIFACT } from './artifact.js';
+import { buildInterpreter, type BuildOptions } from './build.js';
+import { INTERPRETER_ARTIFACTS, type InterpreterVariant } from './artifact.js';
 
-const started = performance.now();
-const { binary } = buildInterpreter();
-writeFileSync(INTERPRETER_ARTIFACT, binary);
-console.log(`interp: wrote ${INTERPRETER_ARTIFACT.pathname} (${binary.length} bytes) in ${Math.round(performance.now() - started)} ms`);
+const VARIANTS: Record<InterpreterVariant, BuildOptions> = {
+  superops: {},
+  plain: { superops: null },
+  profile: { superops: null, successors: null, countSuccessors: true, countPcs: true },
+};
+
+for (const [variant, options] of Object.entries(VARIANTS) as [InterpreterVariant, BuildOptions][]) {
+  const started = performance.now();
+  const { binary } = buildInterpreter(options);
+  writeFileSync(INTERPRETER_ARTIFACTS[variant], binary);
+  console.log(`interp: wrote ${INTERPRETER_ARTIFACTS[variant].pathname} (${binary.length} bytes) in ${Math.round(performance.now() - started)} ms`);
+}

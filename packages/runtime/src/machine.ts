@@ -2,7 +2,7 @@
 // guest memory, CPU state, fds and file system, performs ecalls, and supplies the wasm imports
 // (memory + every abi HELPERS entry). Invariant: after Machine.load the state block holds the
 // Linux entry state (pc = entry, sp = initial stack, everything else zero).
-import { type HelperName, GUEST_PAGE_SIZE } from '@ferry/abi';
+import { ExitCode, type HelperName, GUEST_PAGE_SIZE } from '@ferry/abi';
 import { randomFillSync } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { isatty } from 'node:tty';
@@ -93,6 +93,11 @@ export class Machine {
   /** Syscalls performed, by name (for --stats). */
   readonly syscallCounts = new Map<string, number>();
   exitStatus: number | undefined;
+  /** Serve ecall exits in place when generated code offers them (the serve_exit helper): exit
+   *  coalescing, which the engine turns on or off per run. Off: every offer is declined. */
+  serveExitsInPlace = false;
+  /** Exits served in place (each saved a transition to the engine and back). */
+  exitsServedInPlace = 0;
   private readonly strace: boolean;
 
   static load(options: MachineOptions): Machine {
@@ -176,6 +181,15 @@ export class Machine {
     return outcome;
   }
 
+  /** An exit offered in place by generated code (which has written the exit record): performs an
+   *  ecall and returns 0 (continue at state.pc), or declines by returning the code. An ecall that
+   *  ends the program is performed and its code returned, so the engine finds exitStatus set. */
+  private serveExit(code: number): number {
+    if (code !== ExitCode.ecall || !this.serveExitsInPlace) return code;
+    this.exitsServedInPlace++;
+    return this.syscall().exited ? code : 0;
+  }
+
   /** Imports for module "ferry": the shared memory and every abi HELPERS entry. */
   helpers(): WebAssembly.ModuleImports {
     const memory = this.memory;
@@ -184,6 +198,7 @@ export class Machine {
       store_slow: (address: bigint, size: number, value: bigint, pc: bigint): void => memory.storeSlow(address, size, value, pc),
       fetch_slow: (pc: bigint): number => memory.fetchSlow(pc),
       read_time: (): bigint => monotonicNs(),
+      serve_exit: (code: number): number => this.serveExit(code),
       ...makeFpuHelpers((flags) => this.state.accrueFflags(flags)),
     } satisfies Record<HelperName, (...args: never[]) => unknown>;
     return { memory: this.memory.wasmMemory, ...implementations };
