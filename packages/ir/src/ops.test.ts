@@ -27,6 +27,8 @@ function sampleImmediate(kind: ImmKind, helper: HelperName | undefined): Inst['i
       return helper;
     case 'exit':
       return ExitCode.untranslated;
+    case 'pageCache':
+      return 3;
     default:
       return assertNever(kind, 'immediate kind');
   }

@@ -8,8 +8,11 @@ import type { ResultType, Type } from './types.js';
  *  terminator: ends a block. */
 export type Effect = 'pure' | 'reads' | 'writes' | 'call' | 'terminator';
 
-/** What the op's immediate holds. */
-export type ImmKind = 'none' | 'i32' | 'i64' | 'slot' | 'helper' | 'exit';
+/** What the op's immediate holds. pageCache is optional: a page-cache slot number (see the memory
+ *  ops below and docs/ir.md); every other kind except none is required. */
+export type ImmKind = 'none' | 'i32' | 'i64' | 'slot' | 'helper' | 'exit' | 'pageCache';
+/** Largest page-cache slot number a memory op may name. */
+export const MAX_PAGE_CACHE_SLOT = 255;
 
 export interface OpInfo {
   /** Operand types; 'variadic' ops (call_helper) are checked against the helper's signature. */
@@ -102,17 +105,20 @@ export const OPS = {
 
   // Guest memory through the shadow table. The last operand is the guest pc of the instruction,
   // so a slow path that faults reports it precisely. Loads yield i64, extended as the name says.
-  'load.u8': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 1 byte, zero-extended (address, pc)'),
-  'load.s8': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 1 byte, sign-extended (address, pc)'),
-  'load.u16': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 2 bytes, zero-extended (address, pc)'),
-  'load.s16': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 2 bytes, sign-extended (address, pc)'),
-  'load.u32': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 4 bytes, zero-extended (address, pc)'),
-  'load.s32': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 4 bytes, sign-extended (address, pc)'),
-  'load.64': row(['i64', 'i64'], 'i64', 'reads', 'none', 'load 8 bytes (address, pc)'),
-  'store.8': row(['i64', 'i64', 'i64'], 'none', 'writes', 'none', 'store the low byte (address, value, pc)'),
-  'store.16': row(['i64', 'i64', 'i64'], 'none', 'writes', 'none', 'store the low 2 bytes (address, value, pc)'),
-  'store.32': row(['i64', 'i64', 'i64'], 'none', 'writes', 'none', 'store the low 4 bytes (address, value, pc)'),
-  'store.64': row(['i64', 'i64', 'i64'], 'none', 'writes', 'none', 'store 8 bytes (address, value, pc)'),
+  // The optional immediate `page N` is a performance hint that never changes meaning: accesses
+  // naming the same slot N share a cache of the last shadow-table entry they looked up, and one
+  // on the cached page whose flags allow it skips the table lookup (opt pass redundant-shadow).
+  'load.u8': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 1 byte, zero-extended (address, pc)'),
+  'load.s8': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 1 byte, sign-extended (address, pc)'),
+  'load.u16': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 2 bytes, zero-extended (address, pc)'),
+  'load.s16': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 2 bytes, sign-extended (address, pc)'),
+  'load.u32': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 4 bytes, zero-extended (address, pc)'),
+  'load.s32': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 4 bytes, sign-extended (address, pc)'),
+  'load.64': row(['i64', 'i64'], 'i64', 'reads', 'pageCache', 'load 8 bytes (address, pc)'),
+  'store.8': row(['i64', 'i64', 'i64'], 'none', 'writes', 'pageCache', 'store the low byte (address, value, pc)'),
+  'store.16': row(['i64', 'i64', 'i64'], 'none', 'writes', 'pageCache', 'store the low 2 bytes (address, value, pc)'),
+  'store.32': row(['i64', 'i64', 'i64'], 'none', 'writes', 'pageCache', 'store the low 4 bytes (address, value, pc)'),
+  'store.64': row(['i64', 'i64', 'i64'], 'none', 'writes', 'pageCache', 'store 8 bytes (address, value, pc)'),
 
   call_helper: row('variadic', 'helper', 'call', 'helper', 'call a runtime helper (abi HELPERS) with these arguments'),
 

@@ -187,7 +187,14 @@ class Parser {
       }
       this.expectPunct(')', "',' or ')'");
       operandsFollow = this.eat(',');
-    } else if (info.imm !== 'none') {
+    } else if (info.imm === 'pageCache' && this.peek().kind === 'word' && this.peek().text === 'page') {
+      this.next(); // optional `page N`
+      const t = this.peek();
+      if (t.kind !== 'number') this.expected('a page-cache slot number after page');
+      this.next();
+      inst.imm = Number(this.integer(t, 0n, 1n << 31n));
+      operandsFollow = this.eat(',');
+    } else if (info.imm !== 'none' && info.imm !== 'pageCache') {
       inst.imm = this.immediate(info.imm);
       operandsFollow = this.eat(',');
     } else {

@@ -61,6 +61,7 @@ function printImm(inst: Inst): { text: string; note?: string } {
   const imm = inst.imm;
   if (imm === undefined) return { text: '<missing immediate>' };
   if (typeof imm === 'string') return { text: imm };
+  if (info?.imm === 'pageCache') return { text: `page ${String(imm)}` };
   if (info?.imm === 'exit' && typeof imm === 'number') {
     return { text: Object.values(ExitCode).includes(imm as never) ? exitCodeName(imm) : String(imm) };
   }
@@ -81,7 +82,7 @@ export function printInst(func: Func, inst: Inst, names: ValueNumbering = valueN
     return text;
   }
   const operands: string[] = [];
-  if (inst.imm !== undefined || (info !== undefined && info.imm !== 'none')) {
+  if (inst.imm !== undefined || (info !== undefined && info.imm !== 'none' && info.imm !== 'pageCache')) {
     const imm = printImm(inst);
     operands.push(imm.text);
     if (imm.note !== undefined) comment = ` ; ${imm.note}`;

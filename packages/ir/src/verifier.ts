@@ -8,7 +8,7 @@ import { ExitCode, HELPERS, StateSlot, type HelperName } from '@ferry/abi';
 import { FerryError } from '@ferry/util';
 import { DominatorTree, targetCount } from './cfg.js';
 import type { Func, Inst } from './func.js';
-import { OPS, type OpInfo } from './ops.js';
+import { MAX_PAGE_CACHE_SLOT, OPS, type OpInfo } from './ops.js';
 import { printBlockName, printFuncName, printInst, printValue, valueNumbering } from './printer.js';
 import type { BlockId, Type, Value } from './types.js';
 
@@ -145,6 +145,10 @@ function checkImmediate(inst: Inst, info: OpInfo): string[] {
       return typeof imm === 'string' && Object.hasOwn(HELPERS, imm) ? [] : [`unknown helper ${describe(imm)} (not in abi HELPERS)`];
     case 'exit':
       return typeof imm === 'number' && Object.values(ExitCode).includes(imm as never) ? [] : [`unknown exit code ${describe(imm)} (not in abi ExitCode)`];
+    case 'pageCache':
+      return imm === undefined || (typeof imm === 'number' && Number.isInteger(imm) && imm >= 0 && imm <= MAX_PAGE_CACHE_SLOT)
+        ? []
+        : [`${inst.op} takes an optional page-cache slot 0..${MAX_PAGE_CACHE_SLOT}, got ${describe(imm)}`];
   }
 }
 
