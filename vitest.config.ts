@@ -5,7 +5,12 @@ import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
 const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wasm', 'interp', 'runtime', 'engine', 'aot', 'cli'];
-export const aliases = Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]));
+// Subpath exports come first: an alias also matches `<key>/...`, and the first match wins.
+const subpaths = { '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts' };
+export const aliases = {
+  ...Object.fromEntries(Object.entries(subpaths).map(([id, file]) => [id, fileURLToPath(new URL(`./packages/${file}`, import.meta.url))])),
+  ...Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))])),
+};
 
 export default defineConfig({
   resolve: {

@@ -19,7 +19,7 @@ import {
 
 export {
   DISPATCH_COUNT_EXPORT, PC_COUNTS, PROFILE_EVICT_IMPORT, SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS,
-} from './threaded-handlers.js';
+} from './counters.js';
 
 export interface InterpreterCase {
   opcode: number;

@@ -1,8 +1,9 @@
 // Superoperators of the T0 interpreter: a fused row is a short sequence of decoder rows that the
 // decoder recognizes in guest memory when it fills a cache entry (all in one page, the registers
 // related as the row's shape says), so no guard runs at dispatch. The entry holds the fused row's
-// handler index and the whole sequence's operands: each register once per byte (rd/rs1/rs2 bytes),
-// immediates and rounding modes as bit fields of the 32-bit immediate word. The handler runs one IR
+// handler index and the whole sequence's operands, each once: up to three registers in the
+// rd/rs1/rs2 bytes, everything else (immediates, rounding modes, further registers) as bit fields
+// of the 32-bit immediate word. The handler runs one IR
 // function lifted from the sequence (the interp package builds it from the lifter), or just the
 // first instruction when the budget cannot cover the sequence. Invariant: the packing written by
 // the decoder and the unpacking done by the handler are derived here from the same FusedOperand.
@@ -64,7 +65,7 @@ export function operandSpec(rows: readonly DecoderRow[], fused: FusedRow, operan
   return spec;
 }
 
-/** Checks a fused row against the entry format: at most three register bytes, 32 immediate bits. */
+/** Checks a fused row against the entry format: three register bytes, 32 immediate-word bits. */
 export function checkFusedRow(rows: readonly DecoderRow[], fused: FusedRow): void {
   const bytes = new Set<number>();
   let bits = 0;

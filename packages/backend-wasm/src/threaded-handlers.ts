@@ -10,13 +10,14 @@
 // Invariant: handler parameters and locals P.* always describe the instruction being executed.
 import binaryen from 'binaryen';
 import {
-  DECODE_CACHE, DECODE_CACHE_ENTRIES, DECODE_CACHE_ENTRY_SIZE, DECODE_CACHE_INDEX_MASK, ExitCode, HOT_COUNTERS,
-  HOT_COUNTER_INDEX_MASK, JUMP_CACHE, JUMP_CACHE_INDEX_MASK, SHADOW_TABLE, STATE_BASE, StateSlot, type StateSlotName,
+  DECODE_CACHE, DECODE_CACHE_INDEX_MASK, ExitCode, HOT_COUNTERS, HOT_COUNTER_INDEX_MASK, JUMP_CACHE, JUMP_CACHE_INDEX_MASK,
+  STATE_BASE, StateSlot, type StateSlotName,
 } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import { emitFunctionBody, type BodyContext } from './emit.js';
 import type { ExpressionRef, WasmModuleBuilder } from './module.js';
 import { ENTRY, ILLEGAL_HANDLER } from './packing.js';
+import { DISPATCH_COUNT_EXPORT, PC_COUNTS, PROFILE_EVICT_IMPORT, SUCCESSOR_COUNTS } from './counters.js';
 import { FILL_FUNCTION, type DecoderRow, type DecoderSlot } from './pattern-decoder.js';
 
 export const HANDLER_TABLE = 'handlers';
@@ -24,22 +25,10 @@ export const EXIT_FUNCTION = 'exit_to_runtime';
 export const MISS_FUNCTION = 'dispatch_miss';
 const RECORD_EXIT_FUNCTION = 'record_exit';
 const PREVIOUS_ROW_GLOBAL = 'previous_row';
-/** Counting builds: handler entries (dispatches), inlined successors and fused rows included. */
-export const DISPATCH_COUNT_EXPORT = 'dispatch_count';
-/** Profiling builds call this import (module "ferry") when a decode-cache entry with a nonzero
- *  execution count is about to be refilled: (evicted pc, its count). */
-export const PROFILE_EVICT_IMPORT = 'profile_evict';
 /** How many expected successors a handler runs inline, one after the other. */
 const INLINE_DEPTH = 2;
 
-/** Profiling builds count executed (previous row, row) pairs here, as u32 [previous * 256 + row],
- *  in host memory the abi leaves unused between the decode cache and the shadow table. */
-export const SUCCESSOR_COUNTS = DECODE_CACHE + DECODE_CACHE_ENTRIES * DECODE_CACHE_ENTRY_SIZE;
-export const SUCCESSOR_COUNTS_ROWS = ILLEGAL_HANDLER + 1;
-/** Profiling builds count executions per decode-cache entry here, as u32 [slot]; an entry's count
- *  belongs to the pc in its tag (flushed through PROFILE_EVICT_IMPORT before a refill). */
-export const PC_COUNTS = SUCCESSOR_COUNTS + SUCCESSOR_COUNTS_ROWS * SUCCESSOR_COUNTS_ROWS * 4;
-if (PC_COUNTS + DECODE_CACHE_ENTRIES * 4 > SHADOW_TABLE) throw new Error('internal error: profile counters overlap the shadow table');
+export { SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS } from './counters.js';
 
 /** What a counting or profiling build adds to every handler. */
 export interface HandlerCounting {

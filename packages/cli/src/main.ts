@@ -10,6 +10,7 @@ import { compareCommand, splitCompareArguments } from './compare.js';
 import { disasmCommand } from './disasm.js';
 import { liftCommand } from './lift.js';
 import { watCommand } from './wat.js';
+import { profileCommand, splitProfileArguments } from './profile.js';
 import { runCommand, splitGuestArguments } from './run.js';
 
 function fail(message: string): never {
@@ -18,11 +19,12 @@ function fail(message: string): never {
 }
 
 try {
-  await yargs(splitCompareArguments(splitGuestArguments(hideBin(process.argv))))
+  await yargs(splitProfileArguments(splitCompareArguments(splitGuestArguments(hideBin(process.argv)))))
     .scriptName('ferry')
     .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
     .command(runCommand)
     .command(disasmCommand)
+    .command(profileCommand)
     .command(liftCommand)
     .command(watCommand)
     .command(compareCommand)

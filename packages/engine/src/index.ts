@@ -7,3 +7,4 @@ export * from './decode-cache.js';
 export * from './capture.js';
 export * from './snippet.js';
 export * from './inspect.js';
+export * from './profile.js';

@@ -3,7 +3,8 @@
 // wrote). Symbols: A..Z integer registers, a..z FP registers, x0 register zero; equal symbols mean
 // equal registers. This file reads patterns from decoded instructions (for profiles), says which
 // patterns the T0 decoder can fuse, and turns a pattern into a fused row whose semantics come from
-// the lifter (each part lifted with run-time operands into one IR function).
+// the lifter (each part lifted with run-time operands into one IR function). Operands that fit
+// nowhere (beyond three register bytes and 32 immediate bits) make a pattern unfusable.
 // Invariant: matchesAt (used by profiles and the selection script) accepts exactly the sequences
 // the generated decoder fuses, given the same instruction words.
 import { newFunction, type Func, type Type, type Value } from '@ferry/ir';
@@ -156,7 +157,8 @@ export function fusedRow(pattern: string): FusedRow | string {
         continue;
       }
       let at: FusedOperand['at'];
-      if (symbol !== undefined) at = { byte: bytes++ as 0 | 1 | 2 };
+      // Registers take the three register bytes first (one load each), then immediate-word bits.
+      if (symbol !== undefined && bytes < 3) at = { byte: bytes++ as 0 | 1 | 2 };
       else {
         at = { bit: bits };
         const spec = row.fields[slot] as Exclude<InsnRow['fields'][OperandSlot], number | undefined>;
@@ -168,8 +170,7 @@ export function fusedRow(pattern: string): FusedRow | string {
     parts.push({ row: ROW_INDEX.get(row.name)!, offset, slots });
     offset += row.size;
   });
-  if (bytes > 3) return `it has ${bytes} distinct registers (a cache entry holds 3)`;
-  if (bits > 32) return `its immediates need ${bits} bits (a cache entry holds 32)`;
+  if (bits > 32) return `its operands need 3 register bytes and ${bits} more bits (a cache entry holds 32)`;
   return {
     name: rows.map((r) => r.name).join('+'),
     parts,
