@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wasm', 'interp', 'runtime', 'engine', 'aot', 'cli'];
 // Subpath exports come first: an alias also matches `<key>/...`, and the first match wins.
-const subpaths = { '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts' };
+const subpaths = { '@ferry/backend-wasm/baseline': 'backend-wasm/src/baseline.ts', '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts' };
 export const aliases = {
   ...Object.fromEntries(Object.entries(subpaths).map(([id, file]) => [id, fileURLToPath(new URL(`./packages/${file}`, import.meta.url))])),
   ...Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))])),

@@ -68,11 +68,12 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
 
 type Backend = Awaited<ReturnType<typeof loadBackend>>;
 
-/** Runs a loaded machine; loads the compiler backend first when the tier compiles on the main
- *  thread (baseline, opt). interp needs none; adaptive compiles in its worker. */
+/** Runs a loaded machine; loads the binaryen backend first when the tier compiles optimized code
+ *  on the main thread (opt). interp and baseline need none (baseline writes wasm directly);
+ *  adaptive compiles optimized code in its worker. */
 export async function runMachine(machine: Machine, options: LoopOptions): Promise<RunResult> {
   const tier = options.tier ?? 'interp';
-  const backend = tier === 'baseline' || tier === 'opt' ? await loadBackend() : undefined;
+  const backend = tier === 'opt' ? await loadBackend() : undefined;
   return runMachineSync(machine, options, backend);
 }
 
@@ -109,7 +110,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
     const a = (adaptive = new AdaptiveExecutor(machine, codeCache, interpreter()));
     step = () => a.step();
   } else {
-    if (!backend) throw new Error(`internal error: the ${tier} tier needs the compiler backend`);
+    if (tier === 'opt' && !backend) throw new Error('internal error: the opt tier needs the compiler backend');
     const cache = (codeCache = new CodeCache(machine.wasmMemory));
     const t = (translator = new Translator(machine, cache, backend));
     step = () => {

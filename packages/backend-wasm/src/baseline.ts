@@ -1,0 +1,17 @@
+// @ferry/backend-wasm/baseline: the baseline tier's compiler, which writes wasm directly (no
+// binaryen, so the engine imports it on the main thread at no load cost). Each IR function (a
+// forward-only CFG: one guest block) becomes one () -> i32 function laid out by jit-functions.ts,
+// exactly as compileJitModule lays it out for binaryen, without optimization.
+// Invariant: nothing reachable from this file imports binaryen.
+import type { Func } from '@ferry/ir';
+import { addJitFunctions, type JitModule } from './jit-functions.js';
+import { WasmWriter } from './wasm-writer/index.js';
+
+export { TABLE_IMPORT, type JitModule } from './jit-functions.js';
+
+/** Compiles a batch of lifted blocks into one module; exports are in input order. */
+export function compileBaselineModule(funcs: readonly Func[]): JitModule {
+  const writer = new WasmWriter();
+  const exports = addJitFunctions(writer, funcs, false);
+  return { binary: writer.emitBinary(), exports };
+}
