@@ -153,10 +153,15 @@ function adjustInstret(func: Func, block: BlockId, delta: bigint): Inst[] {
   ];
 }
 
-/** The constant an i64 value was defined as, if it is an iconst. */
+/** The constant an i64 value was defined as: an iconst, or an add of two (a branch target is
+ *  lifted as pc + imm, both constants in a region). */
 export function constantValue(func: Func, v: number): bigint | undefined {
-  for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst.op === 'iconst.i64' ? BigInt(inst.imm!) : undefined;
-  return undefined;
+  const inst = definingInst(func, v);
+  if (inst?.op === 'iconst.i64') return BigInt(inst.imm!);
+  if (inst?.op !== 'add.i64') return undefined;
+  const a = constantValue(func, inst.args[0]!);
+  const c = a === undefined ? undefined : constantValue(func, inst.args[1]!);
+  return a === undefined || c === undefined ? undefined : BigInt.asIntN(64, a + c);
 }
 
 /** One block as one function (the baseline tier). */
