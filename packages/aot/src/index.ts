@@ -9,3 +9,5 @@ export * from './manifest.js';
 export * from './version.js';
 export * from './compile.js';
 export * from './load.js';
+export * from './cache.js';
+export * from './profile.js';

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { FerryError } from '@ferry/util';
+import { aotCommand } from './aot.js';
 import { benchCommand } from './bench.js';
 import { compareCommand, splitCompareArguments } from './compare.js';
 import { disasmCommand } from './disasm.js';
@@ -23,6 +24,7 @@ try {
     .scriptName('ferry')
     .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
     .command(runCommand)
+    .command(aotCommand)
     .command(disasmCommand)
     .command(profileCommand)
     .command(liftCommand)

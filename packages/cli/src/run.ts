@@ -3,10 +3,11 @@ import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { runProgram, TIERS, type Tier } from '@ferry/engine';
 import { parseDirMapping } from '@ferry/runtime';
+import { planAotRun } from './aot-run.js';
 import { parseSize } from './options.js';
 
 /** Options of `run` that take a value (so the word after them is not the guest program). */
-const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json']);
+const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json', '--aot', '--cache-dir', '--profile-out']);
 
 /** Everything after the guest program belongs to the guest, even words that look like options:
  *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`.
@@ -41,6 +42,9 @@ interface RunArgs {
   'clear-env': boolean;
   'max-insns'?: string;
   tier: Tier;
+  aot?: string;
+  'cache-dir'?: string;
+  'profile-out'?: string;
   superops: boolean;
   coalesce: boolean;
 }
@@ -65,12 +69,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
       .option('superops', { type: 'boolean', default: true, describe: 'T0 superoperators (--no-superops: the plain interpreter, for comparison)' })
       .option('coalesce', { type: 'boolean', default: true, describe: 'serve exits in place (--no-coalesce: every exit returns to the engine, for comparison)' })
+      .option('aot', { type: 'string', describe: 'use this module from ferry aot (adaptive tier unless --tier baseline|opt); a bad one is a warning and a JIT run' })
+      .option('cache-dir', { type: 'string', describe: 'persistent translation cache (default $FERRY_CACHE_DIR): reuse its module for this program, fill it in the background on a miss' })
+      .option('profile-out', { type: 'string', describe: 'write the pcs the run entered to this file (for ferry aot --profile; best with a JIT tier)' })
       .option('max-insns', { type: 'string', describe: 'stop after this many guest instructions (exit status 124)' }) as never,
   handler: async (argv) => {
     const base = argv['clear-env'] ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
     const overrides = new Set(argv.env.map((kv) => kv.split('=')[0]));
     const env = [...base.filter((kv) => !overrides.has(kv.split('=')[0])), ...argv.env];
     const guestArgs = [...argv.args, ...((argv as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
+    const plan = await planAotRun(argv);
     const result = await runProgram({
       path: argv.elf,
       argv: [argv.elf, ...guestArgs],
@@ -78,11 +86,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       dirs: argv.dir.map(parseDirMapping),
       memLimit: parseSize(argv.mem, '--mem'),
       strace: argv.strace,
-      tier: argv.tier,
+      tier: plan.tier,
+      ...(plan.preloaded ? { preloaded: plan.preloaded } : {}),
+      ...(plan.entryPcs ? { entryPcs: plan.entryPcs } : {}),
       superops: argv.superops,
       coalesce: argv.coalesce,
       ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
     });
+    plan.finish();
     if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);
     if (argv.stats) process.stderr.write(result.stats.format() + '\n');
     if (argv['stats-json'] !== undefined) {

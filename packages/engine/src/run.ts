@@ -105,7 +105,8 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
   const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(variant), { ferry: machine.helpers() }).exports.run as () => number;
   if (tier === 'interp') {
     step = interpreter();
-  } else if (tier === 'adaptive') {
+  } else if (tier === 'adaptive' || tier === 'aot') {
+    // aot: the adaptive tier over preloaded AOT code (the CLI compiles or finds the module).
     codeCache = new CodeCache(machine.wasmMemory);
     const a = (adaptive = new AdaptiveExecutor(machine, codeCache, interpreter()));
     step = () => a.step();

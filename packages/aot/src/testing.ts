@@ -1,0 +1,75 @@
+// Tiny guest programs for the AOT tests, assembled in memory (no cross toolchain, no libc), so a
+// whole-binary AOT compile takes a fraction of a second. Each names its expected exit status.
+// Invariant: the code segment is RWX, so a program may rewrite its own (AOT-translated) code.
+import { assemble } from '@ferry/isa-riscv';
+import { buildElf } from '@ferry/runtime';
+
+export const CODE_BASE = 0x10000;
+export const DATA_BASE = 0x20000;
+
+export interface TestProgram {
+  elf: Uint8Array;
+  /** Exit status a correct run ends with. */
+  status: number;
+  stdout: string;
+}
+
+function program(source: string, status: number, stdout = '', data = new Uint8Array(0)): TestProgram {
+  const { bytes, labels } = assemble(source, BigInt(CODE_BASE));
+  const symbols = [...labels].filter(([name]) => !name.startsWith('.')).map(([name, value]) => ({ name, value: Number(value), size: 0, type: 'func' as const }));
+  const segments = [{ flags: 7, vaddr: CODE_BASE, data: bytes }];
+  if (data.length) segments.push({ flags: 6, vaddr: DATA_BASE, data });
+  return { elf: buildElf({ entry: CODE_BASE, segments, symbols, textSection: { start: CODE_BASE, end: CODE_BASE + bytes.length } }), status, stdout };
+}
+
+/** Calls a function in a loop, writes a message, exits with the sum (7 * 6 = 42). */
+export function loopProgram(message = 'aot ok\n'): TestProgram {
+  const text = new TextEncoder().encode(message);
+  return program(`
+    _start:
+      li s0, 0
+      li s1, 7
+    .loop:
+      jal ra, six
+      add s0, s0, a0
+      addi s1, s1, -1
+      bnez s1, .loop
+      li a0, 1
+      li a1, ${DATA_BASE}
+      li a2, ${text.length}
+      li a7, 64
+      ecall
+      mv a0, s0
+      li a7, 93
+      ecall
+    six:
+      li a0, 6
+      ret
+  `, 42, message, text);
+}
+
+/** Calls f (returns 1), overwrites f's first instruction with `li a0, 40` by an ordinary store
+ *  (no fence.i), calls f again: 41 if the translation of f was invalidated, 2 if stale code ran. */
+export function selfModifyingProgram(): TestProgram {
+  const liA0Forty = (40 << 20) | (10 << 7) | 0x13;
+  const source = (f: number) => `
+    _start:
+      li s0, 0
+      jal ra, f
+      add s0, s0, a0
+      li t0, ${f}
+      li t2, ${liA0Forty}
+      sw t2, 0(t0)
+      jal ra, f
+      add s0, s0, a0
+      mv a0, s0
+      li a7, 93
+      ecall
+    f:
+      addi a0, zero, 1
+      ret
+  `;
+  // The first pass finds f (the placeholder assembles to the same length: lui + addi).
+  const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
+  return program(source(f), 41);
+}

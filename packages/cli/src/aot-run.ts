@@ -1,0 +1,85 @@
+// The AOT side of `ferry run`: --aot FILE (load a module, falling back to the JIT with one
+// warning if it is corrupt, truncated or made for other code or another Ferry), --cache-dir DIR
+// / FERRY_CACHE_DIR (reuse a cached module; on a miss, fill the cache in a background process,
+// or in the foreground for --tier aot), and --profile-out FILE (record the pcs the run entered).
+// Invariant: nothing here can make a run wrong: every problem with a module means running
+// without it, and the ELF is only parsed again when one of these options is used.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  CACHE_DIR_ENV, checkAotModule, compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions, GuestImage, loadAotFile,
+  TranslationCache, writeProfile,
+} from '@ferry/aot';
+import type { PreloadedCode, Tier } from '@ferry/engine';
+
+export interface AotRunArgs {
+  elf: string;
+  tier: Tier;
+  aot?: string;
+  'cache-dir'?: string;
+  'profile-out'?: string;
+}
+
+export interface AotRunPlan {
+  tier: Tier;
+  preloaded?: PreloadedCode;
+  entryPcs?: Set<bigint>;
+  /** Writes the profile, if asked for; returns lines for stderr. */
+  finish(): void;
+}
+
+const warn = (message: string) => process.stderr.write(`ferry: warning: ${message}\n`);
+
+/** Set FERRY_CACHE_BACKGROUND=0 to keep a cache miss from starting a background compile. */
+function compileInBackground(elf: string, dir: string): void {
+  if (process.env.FERRY_CACHE_BACKGROUND === '0') return;
+  const main = fileURLToPath(new URL('./main.js', import.meta.url));
+  const child = spawn(process.execPath, [main, 'aot', elf, '--cache-dir', dir, '--quiet'], { detached: true, stdio: 'ignore' });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
+  const cacheDir = args['cache-dir'] ?? process.env[CACHE_DIR_ENV];
+  const wantsCache = cacheDir !== undefined && cacheDir !== '' && args.tier !== 'interp';
+  const plan: AotRunPlan = { tier: args.tier, finish: () => undefined };
+  if (args.aot === undefined && !wantsCache && args.tier !== 'aot' && args['profile-out'] === undefined) return plan;
+
+  const image = GuestImage.read(args.elf);
+  // Preloaded code needs a tier with a code cache: --aot alone means the adaptive tier.
+  const jitTier = (): Tier => (plan.tier === 'interp' ? 'adaptive' : plan.tier);
+  if (args.aot !== undefined) {
+    const load = loadAotFile(args.aot, image);
+    if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
+    else warn(`${load.problem}; running without it (JIT)`);
+  } else if (wantsCache || args.tier === 'aot') {
+    const cache = new TranslationCache(cacheDir || TranslationCache.defaultDir());
+    const key = TranslationCache.keyFor(image.contentHash(), describeOptions(DEFAULT_TRANSLATION_OPTIONS));
+    let bytes = cache.read(key);
+    if (!bytes && args.tier === 'aot' && cache.lock(key)) {
+      try {
+        const result = await compileAot(image, { translation: DEFAULT_TRANSLATION_OPTIONS });
+        cache.write(key, result.binary);
+        bytes = result.binary;
+      } finally {
+        cache.unlock(key);
+      }
+    } else if (!bytes && cache.lock(key)) {
+      cache.unlock(key); // the background process takes it again
+      compileInBackground(args.elf, cache.dir);
+    }
+    if (bytes) {
+      const load = checkAotModule(bytes, cache.pathOf(key), image);
+      if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
+      else warn(`${load.problem}; running without it (JIT)`);
+    }
+  }
+  const profileOut = args['profile-out'];
+  if (profileOut !== undefined) {
+    const entryPcs = (plan.entryPcs = new Set<bigint>());
+    plan.finish = () => {
+      writeProfile(profileOut, image, entryPcs);
+    };
+  }
+  return plan;
+}
