@@ -14,7 +14,7 @@ import { DEFAULT_REGION_LIMITS, planRegions, type RegionLimits } from './regions
 import { FERRY_AOT_VERSION } from './version.js';
 
 /** binaryen passes for AOT-scale modules: local clean-ups that pay for themselves in size and
- *  V8 compile time at a fraction of -O2's cost (measured: see docs in the package README). */
+ *  V8 compile time at a fraction of -O2's cost (see packages/aot/README.md). */
 const QUICK_WASM_PASSES = ['simplify-locals-nostructure', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'coalesce-locals', 'vacuum'];
 /** IR passes, one round each (the `opt` pipeline repeats up to four rounds). */
 const QUICK_IR_PASSES = ['reg-forward', 'const-fold', 'copy-prop', 'dce'];

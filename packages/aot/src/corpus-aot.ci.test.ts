@@ -1,0 +1,68 @@
+// CI only (minutes per glibc program): every corpus program AOT-compiled (through the translation
+// cache in $FERRY_CACHE_DIR, else a temp directory, so reruns are fast) and run from its module
+// gives the recorded output; for the benchmarks, the AOT coverage from static discovery alone
+// and with a profile of an earlier run is printed, and the profiled one must reach 95%.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCaptured, type PreloadedCode, type Tier } from '@ferry/engine';
+// @ts-expect-error plain JavaScript helper shared with the scripts
+import { loadManifest, prepareRun, readExpected, repoRoot } from '../../../scripts/corpus-lib.mjs';
+import { CACHE_DIR_ENV, TranslationCache } from './cache.js';
+import { compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './compile.js';
+import { GuestImage } from './guest-image.js';
+import { checkAotModule } from './load.js';
+
+interface Entry { name: string; bench?: boolean; runs: Record<string, unknown> }
+
+const cache = new TranslationCache(process.env[CACHE_DIR_ENV] || mkdtempSync(join(tmpdir(), 'ferry-aot-ci-')));
+
+async function moduleFor(image: GuestImage, profile: bigint[] = []): Promise<PreloadedCode> {
+  const options = describeOptions(DEFAULT_TRANSLATION_OPTIONS);
+  const key = TranslationCache.keyFor(image.contentHash(), options + (profile.length ? '+profile' : ''));
+  let bytes = cache.read(key);
+  if (!bytes) cache.write(key, (bytes = (await compileAot(image, { profile })).binary));
+  const load = checkAotModule(bytes, cache.pathOf(key), image);
+  if (!load.ok) throw new Error(load.problem);
+  return load.preloaded;
+}
+
+async function run(entry: Entry, tier: Tier, preloaded?: PreloadedCode, entryPcs?: Set<bigint>) {
+  const prepared = prepareRun(entry, 'default');
+  try {
+    return await runCaptured({
+      path: join(repoRoot, 'corpus', 'bin', entry.name),
+      argv: prepared.argv,
+      env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
+      dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+      tier,
+      ...(preloaded ? { preloaded } : {}),
+      ...(entryPcs ? { entryPcs } : {}),
+      ...(prepared.stdin ? { stdin: prepared.stdin } : {}),
+    });
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+const coverage = (r: Awaited<ReturnType<typeof run>>) => Number(r.stats.perTier.aot?.instructions ?? 0) / Number(r.stats.instructions);
+
+describe('corpus from AOT modules', () => {
+  for (const entry of loadManifest() as Entry[]) {
+    it(entry.name, async () => {
+      const image = GuestImage.read(join(repoRoot, 'corpus', 'bin', entry.name));
+      const expected = readExpected(entry.name, 'default');
+      const result = await run(entry, 'aot', await moduleFor(image));
+      expect(result.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+      expect(result.status).toBe(expected.status);
+      if (!entry.bench) return;
+      const profile = new Set<bigint>();
+      await run(entry, 'adaptive', undefined, profile);
+      const profiled = await run(entry, 'aot', await moduleFor(image, [...profile]));
+      expect(profiled.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+      console.log(`${entry.name}: AOT coverage ${(100 * coverage(result)).toFixed(1)}% static, ${(100 * coverage(profiled)).toFixed(1)}% with a profile`);
+      expect(coverage(profiled)).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+});
