@@ -9,7 +9,7 @@
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
 import { OPS, type Func, type Inst, type Target, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
-import { emitLoad, emitStore, type LoadKind } from './guest-memory.js';
+import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 
 export interface BodyContext {
   /** The expression for the function's i-th input (an entry-block parameter). */
@@ -48,6 +48,8 @@ class BodyEmitter {
   private readonly constants = new Map<Value, Inst>();
   private readonly entryParams = new Map<Value, number>();
   private scratch?: { address: number; entry: number; value: number };
+  /** Locals of each page-cache slot named by a memory op's `page N` immediate. */
+  private readonly pageCaches = new Map<number, PageCache>();
 
   constructor(private readonly mb: ModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
     this.m = mb.m;
@@ -229,6 +231,14 @@ class BodyEmitter {
     });
   }
 
+  private pageCache(inst: Inst): PageCache | undefined {
+    if (inst.imm === undefined) return undefined;
+    const slot = Number(inst.imm);
+    let cache = this.pageCaches.get(slot);
+    if (!cache) this.pageCaches.set(slot, (cache = { address: this.ctx.addLocal(this.mb.types.i64), entry: this.ctx.addLocal(this.mb.types.i32) }));
+    return cache;
+  }
+
   private instruction(inst: Inst): ExpressionRef {
     const m = this.m;
     const a = (i: number) => this.use(inst.args[i]!);
@@ -243,10 +253,11 @@ class BodyEmitter {
       return ops[FLOAT_OPS[family]!]!(...inst.args.map((_, i) => a(i)));
     }
     if (family === 'select') return m.select(a(0), a(1), a(2));
-    if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1));
+    if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
     if (family === 'store') {
       const after = this.ctx.afterSlowStore ? (pc: ExpressionRef) => this.leaveIfSome(this.ctx.afterSlowStore!(pc)) : undefined;
-      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), after && (() => after(a(2))));
+      const cache = this.pageCache(inst);
+      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), after && (() => after(a(2))), cache);
     }
     switch (op) {
       case 'mulh_s.i64':

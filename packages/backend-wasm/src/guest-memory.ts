@@ -2,6 +2,9 @@
 //   entry = table[address >> 12]; fast when (entry & mask) == want, the address is below
 //   2^GUEST_VA_BITS and the access stays inside its page; then host = (entry & ~0xfff) | (address & 0xfff).
 // Otherwise the slow-path helper performs the access (or raises the guest fault, naming the pc).
+// An access naming a page-cache slot (IR `page N`) first tries the slot's cached entry: same page
+// as the cached address and flags that allow this access skip the table load; a fast access
+// refreshes the cache. Exact: entries only gain permissions while a function runs.
 import {
   GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, LOAD_CHECK, SHADOW_HOST_MASK, SHADOW_TABLE, STORE_CHECK,
 } from '@ferry/abi';
@@ -15,6 +18,35 @@ interface Scratch {
   address: number;
   /** i32 local holding the shadow entry. */
   entry: number;
+}
+
+/** The locals of one page-cache slot: the guest address and shadow entry of the last fast access.
+ *  Both start at 0, and entry 0 allows nothing, so a fresh cache never hits. */
+export interface PageCache {
+  address: number;
+  entry: number;
+}
+
+/** needsSlowPath, trying the cache first: a hit copies the cached entry to scratch.entry. */
+function needsSlowPathCached(
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch, cache: PageCache, size: number, check: { mask: number; want: number },
+): ExpressionRef {
+  const addr = () => m.local.get(s.address, types.i64);
+  const cached = () => m.local.get(cache.entry, types.i32);
+  const samePage = m.i64.eqz(m.i64.shr_u(m.i64.xor(addr(), m.local.get(cache.address, types.i64)), m.i64.const(BigInt(GUEST_PAGE_SHIFT))));
+  let hit = m.i32.and(samePage, m.i32.eq(m.i32.and(cached(), m.i32.const(check.mask)), m.i32.const(check.want)));
+  if (size > 1) hit = m.i32.and(hit, m.i32.le_u(m.i32.and(m.i32.wrap(addr()), m.i32.const(GUEST_PAGE_MASK)), m.i32.const(GUEST_PAGE_MASK + 1 - size)));
+  return m.if(hit, m.block(null, [m.local.set(s.entry, cached()), m.i32.const(0)], types.i32), needsSlowPath(m, types, s, size, check));
+}
+
+/** The fast access followed, with a cache, by the cache refresh (a load's value passes through scratch.value). */
+function fastWithRefresh(
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch & { value: number }, cache: PageCache | undefined, fast: ExpressionRef, isLoad: boolean,
+): ExpressionRef {
+  if (!cache) return fast;
+  const refresh = [m.local.set(cache.address, m.local.get(s.address, types.i64)), m.local.set(cache.entry, m.local.get(s.entry, types.i32))];
+  if (!isLoad) return m.block(null, [fast, ...refresh]);
+  return m.block(null, [m.local.set(s.value, fast), ...refresh, m.local.get(s.value, types.i64)], types.i64);
 }
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
@@ -42,7 +74,9 @@ function hostAddress(m: ExpressionBuilder, types: ValueTypes, s: Scratch): Expre
   );
 }
 
-export function emitLoad(mb: ModuleBuilder, s: Scratch, kind: LoadKind, address: ExpressionRef, pc: ExpressionRef): ExpressionRef {
+export function emitLoad(
+  mb: ModuleBuilder, s: Scratch & { value: number }, kind: LoadKind, address: ExpressionRef, pc: ExpressionRef, cache?: PageCache,
+): ExpressionRef {
   const { m, types } = mb;
   const size = loadSize(kind);
   const host = hostAddress(m, types, s);
@@ -59,12 +93,13 @@ export function emitLoad(mb: ModuleBuilder, s: Scratch, kind: LoadKind, address:
   if (kind === 's8') slow = m.i64.extend8_s(slow);
   if (kind === 's16') slow = m.i64.extend16_s(slow);
   if (kind === 's32') slow = m.i64.extend32_s(slow);
-  return m.block(null, [m.local.set(s.address, address), m.if(needsSlowPath(m, types, s, size, LOAD_CHECK), slow, fast)], types.i64);
+  const bad = cache ? needsSlowPathCached(m, types, s, cache, size, LOAD_CHECK) : needsSlowPath(m, types, s, size, LOAD_CHECK);
+  return m.block(null, [m.local.set(s.address, address), m.if(bad, slow, fastWithRefresh(m, types, s, cache, fast, true))], types.i64);
 }
 
 export function emitStore(
   mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
-  afterSlow?: () => ExpressionRef | undefined,
+  afterSlow?: () => ExpressionRef | undefined, cache?: PageCache,
 ): ExpressionRef {
   const { m, types } = mb;
   const size = width / 8;
@@ -77,6 +112,9 @@ export function emitStore(
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),
-    m.if(needsSlowPath(m, types, s, size, STORE_CHECK), slow, fast),
+    m.if(
+      cache ? needsSlowPathCached(m, types, s, cache, size, STORE_CHECK) : needsSlowPath(m, types, s, size, STORE_CHECK),
+      slow, fastWithRefresh(m, types, s, cache, fast, false),
+    ),
   ]);
 }
