@@ -6,4 +6,5 @@ export { constFold } from './const-fold.js';
 export { copyProp } from './copy-prop.js';
 export { cse } from './cse.js';
 export { dce } from './dce.js';
+export { redundantShadow } from './redundant-shadow.js';
 export { regForward } from './reg-forward.js';

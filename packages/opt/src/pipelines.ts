@@ -15,7 +15,7 @@ export interface Pipeline {
 export const PIPELINES = {
   /** The optimizing tier, on each lifted region before the backend. */
   opt: {
-    passes: ['reg-forward', 'const-fold', 'copy-prop', 'cse', 'dce'],
+    passes: ['reg-forward', 'const-fold', 'copy-prop', 'cse', 'redundant-shadow', 'dce'],
     maxRounds: 4,
   },
   /** No IR passes (for comparisons). */

@@ -7,6 +7,7 @@ import { constFold } from './const-fold.js';
 import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
+import { redundantShadow } from './redundant-shadow.js';
 import { regForward } from './reg-forward.js';
 
 /** Edits func in place; true when something changed. */
@@ -29,6 +30,7 @@ registerPass('reg-forward', 'forwards guest register and state slot values to la
 registerPass('const-fold', 'folds constant operands, algebraic identities and branches on constants', constFold);
 registerPass('copy-prop', 'forwards block parameters that receive the same value on every edge', copyProp);
 registerPass('cse', 'merges equal pure ops in dominating positions', cse);
+registerPass('redundant-shadow', 'lets memory accesses near a dominating one off the same base share its shadow-table lookup', redundantShadow);
 registerPass('dce', 'removes unused pure instructions and unreachable blocks', dce);
 
 export function getPass(name: string): PassInfo {

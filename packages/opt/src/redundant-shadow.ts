@@ -1,0 +1,91 @@
+// redundant-shadow: gives guest memory accesses off one base value (address `base + c`) a shared
+// page-cache slot (`page N`) when an earlier dominating access off the same base lies within one
+// 4 KiB span of it, so the backend reuses that access's shadow-table lookup when the page matches.
+// Invariant: the slot is only a hint; the backend re-checks page and permission, so any tagging is exact.
+import { DominatorTree, MAX_PAGE_CACHE_SLOT, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { constantOf, definitions } from './func-edit.js';
+
+const PAGE_SIZE = 4096n;
+
+/** Bytes a load or store touches, or 0 for other ops. */
+function accessSize(inst: Inst): number {
+  const [family, kind] = inst.op.split('.') as [string, string];
+  if (family === 'load') return kind === '64' ? 8 : Number(kind.slice(1)) / 8;
+  if (family === 'store') return Number(kind) / 8;
+  return 0;
+}
+
+interface Access {
+  inst: Inst;
+  base: Value;
+  /** [start, end) offsets from base. */
+  start: bigint;
+  end: bigint;
+}
+
+export function redundantShadow(func: Func): boolean {
+  const defs = definitions(func);
+  /** address --> (base, c) when the address is `add.i64 base, c`, else (address, 0). */
+  const split = (address: Value): { base: Value; offset: bigint } => {
+    const def = defs.get(address);
+    const c = def?.op === 'add.i64' ? constantOf(defs, def.args[1]!) : undefined;
+    return c === undefined ? { base: address, offset: 0n } : { base: def!.args[0]!, offset: c };
+  };
+
+  const dom = new DominatorTree(func);
+  const children: BlockId[][] = func.blocks.map(() => []);
+  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
+
+  const slotOfBase = new Map<Value, number>();
+  const tagged = new Set<Inst>();
+  // Accesses in dominating positions, by base; a block's additions are dropped when it is left.
+  const dominating = new Map<Value, Access[]>();
+  const visit = (b: BlockId): Value[] => {
+    const added: Value[] = [];
+    for (const inst of func.blocks[b]!.insts) {
+      const size = accessSize(inst);
+      if (size === 0) continue;
+      const { base, offset } = split(inst.args[0]!);
+      const access: Access = { inst, base, start: offset, end: offset + BigInt(size) };
+      const earlier = dominating.get(base) ?? [];
+      // load [c, c+n) off base after an access [d, d+m) off base, span within 4 KiB --> both `page N`
+      const partner = earlier.find((e) => maxOf(e.end, access.end) - minOf(e.start, access.start) <= PAGE_SIZE);
+      if (partner && (slotOfBase.has(base) || slotOfBase.size <= MAX_PAGE_CACHE_SLOT)) {
+        if (!slotOfBase.has(base)) slotOfBase.set(base, slotOfBase.size);
+        tagged.add(partner.inst).add(inst);
+      }
+      if (!dominating.has(base)) dominating.set(base, []);
+      dominating.get(base)!.push(access);
+      added.push(base);
+    }
+    return added;
+  };
+  const stack: { block: BlockId; next: number; added: Value[] }[] = [{ block: 0, next: 0, added: visit(0) }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const kids = children[top.block]!;
+    if (top.next < kids.length) {
+      const child = kids[top.next++]!;
+      stack.push({ block: child, next: 0, added: visit(child) });
+    } else {
+      for (const base of top.added.reverse()) dominating.get(base)!.pop();
+      stack.pop();
+    }
+  }
+
+  let changed = false;
+  for (const block of func.blocks) {
+    for (const inst of block.insts) {
+      if (accessSize(inst) === 0) continue;
+      const slot = tagged.has(inst) ? slotOfBase.get(split(inst.args[0]!).base) : undefined;
+      if (inst.imm === slot) continue;
+      if (slot === undefined) delete inst.imm;
+      else inst.imm = slot;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+const maxOf = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const minOf = (a: bigint, b: bigint): bigint => (a < b ? a : b);
