@@ -2,7 +2,7 @@
 // identities, and turns a brif on a constant into a jump. Invariant: a fold never changes a value
 // the op defines; ops with undefined results (div/rem by zero, signed MIN / -1) are left alone.
 import type { Func, Inst, Value } from '@ferry/ir';
-import { constantOf, definitions, makeConstant, newConstant, substitute } from './func-edit.js';
+import { constantOf, definitions, makeConstant, newConstant, rewriteOperands, substitute } from './func-edit.js';
 
 type Int = 'i32' | 'i64';
 const widthOf = (t: Int): 32 | 64 => (t === 'i32' ? 32 : 64);
@@ -149,8 +149,7 @@ export function constFold(func: Func): boolean {
   func.blocks.forEach((block, blockId) => {
     const out: Inst[] = [];
     for (const inst of block.insts) {
-      inst.args = inst.args.map(resolve);
-      for (const t of inst.targets ?? []) t.args = t.args.map(resolve);
+      rewriteOperands(inst, resolve);
       changed = foldInst(func, defs, inst, blockId, out, constant, replace) || changed;
       out.push(inst);
     }

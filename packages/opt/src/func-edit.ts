@@ -31,6 +31,13 @@ export function useCounts(func: Func): Map<Value, number> {
   return counts;
 }
 
+/** Rewrites an instruction's operands and branch arguments through resolve, in place. */
+export function rewriteOperands(inst: Inst, resolve: (v: Value) => Value): void {
+  const args = inst.args;
+  for (let i = 0; i < args.length; i++) args[i] = resolve(args[i]!);
+  for (const t of inst.targets ?? []) for (let i = 0; i < t.args.length; i++) t.args[i] = resolve(t.args[i]!);
+}
+
 /** Rewrites every operand and branch argument through `replace` (chains are followed). */
 export function substitute(func: Func, replace: Map<Value, Value>): void {
   if (replace.size === 0) return;
@@ -40,10 +47,7 @@ export function substitute(func: Func, replace: Map<Value, Value>): void {
     return r;
   };
   for (const block of func.blocks) {
-    for (const inst of block.insts) {
-      inst.args = inst.args.map(resolve);
-      for (const t of inst.targets ?? []) t.args = t.args.map(resolve);
-    }
+    for (const inst of block.insts) rewriteOperands(inst, resolve);
   }
 }
 

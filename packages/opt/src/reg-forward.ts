@@ -4,7 +4,7 @@
 // observe every cell; helper calls read and write every slot but no register (helpers cannot
 // see registers; a faulting load only reports them).
 import { predecessors, reversePostorder, successors, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
-import { constantOf, definitions, makeConstant, substitute } from './func-edit.js';
+import { constantOf, definitions, makeConstant, rewriteOperands, substitute } from './func-edit.js';
 
 type Cell = string;
 const ALL_X: Cell[] = Array.from({ length: 31 }, (_, i) => `x${i + 1}`);
@@ -60,8 +60,7 @@ function forwardReads(func: Func): boolean {
     const known = meet(preds[b]!.map((p) => outState.get(p)));
     const kept: Inst[] = [];
     for (const inst of func.blocks[b]!.insts) {
-      inst.args = inst.args.map(resolve);
-      for (const t of inst.targets ?? []) t.args = t.args.map(resolve);
+      rewriteOperands(inst, resolve);
       const access = accessOf(inst, defs);
       if (access.kind === 'get' && access.cell === 'x0') {
         makeConstant(inst, 'i64', 0n); // get_xreg 0 --> iconst 0
