@@ -1,8 +1,11 @@
 // The adaptive tier: T0 interprets first; branch targets T0 reports hot are compiled to baseline
-// blocks in the compile worker; translations where budget samples show time being spent are
-// recompiled as optimized regions when the controller's cost model says it pays. Translated code
-// is entered whenever the pc has a translation (T0 exits with ExitCode.translated on a branch to
-// one). Compilation never blocks the main thread; finished modules are installed between slices.
+// blocks right away on the main thread (the direct wasm writer: cheap, no binaryen); translations
+// where budget samples show time being spent are recompiled as optimized regions in the compile
+// worker when the controller's cost model says it pays. Translated code is entered whenever the pc
+// has a translation (T0 exits with ExitCode.translated on a branch to one). Optimized compiles never
+// block the main thread; finished modules are installed between slices. The worker (and binaryen
+// in it) starts with the first baseline compile, so runs that stay in T0 never pay for it.
+import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
 import { stateAddress } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import {
@@ -27,8 +30,9 @@ interface Unit {
   pages: number[];
   insns: number;
 }
+/** An optimized compile in the worker. */
 interface Pending {
-  tier: 'baseline' | 'opt';
+  tier: 'opt';
   units: Unit[];
   epochs: Map<number, number>;
 }
@@ -46,10 +50,10 @@ export class AdaptiveExecutor {
     opt: { insns: 0n, ms: 0 },
     aot: { insns: 0n, ms: 0 },
   };
-  private readonly client = new CompileClient();
+  private client?: CompileClient;
   private readonly pending = new Map<number, Pending>();
-  /** Entry pcs with a compile in flight, per tier. */
-  private readonly requested = { baseline: new Set<bigint>(), opt: new Set<bigint>() };
+  /** Entry pcs with a compile in flight, per tier (baseline compiles finish before returning). */
+  private readonly requested = { opt: new Set<bigint>() };
   private readonly misses = new Map<bigint, number>();
   /** Bumped when a page's code is invalidated, so results compiled from old bytes are dropped. */
   private readonly pageEpoch = new Map<number, number>();
@@ -74,7 +78,7 @@ export class AdaptiveExecutor {
 
   /** Runs one slice in the best tier available at the current pc. */
   step(): number {
-    this.install(this.client.poll());
+    if (this.client) this.install(this.client.poll());
     const state = this.machine.state;
     const pc = state.pc;
     const translation = this.cache.lookup(pc);
@@ -123,8 +127,9 @@ export class AdaptiveExecutor {
     }
   }
 
+  /** Compiles the block at pc and its untranslated static successors, and installs them. */
   private requestBaseline(pc: bigint): void {
-    if (this.requested.baseline.has(pc) || this.cache.lookup(pc)) return;
+    if (this.cache.lookup(pc)) return;
     const blocks: GuestBlock[] = [];
     const queue = [pc];
     const seen = new Set(queue);
@@ -133,11 +138,18 @@ export class AdaptiveExecutor {
       if (!block) continue;
       blocks.push(block);
       for (const s of staticSuccessors(block)) {
-        if (!seen.has(s) && !this.cache.lookup(s) && !this.requested.baseline.has(s)) (seen.add(s), queue.push(s));
+        if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
       }
     }
     if (!blocks.length) return;
-    this.submit('baseline', blocks.map((b) => ({ blocks: [b], func: liftBlock(b) })), { passes: [] });
+    this.client ??= new CompileClient();
+    const funcs = blocks.map((b) => liftBlock(b));
+    const units = blocks.map((b) => this.describe([b]));
+    const started = performance.now();
+    const compiled = compileBaselineModule(funcs);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
+    const ms = performance.now() - started;
+    this.installInstance('baseline', units, instance, compiled.exports, ms);
   }
 
   private requestOpt(pc: bigint): void {
@@ -146,18 +158,49 @@ export class AdaptiveExecutor {
     this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { promoteRegisters: true });
   }
 
-  private submit(tier: 'baseline' | 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: { passes?: string[]; promoteRegisters?: boolean }): void {
+  /** The pages and size of a translation unit; marks its pages as holding code. */
+  private describe(blocks: GuestBlock[]): Unit {
+    const pages = new Set<number>();
+    let insns = 0;
+    for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)), insns++);
+    for (const p of pages) this.machine.memory.markCode(p);
+    return { pc: blocks[0]!.pc, pages: [...pages], insns };
+  }
+
+  private submit(tier: 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: { passes?: string[]; promoteRegisters?: boolean }): void {
     const epochs = new Map<number, number>();
     const described = units.map(({ blocks }) => {
-      const pages = new Set<number>();
-      let insns = 0;
-      for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)), insns++);
-      for (const p of pages) (this.machine.memory.markCode(p), epochs.set(p, this.pageEpoch.get(p) ?? 0));
-      this.requested[tier].add(blocks[0]!.pc);
-      return { pc: blocks[0]!.pc, pages: [...pages], insns };
+      const unit = this.describe(blocks);
+      for (const p of unit.pages) epochs.set(p, this.pageEpoch.get(p) ?? 0);
+      this.requested[tier].add(unit.pc);
+      return unit;
     });
+    this.client ??= new CompileClient();
     const id = this.client.request(units.map((u) => u.func), options);
     this.pending.set(id, { tier, units: described, epochs });
+  }
+
+  /** The imports of every translated module: helpers, memory and the code cache's table (made once). */
+  private importObject?: WebAssembly.Imports;
+  private imports(): WebAssembly.Imports {
+    return (this.importObject ??= { ferry: { ...this.machine.helpers(), table: this.cache.table } });
+  }
+
+  /** Installs the functions of a compiled module; `stale` units (code changed meanwhile) are skipped. */
+  private installInstance(tier: 'baseline' | 'opt', units: Unit[], instance: WebAssembly.Instance, exports: readonly string[], ms: number, stale?: (u: Unit) => boolean): void {
+    const c = this.counters[tier];
+    c.modules++;
+    c.compileMs += ms;
+    let insns = 0;
+    units.forEach((u, i) => {
+      if (stale?.(u)) return;
+      this.cache.install(u.pc, instance.exports[exports[i]!] as Function, u.pages, tier, u.insns);
+      this.controller.forget(u.pc);
+      c.functions++;
+      c.guestInsns += u.insns;
+      insns += u.insns;
+    });
+    this.controller.observeCompile(tier, insns, ms);
   }
 
   private install(replies: ReturnType<CompileClient['poll']>): void {
@@ -167,24 +210,13 @@ export class AdaptiveExecutor {
       if (!p) continue;
       for (const u of p.units) this.requested[p.tier].delete(u.pc);
       if (!reply.module || !reply.exports) throw new Error(`internal error: compile worker failed: ${reply.error}`);
-      const c = this.counters[p.tier];
-      c.modules++;
-      c.compileMs += reply.compileMs;
-      const instance = new WebAssembly.Instance(reply.module, { ferry: { ...this.machine.helpers(), table: this.cache.table } });
-      let insns = 0;
-      p.units.forEach((u, i) => {
-        if (u.pages.some((page) => (this.pageEpoch.get(page) ?? 0) !== p.epochs.get(page))) return; // code changed meanwhile
-        this.cache.install(u.pc, instance.exports[reply.exports![i]!] as Function, u.pages, p.tier, u.insns);
-        this.controller.forget(u.pc);
-        c.functions++;
-        c.guestInsns += u.insns;
-        insns += u.insns;
-      });
-      this.controller.observeCompile(p.tier, insns, reply.compileMs);
+      const instance = new WebAssembly.Instance(reply.module, this.imports());
+      const stale = (u: Unit) => u.pages.some((page) => (this.pageEpoch.get(page) ?? 0) !== p.epochs.get(page));
+      this.installInstance(p.tier, p.units, instance, reply.exports, reply.compileMs, stale);
     }
   }
 
   close(): void {
-    void this.client.close();
+    void this.client?.close();
   }
 }

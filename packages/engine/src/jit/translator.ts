@@ -28,7 +28,7 @@ export function optimizeRegion(func: Func): { func: Func; ms: number } {
 export const OPT_PIPELINE = (): PipelineName => (process.env.FERRY_NO_OPT_PASSES === '1' ? 'none' : 'opt');
 
 /** Blocks compiled together in one baseline module (the entry block and its static successors). */
-const BASELINE_BATCH = 24;
+export const BASELINE_BATCH = 24;
 /** binaryen passes for the baseline tier: cheap clean-ups only. */
 export const BASELINE_PASSES: string[] = [];
 
@@ -95,6 +95,12 @@ export class Translator {
     return this.cache.lookup(pc);
   }
 
+  /** The imports of every translated module: helpers, memory and the code cache's table (made once). */
+  private importObject?: WebAssembly.Imports;
+  private imports(): WebAssembly.Imports {
+    return (this.importObject ??= { ferry: { ...this.machine.helpers(), table: this.cache.table } });
+  }
+
   private compileAndInstall(
     tier: 'baseline' | 'opt',
     units: { blocks: GuestBlock[]; func: Func }[],
@@ -104,9 +110,7 @@ export class Translator {
     const started = performance.now();
     if (this.irHook) for (const u of units) this.irHook(u.func, tier);
     const compiled = compile();
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), {
-      ferry: { ...this.machine.helpers(), table: this.cache.table },
-    });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const c = this.counters[tier];
     c.compileMs += performance.now() - started;
     c.modules++;
