@@ -22,6 +22,9 @@ export interface SnippetInput {
   /** Initial contents of the data page. */
   data?: Uint8Array;
   maxInsns?: bigint;
+  /** T0 superoperators and exit coalescing (RunOptions; both default on). */
+  superops?: boolean;
+  coalesce?: boolean;
 }
 
 export interface SnippetResult {
@@ -55,13 +58,20 @@ function runSnippetWith(input: SnippetInput, tier: Tier, backend?: Awaited<Retur
       { flags: 6, vaddr: SNIPPET_DATA, data: input.data ?? new Uint8Array(0), memsz: SNIPPET_DATA_SIZE },
     ],
   });
-  const machine = Machine.load({ path: 'snippet', image, argv: ['snippet'], env: [], dirs: [], stdout: { write() {} }, stderr: { write() {} } });
+  // Fixed "random" bytes (AT_RANDOM on the stack, getrandom): two runs of a snippet see the same memory.
+  const random = (into: Uint8Array) => void into.fill(0x5a);
+  const machine = Machine.load({ path: 'snippet', image, argv: ['snippet'], env: [], dirs: [], stdout: { write() {} }, stderr: { write() {} }, random });
   const state = machine.state;
   for (const [r, v] of Object.entries(input.x ?? {})) state.setX(Number(r), v);
   for (const [r, v] of Object.entries(input.f ?? {})) state.setF(Number(r), v);
   state.frm = input.frm ?? 0;
   state.fflags = input.fflags ?? 0;
-  const result = runMachineSync(machine, { tier, maxInsns: input.maxInsns ?? 1_000_000n }, backend);
+  const result = runMachineSync(machine, {
+    tier,
+    maxInsns: input.maxInsns ?? 1_000_000n,
+    ...(input.superops === undefined ? {} : { superops: input.superops }),
+    ...(input.coalesce === undefined ? {} : { coalesce: input.coalesce }),
+  }, backend);
   const endedAtBreak = result.status === 128 + SIGNAL.SIGTRAP;
   return {
     x: Array.from({ length: 32 }, (_, r) => state.x(r)),

@@ -2,13 +2,14 @@
 // superoperator selection: pick the adjacent pattern that saves the most dispatches, rewrite the
 // profile as if the decoder fused it (simulateDispatches), repeat. A profile is a list of executed
 // sites (pc, execution count, instruction word); a sequence at a site is the run of instructions
-// that falls through from it, so its count is the site's. Programs are weighted equally (each
-// site's count as a share of its program's instructions).
+// that falls through from it, so its count is the site's. Each program's counts are taken as
+// shares of its instructions, times the program's weight. Candidates are each sequence's exact
+// register shape and its general form (every register distinct unless x0), which matches more.
 // Invariant: simulateDispatches fuses exactly where the T0 decoder would, given the same words in
 // one page (matchesAt), with patterns tried in their order.
 import { GUEST_PAGE_MASK, GUEST_PAGE_SIZE } from '@ferry/abi';
 import { decode, type Decoded } from '@ferry/isa-riscv';
-import { fusedRow, matchesAt, notFusableInside, parsePattern, patternOf, type ParsedPattern } from './superops.js';
+import { fusedRow, generalPattern, matchesAt, notFusableInside, parsePattern, patternOf, type ParsedPattern } from './superops.js';
 
 export interface ProfileSite {
   pc: bigint;
@@ -119,7 +120,7 @@ export function isFusable(pattern: string): boolean {
 
 export interface SelectionStep {
   pattern: string;
-  /** Share of all dispatches (programs weighted equally) this pattern removed when chosen. */
+  /** Share of all dispatches (weighted over the programs) this pattern removed when chosen. */
   saved: number;
 }
 
@@ -132,15 +133,23 @@ export interface SelectionOptions {
   lengths: readonly number[];
 }
 
+export interface WeightedProfile {
+  index: SiteIndex;
+  weight: number;
+}
+
 /** Greedy selection over several programs' profiles. */
-export function selectSuperops(programs: readonly SiteIndex[], options: SelectionOptions): SelectionStep[] {
+export function selectSuperops(programs: readonly WeightedProfile[], options: SelectionOptions): SelectionStep[] {
+  const totalWeight = programs.reduce((n, p) => n + p.weight, 0);
+  const share = (p: WeightedProfile, dispatches: number) => (dispatches / p.index.instructions) * (p.weight / totalWeight);
   const chosen: SelectionStep[] = [];
   const parsed: ParsedPattern[] = [];
   while (chosen.length < options.maxPatterns) {
     // Candidate gains at sites the chosen set leaves unfused, from exact shapes.
     const gains = new Map<string, number>();
-    const sims = programs.map((index) => simulateDispatches(index, parsed));
-    programs.forEach((index, n) => {
+    const sims = programs.map((p) => simulateDispatches(p.index, parsed));
+    programs.forEach((program, n) => {
+      const { index } = program;
       const sim = sims[n]!;
       index.sites.forEach((site, i) => {
         const d = sim.siteDispatches[i]!;
@@ -149,19 +158,19 @@ export function selectSuperops(programs: readonly SiteIndex[], options: Selectio
           const run = index.sequence(site.pc, length);
           if (run.length !== length || !fitsPage(site.pc, run)) continue;
           if (run.slice(0, -1).some((insn) => notFusableInsideCached(insn))) continue;
-          const key = patternOf(run);
-          gains.set(key, (gains.get(key) ?? 0) + (d * (length - 1)) / index.instructions);
+          const gain = share(program, d * (length - 1));
+          for (const key of new Set([patternOf(run), generalPattern(run)])) gains.set(key, (gains.get(key) ?? 0) + gain);
         }
       });
     });
     // Check the best few exactly (a pattern also matches shapes it does not distinguish).
     const ranked = [...gains].sort((a, b) => b[1] - a[1]).filter(([key]) => isFusable(key)).slice(0, 8);
     let best: { pattern: string; saved: number } | undefined;
-    const before = sims.reduce((n, s, k) => n + s.dispatches / programs[k]!.instructions, 0);
+    const before = sims.reduce((n, s, k) => n + share(programs[k]!, s.dispatches), 0);
     for (const [key] of ranked) {
       const trial = [...parsed, parsePattern(key)];
-      const after = programs.reduce((n, index) => n + simulateDispatches(index, trial).dispatches / index.instructions, 0);
-      const saved = (before - after) / programs.length;
+      const after = programs.reduce((n, p) => n + share(p, simulateDispatches(p.index, trial).dispatches), 0);
+      const saved = before - after;
       if (!best || saved > best.saved) best = { pattern: key, saved };
     }
     if (!best || best.saved < options.minSaved) break;

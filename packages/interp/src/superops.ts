@@ -43,6 +43,16 @@ const variableSlots = (row: InsnRow): OperandSlot[] => ALL_SLOTS.filter((s) => t
 
 /** The pattern a run of decoded instructions forms: rows plus register shape. */
 export function patternOf(insns: readonly Decoded[]): string {
+  return shapeOf(insns, false);
+}
+
+/** The most general pattern matching a run: its rows, x0 where it has x0, every other register
+ *  slot its own symbol (except slots the row decodes from the same bits, which are always equal). */
+export function generalPattern(insns: readonly Decoded[]): string {
+  return shapeOf(insns, true);
+}
+
+function shapeOf(insns: readonly Decoded[], general: boolean): string {
   const symbols = new Map<string, string>();
   const next = { x: 0, f: 0 };
   return insns.map((d) => {
@@ -54,7 +64,9 @@ export function patternOf(insns: readonly Decoded[]): string {
       let symbol: string;
       if (file === 'x' && value === 0) symbol = 'x0';
       else {
-        const key = `${file}${value}`;
+        // In a general pattern only slots of one instruction decoded from the same bits share a symbol.
+        const same = REGISTER_SLOTS.find((s) => JSON.stringify(d.row.fields[s]) === JSON.stringify(d.row.fields[slot]));
+        const key = general ? `${file}${insns.indexOf(d)}:${same}` : `${file}${value}`;
         symbol = symbols.get(key) ?? String.fromCharCode((file === 'x' ? 65 : 97) + next[file]++);
         symbols.set(key, symbol);
       }
