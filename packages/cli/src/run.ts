@@ -1,13 +1,14 @@
 // `ferry run <elf> [args..]`: run a guest program; its exit status becomes Ferry's.
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { runProgram, TIERS, type Tier } from '@ferry/engine';
+import { runChecked, runProgram, TIERS, type Tier } from '@ferry/engine';
+import { FerryError } from '@ferry/util';
 import { parseDirMapping } from '@ferry/runtime';
 import { planAotRun } from './aot-run.js';
 import { parseSize } from './options.js';
 
 /** Options of `run` that take a value (so the word after them is not the guest program). */
-const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json', '--aot', '--cache-dir', '--profile-out']);
+const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json', '--aot', '--cache-dir', '--profile-out', '--check-seed']);
 
 /** Everything after the guest program belongs to the guest, even words that look like options:
  *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`.
@@ -47,6 +48,8 @@ interface RunArgs {
   'profile-out'?: string;
   superops: boolean;
   coalesce: boolean;
+  check: boolean;
+  'check-seed'?: number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -69,6 +72,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
       .option('superops', { type: 'boolean', default: true, describe: 'T0 superoperators (--no-superops: the plain interpreter, for comparison)' })
       .option('coalesce', { type: 'boolean', default: true, describe: 'serve exits in place (--no-coalesce: every exit returns to the engine, for comparison)' })
+      .option('check', { type: 'boolean', default: false, describe: 'run the interpreter in lockstep beside --tier baseline|opt (default opt) and stop at the first difference' })
+      .option('check-seed', { type: 'number', describe: 'with --check: seed of the random bytes both machines see (printed in reports)' })
       .option('aot', { type: 'string', describe: 'use this module from ferry aot (adaptive tier unless --tier baseline|opt); a bad one is a warning and a JIT run' })
       .option('cache-dir', { type: 'string', describe: 'persistent translation cache (default $FERRY_CACHE_DIR): reuse its module for this program, fill it in the background on a miss' })
       .option('profile-out', { type: 'string', describe: 'write the pcs the run entered to this file (for ferry aot --profile; best with a JIT tier)' })
@@ -78,6 +83,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const overrides = new Set(argv.env.map((kv) => kv.split('=')[0]));
     const env = [...base.filter((kv) => !overrides.has(kv.split('=')[0])), ...argv.env];
     const guestArgs = [...argv.args, ...((argv as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
+    if (argv.check) return runCheckCommand(argv, env, guestArgs);
     const plan = await planAotRun(argv);
     const result = await runProgram({
       path: argv.elf,
@@ -105,3 +111,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.exitCode = result.status;
   },
 };
+
+/** `run --check`: lockstep against the interpreter; a divergence report goes to stderr. */
+async function runCheckCommand(argv: RunArgs, env: string[], guestArgs: string[]): Promise<void> {
+  const tier = argv.tier === 'interp' ? 'opt' : argv.tier;
+  if (tier !== 'baseline' && tier !== 'opt') throw new FerryError(`--check compares the interpreter with --tier baseline or opt, not ${tier}`);
+  const result = await runChecked({
+    path: argv.elf,
+    argv: [argv.elf, ...guestArgs],
+    env,
+    dirs: argv.dir.map(parseDirMapping),
+    memLimit: parseSize(argv.mem, '--mem'),
+    strace: argv.strace,
+    tier,
+    ...(argv['check-seed'] !== undefined ? { seed: argv['check-seed'] } : {}),
+    ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
+  });
+  if (result.divergence) process.stderr.write(`ferry: --check: ${result.divergence.report}\n`);
+  else if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);
+  if (argv.stats || !result.divergence) process.stderr.write(`ferry: --check: ${tier} agreed with the interpreter at ${result.boundaries} boundaries over ${result.instructions} instructions\n`);
+  process.exitCode = result.status;
+}

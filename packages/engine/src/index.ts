@@ -7,4 +7,5 @@ export * from './decode-cache.js';
 export * from './capture.js';
 export * from './snippet.js';
 export * from './inspect.js';
+export * from './check.js';
 export * from './profile.js';

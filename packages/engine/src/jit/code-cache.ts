@@ -24,7 +24,9 @@ export class CodeCache {
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
 
-  constructor(private readonly memory: WebAssembly.Memory) {
+  /** chain = false leaves the jump cache empty, so every translation returns to the engine at its
+   *  first transfer (the lockstep checker compares state there). */
+  constructor(private readonly memory: WebAssembly.Memory, private readonly chain = true) {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: TABLE_CHUNK });
     this.clearJumpCache();
   }
@@ -88,6 +90,7 @@ export class CodeCache {
   }
 
   private writeJumpCache(pc: bigint, slot: number): void {
+    if (!this.chain) return;
     const view = this.entryView(pc);
     view.setBigInt64(0, pc, true);
     view.setInt32(8, slot, true);
