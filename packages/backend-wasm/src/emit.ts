@@ -41,6 +41,31 @@ const INT_OPS: Record<string, string> = {
 };
 const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt',
   feq: 'eq', flt: 'lt', fle: 'le', fabs: 'abs', fneg: 'neg' };
+const CONSTANT_OPS: ReadonlySet<string> = new Set(['iconst.i32', 'iconst.i64', 'fconst.f32', 'fconst.f64']);
+
+/** An op name taken apart once: the lifter builds names by concatenation, so splitting and
+ *  comparing them per instruction costs more than this lookup (the baseline tier lowers hundreds
+ *  of instructions per millisecond of guest code it compiles). */
+interface OpParts {
+  family: string;
+  type: string | undefined;
+  /** The builder method of an integer or float arithmetic op: m[type][method]. */
+  method: string | undefined;
+  constant: boolean;
+}
+const OP_PARTS = new Map<string, OpParts>();
+
+function partsOf(op: string): OpParts {
+  let parts = OP_PARTS.get(op);
+  if (parts === undefined) {
+    const [family, type] = op.split('.') as [string, string | undefined];
+    const table = type === 'i32' || type === 'i64' ? INT_OPS : type === 'f32' || type === 'f64' ? FLOAT_OPS : undefined;
+    const method = table && Object.hasOwn(table, family) ? table[family] : undefined;
+    parts = { family, type, method, constant: CONSTANT_OPS.has(op) };
+    OP_PARTS.set(op, parts);
+  }
+  return parts;
+}
 
 class BodyEmitter {
   private readonly m: ExpressionBuilder;
@@ -54,7 +79,7 @@ class BodyEmitter {
   constructor(private readonly mb: ModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
-    for (const block of func.blocks) for (const inst of block.insts) if (inst.op === 'iconst.i32' || inst.op === 'iconst.i64' || inst.op === 'fconst.f32' || inst.op === 'fconst.f64') this.constants.set(inst.result, inst);
+    for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
   }
 
   emit(): ExpressionRef {
@@ -243,14 +268,10 @@ class BodyEmitter {
     const m = this.m;
     const a = (i: number) => this.use(inst.args[i]!);
     const op = inst.op;
-    const [family, type] = op.split('.') as [string, string | undefined];
-    if ((type === 'i32' || type === 'i64') && family in INT_OPS) {
-      const ops = (m as unknown as Record<string, Record<string, (...x: ExpressionRef[]) => ExpressionRef>>)[type]!;
-      return ops[INT_OPS[family]!]!(...inst.args.map((_, i) => a(i)));
-    }
-    if ((type === 'f32' || type === 'f64') && family in FLOAT_OPS) {
-      const ops = (m as unknown as Record<string, Record<string, (...x: ExpressionRef[]) => ExpressionRef>>)[type]!;
-      return ops[FLOAT_OPS[family]!]!(...inst.args.map((_, i) => a(i)));
+    const { family, type, method } = partsOf(op);
+    if (method !== undefined) {
+      const ops = (m as unknown as Record<string, Record<string, (...x: ExpressionRef[]) => ExpressionRef>>)[type!]!;
+      return inst.args.length === 1 ? ops[method]!(a(0)) : ops[method]!(a(0), a(1));
     }
     if (family === 'select') return m.select(a(0), a(1), a(2));
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
