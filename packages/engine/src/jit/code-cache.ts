@@ -57,7 +57,11 @@ export class CodeCache {
     return t;
   }
 
+  /** Runs t; first re-points t's jump-cache entry at it, since the entry is direct-mapped and
+   *  another translation whose pc shares it may have taken it: a hot target that lost such a
+   *  collision chains again instead of exiting every time (AOT modules install thousands). */
   call(t: Translation): number {
+    this.writeJumpCache(t.pc, t.slot);
     return (this.table.get(t.slot) as () => number)();
   }
 
