@@ -5,6 +5,7 @@
 // Ferry and this ELF, it compiles, and every manifest entry names one of its exports at a pc in
 // an executable segment; otherwise the result is one sentence saying why, and nothing is used.
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import type { PreloadedCode } from '@ferry/engine';
 import { hex } from '@ferry/util';
 import type { GuestImage } from './guest-image.js';
@@ -54,6 +55,9 @@ export function checkAotModule(bytes: Uint8Array, file: string, image: GuestImag
   }
   const mismatch = manifestMismatch(manifest, file, image);
   if (mismatch) return { ok: false, problem: mismatch };
+  // Lazy compilation: V8 compiles each of the module's thousands of functions on its first call,
+  // so start-up pays only for the code the run uses (process-wide; JIT modules are small anyway).
+  setFlagsFromString('--wasm-lazy-compilation');
   const started = performance.now();
   let module: WebAssembly.Module;
   try {
