@@ -39,6 +39,11 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
         store('exitPc', pc),
         store('pc', m.i64.load(slot('exitPc'), 8, m.i32.const(0))),
         store('exitCode', m.i64.const(BigInt(code))),
+        // An ecall (the last instruction of its block) is offered to the runtime in place first:
+        // served, it continues at the pc the runtime set (exit coalescing).
+        ...(code === ExitCode.ecall
+          ? [m.if(m.i32.eqz(m.call(mb.helper('serve_exit'), [m.i32.const(code)], types.i32)), context.gotoPc(m.i64.load(slot('pc'), 8, m.i32.const(0))))]
+          : []),
         m.return(m.i32.const(code)),
       ]);
     const target = addLocal(types.i64);
