@@ -177,6 +177,11 @@ export class AdaptiveExecutor {
     });
     this.client ??= new CompileClient();
     const id = this.client.request(units.map((u) => u.func), options);
+    if (id === undefined) {
+      // The compile worker is gone: stay in the lower tiers.
+      for (const u of described) this.requested[tier].delete(u.pc);
+      return;
+    }
     this.pending.set(id, { tier, units: described, epochs });
   }
 

@@ -18,20 +18,34 @@ export interface CompileReply {
   compileMs: number;
 }
 
+/** The worker script: the built file beside this module, or, when this module itself runs from
+ *  source (the test runner loads .ts files), the built copy in dist/. */
+function workerScript(): URL {
+  return import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/jit/compile-worker.js', import.meta.url)
+    : new URL('./compile-worker.js', import.meta.url);
+}
+
 export class CompileClient {
   private readonly worker: Worker;
+  /** Set when the worker died; requests are then refused and execution stays in lower tiers. */
+  failure: Error | undefined;
   private readonly port: MessagePort;
   private nextId = 0;
   inFlight = 0;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
-    this.worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { port: port1 }, transferList: [port1] });
+    this.worker = new Worker(workerScript(), { workerData: { port: port1 }, transferList: [port1] });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+    });
     this.worker.unref();
     this.port = port2;
   }
 
-  request(funcs: readonly Func[], options: CompileRequest['options']): number {
+  request(funcs: readonly Func[], options: CompileRequest['options']): number | undefined {
+    if (this.failure) return undefined;
     const id = this.nextId++;
     const message: CompileRequest = { id, funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })), options };
     this.port.postMessage(message);
