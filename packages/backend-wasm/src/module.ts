@@ -74,3 +74,14 @@ export class WasmModuleBuilder extends ModuleBuilderBase {
     this.m.dispose();
   }
 }
+
+/** The text form of a wasm binary (e.g. one the baseline writer produced), through binaryen. */
+export function binaryToText(binary: Uint8Array): string {
+  const m = binaryen.readBinary(binary);
+  try {
+    m.setFeatures(FEATURES);
+    return m.emitText();
+  } finally {
+    m.dispose();
+  }
+}

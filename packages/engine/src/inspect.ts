@@ -8,7 +8,8 @@ import { discoverBlock, discoverRegion, liftBlock, liftRegion, type GuestBlock }
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { Machine } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
-import { BASELINE_PASSES, loadBackend, OPT_PIPELINE } from './jit/translator.js';
+import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
+import { loadBackend, OPT_PIPELINE } from './jit/translator.js';
 
 export type JitTier = 'baseline' | 'opt';
 
@@ -93,7 +94,7 @@ export function liftAt(machine: Machine, pc: bigint, options: LiftOptions): Lift
 export async function watAt(machine: Machine, pc: bigint, tier: JitTier): Promise<{ lifted: LiftedCode; text: string }> {
   const lifted = liftAt(machine, pc, { tier });
   const backend = await loadBackend();
-  const options = tier === 'opt' ? { promoteRegisters: true } : { passes: BASELINE_PASSES };
-  const compiled = backend.compileJitModule([lifted.func], options, true);
+  if (tier === 'baseline') return { lifted, text: backend.binaryToText(compileBaselineModule([lifted.func]).binary) };
+  const compiled = backend.compileJitModule([lifted.func], { promoteRegisters: true }, true);
   return { lifted, text: compiled.text ?? '' };
 }

@@ -29,8 +29,6 @@ export const OPT_PIPELINE = (): PipelineName => (process.env.FERRY_NO_OPT_PASSES
 
 /** Blocks compiled together in one baseline module (the entry block and its static successors). */
 export const BASELINE_BATCH = 24;
-/** binaryen passes for the baseline tier: cheap clean-ups only. */
-export const BASELINE_PASSES: string[] = [];
 
 export interface CompileCounters {
   modules: number;
