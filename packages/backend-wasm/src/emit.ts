@@ -25,8 +25,6 @@ export interface BodyContext {
   /** Keep guest registers accessed with constant numbers in wasm locals: loaded on entry, written
    *  back before every goto_pc and exit (JIT regions; the state block is then stale in between). */
   promoteRegisters?: boolean;
-  /** Code to run after a slow-path store (the JIT checks whether the store invalidated code). */
-  afterSlowStore?(pc: ExpressionRef): ExpressionRef | undefined;
 }
 
 export function emitFunctionBody(mb: ModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
@@ -241,13 +239,6 @@ class BodyEmitter {
     return { ptr: this.m.i32.shl(this.use(reg), this.m.i32.const(3)), offset: STATE_BASE + base };
   }
 
-  /** For code that may leave the function (returns in it): write promoted registers back first. */
-  private leaveIfSome(expr: ExpressionRef | undefined): ExpressionRef | undefined {
-    if (expr === undefined) return undefined;
-    const stores = this.writeBack();
-    return stores.length ? this.m.block(null, [...stores, expr]) : expr;
-  }
-
   private scratchLocals() {
     return (this.scratch ??= {
       address: this.ctx.addLocal(this.mb.types.i64),
@@ -276,9 +267,8 @@ class BodyEmitter {
     if (family === 'select') return m.select(a(0), a(1), a(2));
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
     if (family === 'store') {
-      const after = this.ctx.afterSlowStore ? (pc: ExpressionRef) => this.leaveIfSome(this.ctx.afterSlowStore!(pc)) : undefined;
       const cache = this.pageCache(inst);
-      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), after && (() => after(a(2))), cache);
+      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache);
     }
     switch (op) {
       case 'mulh_s.i64':

@@ -99,16 +99,14 @@ export function emitLoad(
 
 export function emitStore(
   mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
-  afterSlow?: () => ExpressionRef | undefined, cache?: PageCache,
+  cache?: PageCache,
 ): ExpressionRef {
   const { m, types } = mb;
   const size = width / 8;
   const v = () => m.local.get(s.value, types.i64);
   const host = hostAddress(m, types, s);
   const fast = { 8: () => m.i64.store8(0, 1, host, v()), 16: () => m.i64.store16(0, 1, host, v()), 32: () => m.i64.store32(0, 1, host, v()), 64: () => m.i64.store(0, 1, host, v()) }[width]();
-  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
-  const check = afterSlow?.();
-  const slow = check === undefined ? call : m.block(null, [call, check]);
+  const slow = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),

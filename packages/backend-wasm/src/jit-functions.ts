@@ -66,8 +66,6 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
         ]);
       },
       exit,
-      afterSlowStore: (pc) =>
-        m.if(m.i64.ne(m.i64.load(slot('codeModified'), 8, m.i32.const(0)), m.i64.const(0n)), exit(ExitCode.codeModified, pc)),
       ...(promoteRegisters ? { promoteRegisters: true } : {}),
     };
     const body = emitFunctionBody(mb, func, context);

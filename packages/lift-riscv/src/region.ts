@@ -5,10 +5,12 @@
 // inside one function), everything else leaves through goto_pc. Instruction accounting is IR:
 // each block entry spends its length from StateSlot.budget (exiting with ExitCode.budget, before
 // executing anything, when it runs out) and adds it to instret; an exit part-way through a block
-// gives back what did not retire, so instret matches the interpreter at every exit.
+// gives back what did not retire, so instret matches the interpreter at every exit (including the
+// codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
 import { newFunction, type Builder, type BlockId, type Func, type Inst } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
+import { exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
 import type { Operands } from './operands.js';
 
@@ -122,6 +124,11 @@ function liftBlockBody(b: Builder, block: GuestBlock): void {
     if (readsCounters) spend('instret', BigInt(k + 1 - n));
     LIFTERS[insn.decoded.base](b, constantOperands(b, insn));
     if (readsCounters && !b.terminated) spend('instret', BigInt(n - k - 1));
+    // A store that invalidated translated code (the engine sets codeModified in its slow path)
+    // must not let this possibly stale block run on: leave right after it.
+    if (insn.decoded.row.flags.store && !b.terminated) {
+      exitIf(b, b.cmp('ne', b.getSlot('codeModified'), b.i64(0)), ExitCode.codeModified, b.i64(insn.pc));
+    }
     if (b.terminated) break;
   }
   if (!b.terminated) b.gotoPc(b.i64(block.end));
