@@ -86,18 +86,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (argv.check) return runCheckCommand(argv, env, guestArgs);
     const plan = await planAotRun(argv);
     const result = await runProgram({
-      path: argv.elf,
-      argv: [argv.elf, ...guestArgs],
-      env,
-      dirs: argv.dir.map(parseDirMapping),
-      memLimit: parseSize(argv.mem, '--mem'),
-      strace: argv.strace,
+      ...machineOptions(argv, env, guestArgs),
       tier: plan.tier,
       ...(plan.preloaded ? { preloaded: plan.preloaded } : {}),
       ...(plan.entryPcs ? { entryPcs: plan.entryPcs } : {}),
       superops: argv.superops,
       coalesce: argv.coalesce,
-      ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
     });
     plan.finish();
     if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);
@@ -112,20 +106,27 @@ export const runCommand: CommandModule<object, RunArgs> = {
   },
 };
 
-/** `run --check`: lockstep against the interpreter; a divergence report goes to stderr. */
-async function runCheckCommand(argv: RunArgs, env: string[], guestArgs: string[]): Promise<void> {
-  const tier = argv.tier === 'interp' ? 'opt' : argv.tier;
-  if (tier !== 'baseline' && tier !== 'opt') throw new FerryError(`--check compares the interpreter with --tier baseline or opt, not ${tier}`);
-  const result = await runChecked({
+/** What every run of the guest shares: program, arguments, environment, files, limits. */
+function machineOptions(argv: RunArgs, env: string[], guestArgs: string[]) {
+  return {
     path: argv.elf,
     argv: [argv.elf, ...guestArgs],
     env,
     dirs: argv.dir.map(parseDirMapping),
     memLimit: parseSize(argv.mem, '--mem'),
     strace: argv.strace,
+    ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
+  };
+}
+
+/** `run --check`: lockstep against the interpreter; a divergence report goes to stderr. */
+async function runCheckCommand(argv: RunArgs, env: string[], guestArgs: string[]): Promise<void> {
+  const tier = argv.tier === 'interp' ? 'opt' : argv.tier;
+  if (tier !== 'baseline' && tier !== 'opt') throw new FerryError(`--check compares the interpreter with --tier baseline or opt, not ${tier}`);
+  const result = await runChecked({
+    ...machineOptions(argv, env, guestArgs),
     tier,
     ...(argv['check-seed'] !== undefined ? { seed: argv['check-seed'] } : {}),
-    ...(argv['max-insns'] !== undefined ? { maxInsns: BigInt(argv['max-insns']) } : {}),
   });
   if (result.divergence) process.stderr.write(`ferry: --check: ${result.divergence.report}\n`);
   else if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);

@@ -127,3 +127,24 @@ export class DominatorTree {
     return this.enter[a]! <= this.enter[b]! && this.leave[b]! <= this.leave[a]!;
   }
 }
+
+/** Preorder walk of the dominator tree with scopes: `enter(b)` runs when b is reached and returns
+ *  what it added; `leave(b, added)` runs after all blocks b dominates (for scoped tables: what a
+ *  block makes available is visible exactly in the blocks it dominates). Iterative, so deep trees
+ *  do not overflow the stack. */
+export function walkDominatorTree<T>(func: Func, dom: DominatorTree, enter: (b: BlockId) => T, leave: (b: BlockId, added: T) => void): void {
+  const children: BlockId[][] = func.blocks.map(() => []);
+  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
+  const stack: { block: BlockId; next: number; added: T }[] = [{ block: 0, next: 0, added: enter(0) }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const kids = children[top.block]!;
+    if (top.next < kids.length) {
+      const child = kids[top.next++]!;
+      stack.push({ block: child, next: 0, added: enter(child) });
+    } else {
+      leave(top.block, top.added);
+      stack.pop();
+    }
+  }
+}

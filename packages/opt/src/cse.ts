@@ -1,7 +1,7 @@
 // cse: common subexpression elimination of pure ops by value numbering scoped to the dominator
 // tree: a pure op equal (op, immediate, operands) to one in a dominating position reuses its value.
 // Invariant: only pure ops are merged, and only into a definition that dominates every use.
-import { DominatorTree, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { DominatorTree, walkDominatorTree, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { isPure, substitute } from './func-edit.js';
 
 const COMMUTATIVE = new Set(['add', 'mul', 'and', 'or', 'xor', 'eq', 'ne']);
@@ -15,8 +15,6 @@ function keyOf(inst: Inst, resolve: (v: Value) => Value): string {
 
 export function cse(func: Func): boolean {
   const dom = new DominatorTree(func);
-  const children: BlockId[][] = func.blocks.map(() => []);
-  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
 
   const replace = new Map<Value, Value>();
   const resolve = (v: Value): Value => replace.get(v) ?? v;
@@ -43,18 +41,9 @@ export function cse(func: Func): boolean {
     func.blocks[b]!.insts = kept;
     return added;
   };
-  const stack: { block: BlockId; next: number; added: string[] }[] = [{ block: 0, next: 0, added: visit(0) }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const kids = children[top.block]!;
-    if (top.next < kids.length) {
-      const child = kids[top.next++]!;
-      stack.push({ block: child, next: 0, added: visit(child) });
-    } else {
-      for (const key of top.added) available.delete(key);
-      stack.pop();
-    }
-  }
+  walkDominatorTree(func, dom, visit, (_b, added) => {
+    for (const key of added) available.delete(key);
+  });
   substitute(func, replace);
   return replace.size > 0;
 }

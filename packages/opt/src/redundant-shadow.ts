@@ -2,7 +2,7 @@
 // page-cache slot (`page N`) when an earlier dominating access off the same base lies within one
 // 4 KiB span of it, so the backend reuses that access's shadow-table lookup when the page matches.
 // Invariant: the slot is only a hint; the backend re-checks page and permission, so any tagging is exact.
-import { DominatorTree, MAX_PAGE_CACHE_SLOT, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { DominatorTree, MAX_PAGE_CACHE_SLOT, walkDominatorTree, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { constantOf, definitions } from './func-edit.js';
 
 const PAGE_SIZE = 4096n;
@@ -33,8 +33,6 @@ export function redundantShadow(func: Func): boolean {
   };
 
   const dom = new DominatorTree(func);
-  const children: BlockId[][] = func.blocks.map(() => []);
-  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
 
   const slotOfBase = new Map<Value, number>();
   const tagged = new Set<Inst>();
@@ -60,18 +58,9 @@ export function redundantShadow(func: Func): boolean {
     }
     return added;
   };
-  const stack: { block: BlockId; next: number; added: Value[] }[] = [{ block: 0, next: 0, added: visit(0) }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const kids = children[top.block]!;
-    if (top.next < kids.length) {
-      const child = kids[top.next++]!;
-      stack.push({ block: child, next: 0, added: visit(child) });
-    } else {
-      for (const base of top.added.reverse()) dominating.get(base)!.pop();
-      stack.pop();
-    }
-  }
+  walkDominatorTree(func, dom, visit, (_b, added) => {
+    for (const base of added.reverse()) dominating.get(base)!.pop();
+  });
 
   let changed = false;
   for (const block of func.blocks) {
