@@ -43,7 +43,12 @@ for (const entry of loadManifest()) {
 }
 
 const started = performance.now();
-const chosen = selectSuperops(programs, { maxPatterns: MAX_PATTERNS, minSaved: MIN_SAVED, lengths: LENGTHS });
+const chosen = selectSuperops(programs, {
+  maxPatterns: MAX_PATTERNS,
+  minSaved: MIN_SAVED,
+  lengths: LENGTHS,
+  progress: (step) => console.log(`  ${((performance.now() - started) / 1000).toFixed(0)} s: ${step.pattern} (saves ${(step.saved * 100).toFixed(2)}%)`),
+});
 console.log(`selected ${chosen.length} patterns in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 const parsed = chosen.map((c) => parsePattern(c.pattern));
 for (const p of programs) {

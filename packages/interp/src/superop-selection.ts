@@ -29,22 +29,46 @@ export class SiteIndex {
     this.instructions = this.sites.reduce((n, s) => n + s.count, 0);
   }
 
+  private readonly runs = new Map<number, Decoded[]>();
+  private readonly keys = new Map<number, string[]>();
+
   /** The instructions at pc and after it, up to `length`, while each falls through to the next
    *  (only the last may transfer control); shorter when a later one never executed. */
   sequence(pc: bigint, length: number): Decoded[] {
-    const run: Decoded[] = [];
-    let at = pc;
-    while (run.length < length) {
-      const i = this.byPc.get(at);
-      const insn = i === undefined ? undefined : this.sites[i]!.insn;
-      if (!insn) break;
-      run.push(insn);
-      if (insn.row.flags.endsBlock) break;
-      at += BigInt(insn.size);
+    const i = this.byPc.get(pc);
+    if (i === undefined) return [];
+    let run = this.runs.get(i);
+    if (!run || (run.length < length && run.length === MAX_RUN)) {
+      run = [];
+      let at = pc;
+      while (run.length < Math.max(length, MAX_RUN)) {
+        const k = this.byPc.get(at);
+        const insn = k === undefined ? undefined : this.sites[k]!.insn;
+        if (!insn) break;
+        run.push(insn);
+        if (insn.row.flags.endsBlock) break;
+        at += BigInt(insn.size);
+      }
+      this.runs.set(i, run);
     }
-    return run;
+    return run.length > length ? run.slice(0, length) : run;
+  }
+
+  /** Candidate patterns for the sequence of `length` at site i: its exact and general shapes. */
+  candidateKeys(i: number, length: number): string[] {
+    const key = i * 8 + length;
+    let keys = this.keys.get(key);
+    if (!keys) {
+      const run = this.sequence(this.sites[i]!.pc, length);
+      keys = run.length === length ? [...new Set([patternOf(run), generalPattern(run)])] : [];
+      this.keys.set(key, keys);
+    }
+    return keys;
   }
 }
+
+/** The longest sequence the selection considers. */
+const MAX_RUN = 3;
 
 /** The decoder only fuses a sequence whose words it can read in the first one's page. */
 const fitsPage = (pc: bigint, insns: readonly Decoded[]): boolean => {
@@ -129,8 +153,10 @@ export interface SelectionOptions {
   maxPatterns: number;
   /** Stop when the best pattern saves less than this share of dispatches. */
   minSaved: number;
-  /** Sequence lengths considered. */
+  /** Sequence lengths considered (at most 3). */
   lengths: readonly number[];
+  /** Called with each pattern as it is chosen. */
+  progress?: (step: SelectionStep) => void;
 }
 
 export interface WeightedProfile {
@@ -159,7 +185,7 @@ export function selectSuperops(programs: readonly WeightedProfile[], options: Se
           if (run.length !== length || !fitsPage(site.pc, run)) continue;
           if (run.slice(0, -1).some((insn) => notFusableInsideCached(insn))) continue;
           const gain = share(program, d * (length - 1));
-          for (const key of new Set([patternOf(run), generalPattern(run)])) gains.set(key, (gains.get(key) ?? 0) + gain);
+          for (const key of index.candidateKeys(i, length)) gains.set(key, (gains.get(key) ?? 0) + gain);
         }
       });
     });
@@ -174,6 +200,7 @@ export function selectSuperops(programs: readonly WeightedProfile[], options: Se
       if (!best || saved > best.saved) best = { pattern: key, saved };
     }
     if (!best || best.saved < options.minSaved) break;
+    options.progress?.(best);
     chosen.push(best);
     parsed.push(parsePattern(best.pattern));
   }

@@ -52,21 +52,41 @@ export function generalPattern(insns: readonly Decoded[]): string {
   return shapeOf(insns, true);
 }
 
+const sameField = new Map<InsnRow, Map<OperandSlot, OperandSlot>>();
+/** The first register slot of the row decoded from the same bits as `slot`. */
+function sameFieldAs(row: InsnRow, slot: OperandSlot): OperandSlot {
+  let map = sameField.get(row);
+  if (!map) {
+    map = new Map();
+    for (const s of REGISTER_SLOTS) map.set(s, REGISTER_SLOTS.find((t) => JSON.stringify(row.fields[t]) === JSON.stringify(row.fields[s]))!);
+    sameField.set(row, map);
+  }
+  return map.get(slot)!;
+}
+
+const fileCache = new Map<InsnRow, Map<OperandSlot, 'x' | 'f' | undefined>>();
+function cachedRegisterFile(row: InsnRow, slot: OperandSlot): 'x' | 'f' | undefined {
+  let map = fileCache.get(row);
+  if (!map) fileCache.set(row, (map = new Map()));
+  if (!map.has(slot)) map.set(slot, registerFile(row, slot));
+  return map.get(slot);
+}
+
 function shapeOf(insns: readonly Decoded[], general: boolean): string {
   const symbols = new Map<string, string>();
   const next = { x: 0, f: 0 };
-  return insns.map((d) => {
+  return insns.map((d, position) => {
     const parts = [d.row.name];
     for (const slot of REGISTER_SLOTS) {
-      const file = typeof d.row.fields[slot] === 'object' ? registerFile(d.row, slot) : undefined;
+      const file = typeof d.row.fields[slot] === 'object' ? cachedRegisterFile(d.row, slot) : undefined;
       if (!file) continue;
       const value = d[slot];
       let symbol: string;
       if (file === 'x' && value === 0) symbol = 'x0';
       else {
         // In a general pattern only slots of one instruction decoded from the same bits share a symbol.
-        const same = REGISTER_SLOTS.find((s) => JSON.stringify(d.row.fields[s]) === JSON.stringify(d.row.fields[slot]));
-        const key = general ? `${file}${insns.indexOf(d)}:${same}` : `${file}${value}`;
+        const same = sameFieldAs(d.row, slot);
+        const key = general ? `${file}${position}:${same}` : `${file}${value}`;
         symbol = symbols.get(key) ?? String.fromCharCode((file === 'x' ? 65 : 97) + next[file]++);
         symbols.set(key, symbol);
       }
