@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wasm', 'interp', 'runtime', 'engine', 'aot', 'cli'];
 // Subpath exports come first: an alias also matches `<key>/...`, and the first match wins.
-const subpaths = { '@ferry/backend-wasm/baseline': 'backend-wasm/src/baseline.ts', '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts' };
+const subpaths = {
+  '@ferry/backend-wasm/baseline': 'backend-wasm/src/baseline.ts',
+  '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts',
+  '@ferry/engine/check': 'engine/src/check.ts',
+  '@ferry/engine/inspect': 'engine/src/inspect.ts',
+  '@ferry/engine/profile': 'engine/src/profile.ts',
+};
 export const aliases = {
   ...Object.fromEntries(Object.entries(subpaths).map(([id, file]) => [id, fileURLToPath(new URL(`./packages/${file}`, import.meta.url))])),
   ...Object.fromEntries(pkgs.map((p) => [`@ferry/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))])),

@@ -66,8 +66,8 @@ describe('ferry wat', () => {
       expect(out).toMatch(new RegExp(`^;; ${tier} translation of 0x[0-9a-f]+`));
       expect(out).toContain('(module');
       expect(out).toContain('(import "ferry" "memory"');
-      expect(out).toContain('(export "f0" (func $f0))');
-      expect(out).toMatch(/\(func \$f0 \(result i32\)/);
+      expect(out).toMatch(/\(export "f0" \(func \$\w+\)\)/);
+      expect(out).toMatch(/\(func \$\w+ \(result i32\)/);
       expect(out).toContain('return_call_indirect');
     }
   });

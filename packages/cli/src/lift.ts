@@ -2,7 +2,7 @@
 // prints the IR a JIT tier makes of the code there: after lifting, and after the IR passes (each
 // one with --print-after-all). The translation is made as the tier makes it (engine inspect.ts).
 import type { CommandModule } from 'yargs';
-import { liftAt, loadTarget, type JitTier } from '@ferry/engine';
+import { liftAt, loadTarget, type JitTier } from '@ferry/engine/inspect';
 import { disassemble } from '@ferry/isa-riscv';
 import { hex } from '@ferry/util';
 import { parseAddress } from './options.js';

@@ -5,14 +5,36 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { FerryError } from '@ferry/util';
-import { aotCommand } from './aot.js';
-import { benchCommand } from './bench.js';
-import { compareCommand, splitCompareArguments } from './compare.js';
-import { disasmCommand } from './disasm.js';
-import { liftCommand } from './lift.js';
-import { watCommand } from './wat.js';
-import { profileCommand, splitProfileArguments } from './profile.js';
-import { runCommand, splitGuestArguments } from './run.js';
+import type { CommandModule } from 'yargs';
+
+interface LoadedCommand {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  command: CommandModule<object, any>;
+  /** Moves the guest program's own arguments behind `--` (commands that run a guest). */
+  split?: (argv: string[]) => string[];
+}
+
+/** Each command's module, imported only when that command runs (or for --help): start-up then
+ *  loads what `ferry run` needs and nothing of the benchmark harness, AOT compiler or inspectors. */
+const COMMANDS: Record<string, () => Promise<LoadedCommand>> = {
+  run: async () => {
+    const m = await import('./run.js');
+    return { command: m.runCommand, split: m.splitGuestArguments };
+  },
+  aot: async () => ({ command: (await import('./aot.js')).aotCommand }),
+  disasm: async () => ({ command: (await import('./disasm.js')).disasmCommand }),
+  profile: async () => {
+    const m = await import('./profile.js');
+    return { command: m.profileCommand, split: m.splitProfileArguments };
+  },
+  lift: async () => ({ command: (await import('./lift.js')).liftCommand }),
+  wat: async () => ({ command: (await import('./wat.js')).watCommand }),
+  compare: async () => {
+    const m = await import('./compare.js');
+    return { command: m.compareCommand, split: m.splitCompareArguments };
+  },
+  bench: async () => ({ command: (await import('./bench.js')).benchCommand }),
+};
 
 function fail(message: string): never {
   process.stderr.write(`ferry: ${message}\n`);
@@ -20,17 +42,16 @@ function fail(message: string): never {
 }
 
 try {
-  await yargs(splitProfileArguments(splitCompareArguments(splitGuestArguments(hideBin(process.argv)))))
+  const words = hideBin(process.argv);
+  const name = words[0];
+  const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+  const loaded = await Promise.all(wanted.map((n) => COMMANDS[n]!()));
+  const argv = loaded.reduce((a, l) => (l.split ? l.split(a) : a), words);
+  let parser = yargs(argv)
     .scriptName('ferry')
-    .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.')
-    .command(runCommand)
-    .command(aotCommand)
-    .command(disasmCommand)
-    .command(profileCommand)
-    .command(liftCommand)
-    .command(watCommand)
-    .command(compareCommand)
-    .command(benchCommand)
+    .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.');
+  for (const l of loaded) parser = parser.command(l.command);
+  await parser
     .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')
     .strictCommands()
     .parserConfiguration({ 'populate--': true })

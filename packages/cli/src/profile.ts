@@ -4,7 +4,7 @@
 // and exits by kind and by guest pc. A table on stdout, or JSON with --json; the guest's own output
 // goes to stderr so the report stays parseable.
 import type { CommandModule } from 'yargs';
-import { profileProgram, type ExecutionProfile } from '@ferry/engine';
+import { profileProgram, type ExecutionProfile } from '@ferry/engine/profile';
 import { SiteIndex, sequenceCounts } from '@ferry/interp';
 import { parseDirMapping } from '@ferry/runtime';
 import { parseSize } from './options.js';

@@ -1,7 +1,7 @@
 // `ferry run <elf> [args..]`: run a guest program; its exit status becomes Ferry's.
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { runChecked, runProgram, TIERS, type Tier } from '@ferry/engine';
+import { runProgram, TIERS, type Tier } from '@ferry/engine';
 import { FerryError } from '@ferry/util';
 import { parseDirMapping } from '@ferry/runtime';
 import { planAotRun } from './aot-run.js';
@@ -123,6 +123,7 @@ function machineOptions(argv: RunArgs, env: string[], guestArgs: string[]) {
 async function runCheckCommand(argv: RunArgs, env: string[], guestArgs: string[]): Promise<void> {
   const tier = argv.tier === 'interp' ? 'opt' : argv.tier;
   if (tier !== 'baseline' && tier !== 'opt') throw new FerryError(`--check compares the interpreter with --tier baseline or opt, not ${tier}`);
+  const { runChecked } = await import('@ferry/engine/check');
   const result = await runChecked({
     ...machineOptions(argv, env, guestArgs),
     tier,

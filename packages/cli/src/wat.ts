@@ -2,7 +2,7 @@
 // of a JIT tier's translation of the code there, as the backend emits it (after binaryen's
 // optimizer where the tier runs it).
 import type { CommandModule } from 'yargs';
-import { watAt } from '@ferry/engine';
+import { watAt } from '@ferry/engine/inspect';
 import { hex } from '@ferry/util';
 import { resolveTarget, targetOptions, type TargetArgs } from './lift.js';
 

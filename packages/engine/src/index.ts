@@ -6,6 +6,3 @@ export * from './stats.js';
 export * from './decode-cache.js';
 export * from './capture.js';
 export * from './snippet.js';
-export * from './inspect.js';
-export * from './check.js';
-export * from './profile.js';

@@ -12,10 +12,11 @@ import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
 import { DecodeCache } from './decode-cache.js';
 import { describeAddress, describeInstruction } from './describe.js';
-import { AdaptiveExecutor } from './jit/adaptive.js';
-import { CodeCache } from './jit/code-cache.js';
-import { installPreloaded, type PreloadedCode } from './jit/preload.js';
-import { loadBackend, Translator } from './jit/translator.js';
+import type { AdaptiveExecutor } from './jit/adaptive.js';
+import type { CodeCache } from './jit/code-cache.js';
+import type { JitSupport } from './jit/index.js';
+import type { PreloadedCode } from './jit/preload.js';
+import type { Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
 import type { Tier } from './tiers.js';
 
@@ -66,19 +67,22 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   }
 }
 
-type Backend = Awaited<ReturnType<typeof loadBackend>>;
-
-/** Runs a loaded machine; loads the binaryen backend first when the tier compiles optimized code
- *  on the main thread (opt). interp and baseline need none (baseline writes wasm directly);
- *  adaptive compiles optimized code in its worker. */
-export async function runMachine(machine: Machine, options: LoopOptions): Promise<RunResult> {
-  const tier = options.tier ?? 'interp';
-  const backend = tier === 'opt' ? await loadBackend() : undefined;
-  return runMachineSync(machine, options, backend);
+/** The JIT modules a tier needs (none for interp), and binaryen for the opt tier, which compiles
+ *  optimized code on the main thread (baseline writes wasm directly; adaptive compiles optimized
+ *  code in its worker). */
+export async function loadJitSupport(tier: Tier, preloaded = false): Promise<JitSupport | undefined> {
+  if (tier === 'interp' && !preloaded) return undefined;
+  const jit = await import('./jit/index.js');
+  return tier === 'opt' ? { ...jit, backend: await jit.loadBackend() } : jit;
 }
 
-/** The run loop itself; synchronous (a JIT tier needs its backend passed in). */
-export function runMachineSync(machine: Machine, options: LoopOptions, backend?: Backend): RunResult {
+/** Runs a loaded machine, loading what its tier needs first. */
+export async function runMachine(machine: Machine, options: LoopOptions): Promise<RunResult> {
+  return runMachineSync(machine, options, await loadJitSupport(options.tier ?? 'interp', options.preloaded !== undefined));
+}
+
+/** The run loop itself; synchronous (a JIT tier needs loadJitSupport's result passed in). */
+export function runMachineSync(machine: Machine, options: LoopOptions, jit?: JitSupport): RunResult {
   const tier = options.tier ?? 'interp';
   const stats = new RunStats(tier);
   const started = performance.now();
@@ -105,15 +109,17 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
   const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(variant), { ferry: machine.helpers() }).exports.run as () => number;
   if (tier === 'interp') {
     step = interpreter();
+  } else if (!jit) {
+    throw new Error(`internal error: the ${tier} tier needs loadJitSupport's modules`);
   } else if (tier === 'adaptive' || tier === 'aot') {
     // aot: the adaptive tier over preloaded AOT code (the CLI compiles or finds the module).
-    codeCache = new CodeCache(machine.wasmMemory);
-    const a = (adaptive = new AdaptiveExecutor(machine, codeCache, interpreter()));
+    codeCache = new jit.CodeCache(machine.wasmMemory);
+    const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter()));
     step = () => a.step();
   } else {
-    if (tier === 'opt' && !backend) throw new Error('internal error: the opt tier needs the compiler backend');
-    const cache = (codeCache = new CodeCache(machine.wasmMemory));
-    const t = (translator = new Translator(machine, cache, backend));
+    if (tier === 'opt' && !jit.backend) throw new Error('internal error: the opt tier needs the compiler backend');
+    const cache = (codeCache = new jit.CodeCache(machine.wasmMemory));
+    const t = (translator = new jit.Translator(machine, cache, jit.backend));
     step = () => {
       const pc = state.pc;
       const translation = cache.lookup(pc) ?? (tier === 'opt' ? t.optimized(pc) : t.baseline(pc));
@@ -123,8 +129,8 @@ export function runMachineSync(machine: Machine, options: LoopOptions, backend?:
     };
   }
   if (options.preloaded) {
-    if (!codeCache) throw new FerryError(`${options.preloaded.source}: translated code needs a JIT tier (adaptive, baseline or opt), not ${tier}`);
-    const ms = installPreloaded(machine, codeCache, options.preloaded);
+    if (!codeCache || !jit) throw new FerryError(`${options.preloaded.source}: translated code needs a JIT tier (adaptive, baseline or opt), not ${tier}`);
+    const ms = jit.installPreloaded(machine, codeCache, options.preloaded);
     stats.preloaded = { tier: options.preloaded.tier, translations: options.preloaded.entries.length, ms };
   }
 

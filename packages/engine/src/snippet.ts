@@ -3,8 +3,8 @@
 // ends at an ebreak the snippet must reach. Tests of single instructions and the differential
 // tests across tiers use this; the final state is returned as plain values.
 import { Machine, buildElf } from '@ferry/runtime';
-import { loadBackend } from './jit/translator.js';
-import { runMachineSync, SIGNAL } from './run.js';
+import type { JitSupport } from './jit/index.js';
+import { loadJitSupport, runMachineSync, SIGNAL } from './run.js';
 import type { Tier } from './tiers.js';
 
 export const SNIPPET_CODE = 0x10000;
@@ -38,6 +38,8 @@ export interface SnippetResult {
   /** Set when the snippet did not end at its ebreak (fault, illegal instruction, ...). */
   message?: string;
   status: number;
+  /** Exits the runtime served in place (exit coalescing). */
+  exitsServedInPlace: number;
 }
 
 /** Runs a snippet in the T0 interpreter (synchronous). */
@@ -47,10 +49,10 @@ export function runSnippet(input: SnippetInput): SnippetResult {
 
 /** Runs a snippet in any tier. */
 export async function runSnippetInTier(input: SnippetInput, tier: Tier): Promise<SnippetResult> {
-  return runSnippetWith(input, tier, tier === 'interp' ? undefined : await loadBackend());
+  return runSnippetWith(input, tier, await loadJitSupport(tier));
 }
 
-function runSnippetWith(input: SnippetInput, tier: Tier, backend?: Awaited<ReturnType<typeof loadBackend>>): SnippetResult {
+function runSnippetWith(input: SnippetInput, tier: Tier, jit?: JitSupport): SnippetResult {
   const image = buildElf({
     entry: SNIPPET_CODE,
     segments: [
@@ -71,7 +73,7 @@ function runSnippetWith(input: SnippetInput, tier: Tier, backend?: Awaited<Retur
     maxInsns: input.maxInsns ?? 1_000_000n,
     ...(input.superops === undefined ? {} : { superops: input.superops }),
     ...(input.coalesce === undefined ? {} : { coalesce: input.coalesce }),
-  }, backend);
+  }, jit);
   const endedAtBreak = result.status === 128 + SIGNAL.SIGTRAP;
   return {
     x: Array.from({ length: 32 }, (_, r) => state.x(r)),
@@ -82,6 +84,7 @@ function runSnippetWith(input: SnippetInput, tier: Tier, backend?: Awaited<Retur
     data: machine.memory.readBytes(SNIPPET_DATA, SNIPPET_DATA_SIZE),
     instructions: state.instret,
     status: result.status,
+    exitsServedInPlace: result.stats.exitsServedInPlace,
     ...(endedAtBreak || result.message === undefined ? {} : { message: result.message }),
   };
 }
