@@ -2,7 +2,9 @@
 // width, atomics and LR/SC, FP with NaNs and every rounding mode; straight-line, loops and forward
 // branches) run in interp, baseline and opt to identical final state: x, f, fflags, frm, pc, the
 // data page, the instruction count and the way the run ended. The opt tier compiles slowly, so it
-// gets fewer, longer programs. A failure prints the seed and the command that replays it.
+// gets fewer, longer programs. The reference interpreter runs with superoperators and exit
+// coalescing; the plain interpreter without either is checked against it too, so fused sequences
+// the programs contain are covered. A failure prints the seed and the command that replays it.
 import { describe, expect, it } from 'vitest';
 import { hex } from '@ferry/util';
 import { runSnippetInTier, type SnippetResult } from './snippet.js';
@@ -32,8 +34,10 @@ function differences(a: SnippetResult, b: SnippetResult): string[] {
 
 async function checkProgram(program: RandomProgram, tiers: readonly Tier[]): Promise<void> {
   const reference = await runSnippetInTier(program, 'interp');
-  for (const tier of tiers) {
-    const result = await runSnippetInTier(program, tier);
+  for (const tier of ['interp without superoperators or coalescing' as const, ...tiers]) {
+    const result = tier === 'interp without superoperators or coalescing'
+      ? await runSnippetInTier({ ...program, superops: false, coalesce: false }, 'interp')
+      : await runSnippetInTier(program, tier);
     const diff = differences(reference, result);
     if (diff.length) {
       throw new Error(`interp and ${tier} disagree on seed ${program.seed} (replay: ${replay(program.seed)}):\n  ${diff.slice(0, 12).join('\n  ')}\nprogram:\n${program.source}`);

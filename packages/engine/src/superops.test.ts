@@ -6,12 +6,12 @@
 // indirect jump through a register the pattern does not compute, or in an ecall, cannot be aimed
 // at random: the corpus runs (every function epilogue) and the cluster tests cover those. Exit clusters
 // (back-to-back ecalls, a failing one feeding the next, one ending in a fault or a signal) must
-// give identical states with coalescing on and off.
+// give identical states with coalescing on and off, in every tier.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePattern, registerFile, type ParsedPattern } from '@ferry/interp';
 import { ROW_BY_NAME, assemble, disassembleBytes, encode, fieldRange, fieldValueBits, type InsnRow, type OperandSlot } from '@ferry/isa-riscv';
-import { runSnippet, SNIPPET_CODE, SNIPPET_DATA, type SnippetInput, type SnippetResult } from './snippet.js';
+import { runSnippet, runSnippetInTier, SNIPPET_CODE, SNIPPET_DATA, type SnippetInput, type SnippetResult } from './snippet.js';
 
 /** The patterns the built interpreter fuses (packages/interp/src/superops.json). */
 const SUPEROPS: string[] = (JSON.parse(readFileSync(new URL('../../interp/src/superops.json', import.meta.url), 'utf8')) as { superops: { pattern: string }[] }).superops.map((s) => s.pattern);
@@ -116,7 +116,7 @@ function randomRegisters(r: Rng): SnippetInput['x'] {
 
 /** The two runs agree; on a difference the message shows the program and what differs. */
 function differs(a: SnippetResult, b: SnippetResult, code?: Uint8Array): void {
-  const what = (Object.keys(a) as (keyof SnippetResult)[]).filter((k) => JSON.stringify(a[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v)) !== JSON.stringify(b[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
+  const what = (Object.keys(a) as (keyof SnippetResult)[]).filter((k) => k !== 'exitsServedInPlace' && JSON.stringify(a[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v)) !== JSON.stringify(b[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v)));
   const listing = code ? disassembleBytes(code, BigInt(SNIPPET_CODE)).map((l) => `${l.address.toString(16)}: ${l.text}`).join('\n') : '';
   const registers = what.includes('x') ? a.x.map((v, r) => (v === b.x[r] ? '' : `x${r}: ${v.toString(16)} vs ${b.x[r]!.toString(16)}`)).filter(Boolean).join(', ') : '';
   expect(what, `${listing}\n${registers} ${a.message ?? ''} | ${b.message ?? ''} | insns ${a.instructions} vs ${b.instructions}`).toEqual([]);
@@ -207,12 +207,20 @@ describe('exit coalescing: clusters give the same state served in place or exit 
       ebreak`,
   };
   for (const [name, source] of Object.entries(clusters)) {
-    it(name, () => {
+    it(name, async () => {
       const input: SnippetInput = { code: assemble(source).bytes, x: { 8: DATA_POINTER } };
       for (const superops of [true, false]) {
         const exitByExit = runSnippet({ ...input, superops, coalesce: false });
         const coalesced = runSnippet({ ...input, superops, coalesce: true });
         differs(exitByExit, coalesced, input.code);
+        expect(exitByExit.exitsServedInPlace).toBe(0);
+        expect(coalesced.exitsServedInPlace).toBeGreaterThan(0);
+      }
+      for (const tier of ['baseline', 'opt', 'adaptive'] as const) {
+        const exitByExit = await runSnippetInTier({ ...input, coalesce: false }, tier);
+        const coalesced = await runSnippetInTier({ ...input, coalesce: true }, tier);
+        differs(exitByExit, coalesced, input.code);
+        expect(coalesced.exitsServedInPlace, tier).toBeGreaterThan(0);
       }
     });
   }
