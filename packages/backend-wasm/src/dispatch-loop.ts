@@ -10,11 +10,11 @@ import { ExitCode, STATE_BASE, StateSlot } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import type { WasmModuleBuilder } from './module.js';
 import { ILLEGAL_HANDLER } from './packing.js';
-import { addFusedHandler, checkFusedRow, type FusedRow } from './fused-rows.js';
+import { checkFusedRow, fusedCode, type FusedHandlerInput, type FusedRow } from './fused-rows.js';
 import { addDecoder, type DecoderRow } from './pattern-decoder.js';
 import {
   HANDLER_PARAMS, HANDLER_TABLE, P, addCounting, addExitFunction, addHandler, addMissFunction, dispatchNext,
-  exitWith, type HandlerCounting, type HandlerRow,
+  exitWith, rowCode, type HandlerCode, type HandlerCounting, type HandlerRow,
 } from './threaded-handlers.js';
 
 export {
@@ -28,8 +28,9 @@ export interface InterpreterCase {
 }
 
 export interface InterpreterOptions {
-  /** Profile data: decoder row index -> index of the row most often executed right after it. That
-   *  row's code is inlined after the first's, taken when the next cache entry holds it. */
+  /** Profile data: handler index (decoder row, or fused row after them) -> index of the handler
+   *  most often executed right after it. Its code is inlined after the first's, taken when the
+   *  next cache entry holds it. */
   successors?: ReadonlyMap<number, number>;
   /** A profiling build: count executed (previous row, row) pairs at SUCCESSOR_COUNTS. */
   countSuccessors?: boolean;
@@ -70,17 +71,20 @@ export function addInterpreter(
     const successor = options.successors?.get(index);
     return successor === undefined ? { row, func: c.func } : { row, func: c.func, successor };
   });
-  const handlerNames = rows.map((r, index) => {
-    const name = `handler_${index}_${r.row.name ?? r.func.name}`;
-    addHandler(mb, name, rows, index, counting);
-    return name;
-  });
-  fused.forEach((f, i) => {
+  const fusedInputs = fused.map((f, i): FusedHandlerInput => {
     const index = rows.length + i;
-    const name = `fused_${index}_${f.name}`;
-    addFusedHandler(mb, name, { fused: f, rows, counting, index });
-    handlerNames.push(name);
+    const successor = options.successors?.get(index);
+    return { fused: f, rows, counting, index, codeOf, ...(successor === undefined ? {} : { successor }) };
   });
+  function codeOf(index: number): HandlerCode {
+    if (index < rows.length) return (locals, depth) => rowCode(mb, locals, rows, index, counting, depth, codeOf);
+    return (locals, depth) => fusedCode(mb, fusedInputs[index - rows.length]!, locals, depth);
+  }
+  const handlerNames = [
+    ...rows.map((r, index) => `handler_${index}_${r.row.name ?? r.func.name}`),
+    ...fused.map((f, i) => `fused_${rows.length + i}_${f.name}`),
+  ];
+  handlerNames.forEach((name, index) => addHandler(mb, name, codeOf(index), counting));
   m.addFunction(ILLEGAL_FUNCTION, HANDLER_PARAMS, binaryen.i32, [], exitWith(m, ExitCode.illegalInstruction, m.local.get(P.pc, binaryen.i64)));
   const table = Array.from({ length: ILLEGAL_HANDLER + 1 }, (_, i) => handlerNames[i] ?? ILLEGAL_FUNCTION);
   m.addTable(HANDLER_TABLE, table.length, table.length);

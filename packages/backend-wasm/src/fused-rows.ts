@@ -13,7 +13,7 @@ import type { ExpressionRef, WasmModuleBuilder } from './module.js';
 import { ENTRY } from './packing.js';
 import type { BitField, DecoderRow, DecoderSlot } from './pattern-decoder.js';
 import {
-  HandlerLocals, OPERAND_SLOTS, P, addHandlerFunction, inlineDepthFor, liftedCode, rowCode, type HandlerCounting, type HandlerRow,
+  OPERAND_SLOTS, P, dispatchPrologue, liftedCode, type HandlerCode, type HandlerCounting, type HandlerLocals, type HandlerRow,
 } from './threaded-handlers.js';
 
 /** One instruction of a fused row: its decoder row, its byte offset from the first, and where its
@@ -105,14 +105,17 @@ export interface FusedHandlerInput {
   counting: HandlerCounting;
   /** Handler table index of the fused row (what counting builds record). */
   index: number;
+  /** Handler index of what usually runs after the sequence, inlined behind its row-byte guard. */
+  successor?: number;
+  /** Any handler's code (for the successor). */
+  codeOf: (index: number) => HandlerCode;
 }
 
-/** Adds the handler of a fused row. */
-export function addFusedHandler(mb: WasmModuleBuilder, name: string, input: FusedHandlerInput): void {
+/** The code of a fused row (see HandlerCode). */
+export function fusedCode(mb: WasmModuleBuilder, input: FusedHandlerInput, locals: HandlerLocals, inlineDepth: number): ExpressionRef {
   const m = mb.m;
-  const { fused } = input;
+  const { fused, successor } = input;
   const rows = input.rows.map((r) => r.row);
-  const locals = new HandlerLocals(m);
   const loader = locals.operandLoader();
   const operand = (i: number) => {
     const o = fused.operands[i]!;
@@ -140,14 +143,12 @@ export function addFusedHandler(mb: WasmModuleBuilder, name: string, input: Fuse
     branch: false,
     next: () => pcPlus(firstRow.size),
   });
-  const successor = inlineDepthFor(input.counting) > 0 ? input.rows[last.row]!.successor : undefined;
   const whole = liftedCode(mb, locals, {
     func: fused.func,
     param: (index) => (index === 0 ? m.local.get(P.pc, binaryen.i64) : operand(index - 1)),
     branch: lastRow.branch ?? false,
     next: () => pcPlus(end),
-    // One level: the successor's own handler inlines further, and handlers stay small.
-    ...(successor === undefined ? {} : { inline: { row: successor, code: () => rowCode(mb, locals, input.rows, successor, input.counting, 1) } }),
+    ...(successor === undefined || inlineDepth === 0 ? {} : { inline: { row: successor, code: () => input.codeOf(successor)(locals, inlineDepth - 1) } }),
   });
   const more = BigInt(fused.parts.length - 1);
   const code = [
@@ -156,5 +157,5 @@ export function addFusedHandler(mb: WasmModuleBuilder, name: string, input: Fuse
     m.local.set(P.budget, m.i64.sub(m.local.get(P.budget, binaryen.i64), m.i64.const(more))),
     whole,
   ];
-  addHandlerFunction(mb, name, locals, input.counting, input.index, [...loader.loads(), ...code]);
+  return m.block(null, [...dispatchPrologue(m, input.counting, input.index), ...loader.loads(), ...code, m.unreachable()]);
 }

@@ -276,15 +276,20 @@ export function rowParam(m: binaryen.Module, row: DecoderRow, index: number, ope
   return operand(slot, binaryen.i32, () => m.i32.load8_u(ENTRY[slot], 1, entry()));
 }
 
-/** The code of rows[r] inside a handler built with `locals`, entered with P.* describing it
- *  (it never falls off its end); its expected successors follow inline, inlineDepth deep. */
-export function rowCode(mb: WasmModuleBuilder, locals: HandlerLocals, rows: readonly HandlerRow[], r: number, counting: HandlerCounting, inlineDepth: number): ExpressionRef {
+/** The code of handler `index` (a decoder row or a fused row) inside a handler built with
+ *  `locals`, entered with P.* describing it; it never falls off its end. Its expected successor
+ *  follows inline, inlineDepth deep. */
+export type HandlerCode = (locals: HandlerLocals, inlineDepth: number) => ExpressionRef;
+
+/** The code of rows[r] (see HandlerCode); `codeOf` gives any handler's code, for its successor. */
+export function rowCode(
+  mb: WasmModuleBuilder, locals: HandlerLocals, rows: readonly HandlerRow[], r: number, counting: HandlerCounting, inlineDepth: number,
+  codeOf: (index: number) => HandlerCode,
+): ExpressionRef {
   const m = mb.m;
   const { row, func, successor } = rows[r]!;
   const loader = locals.operandLoader();
-  const inline = inlineDepth > 0 && successor !== undefined
-    ? { row: successor, code: () => rowCode(mb, locals, rows, successor, counting, inlineDepth - 1) }
-    : undefined;
+  const inline = inlineDepth > 0 && successor !== undefined ? { row: successor, code: () => codeOf(successor)(locals, inlineDepth - 1) } : undefined;
   const body = liftedCode(mb, locals, {
     func,
     param: (i) => rowParam(m, row, i, loader.operand),
@@ -299,17 +304,16 @@ export function rowCode(mb: WasmModuleBuilder, locals: HandlerLocals, rows: read
  *  must see every row's own handler). */
 export const inlineDepthFor = (counting: HandlerCounting): number => (counting.successors || counting.pcs ? 0 : INLINE_DEPTH);
 
-/** Adds the handler function `name` for rows[index] (and, inline, its successors' code). */
-export function addHandler(mb: WasmModuleBuilder, name: string, rows: readonly HandlerRow[], index: number, counting: HandlerCounting): void {
+/** Adds handler function `name` whose body is `code` at full inline depth. */
+export function addHandler(mb: WasmModuleBuilder, name: string, code: HandlerCode, counting: HandlerCounting): void {
   const locals = new HandlerLocals(mb.m);
-  const code = rowCode(mb, locals, rows, index, counting, inlineDepthFor(counting));
-  mb.m.addFunction(name, HANDLER_PARAMS, binaryen.i32, locals.vars, code);
+  const body = code(locals, inlineDepthFor(counting));
+  mb.m.addFunction(name, HANDLER_PARAMS, binaryen.i32, locals.vars, body);
 }
 
-/** Adds a handler whose body is `code` (built with the given locals), counted as one dispatch of `countAs`. */
-export function addHandlerFunction(mb: WasmModuleBuilder, name: string, locals: HandlerLocals, counting: HandlerCounting, countAs: number, code: ExpressionRef[]): void {
-  const m = mb.m;
-  m.addFunction(name, HANDLER_PARAMS, binaryen.i32, locals.vars, m.block(null, [...countingPrologue(m, counting, countAs), ...code, m.unreachable()]));
+/** Counter updates at the start of a handler's code (one dispatch of handler `index`). */
+export function dispatchPrologue(m: binaryen.Module, counting: HandlerCounting, index: number): ExpressionRef[] {
+  return countingPrologue(m, counting, index);
 }
 
 /** counts[previous * 256 + row] += 1; previous = row */

@@ -14,10 +14,13 @@ import { fusedRow } from './superops.js';
 /** packages/interp/src/successors.json, from src/ (tests) or dist/ (the build step). */
 export const SUCCESSORS_FILE = new URL('../src/successors.json', import.meta.url);
 
-/** successors.json: row name -> the row name most often executed right after it. */
+/** successors.json: handler name -> the handler most often executed right after it. A handler is
+ *  named by its table row (addi, c.ldsp) or, for a superoperator, by its pattern. */
 export interface SuccessorProfile {
   about: string;
   successors: Record<string, string>;
+  /** The same, profiled on the plain build (no superoperators). */
+  withoutSuperops?: Record<string, string>;
 }
 
 export function interpreterDecoderRows(): DecoderRow[] {
@@ -33,11 +36,16 @@ export function interpreterDecoderRows(): DecoderRow[] {
   }));
 }
 
-/** The profile as decoder row indexes; names no longer in the table are skipped. */
-export function successorRows(profile: SuccessorProfile): Map<number, number> {
-  const indexOf = new Map(ROWS.map((row, i) => [row.name, i]));
+/** The names of the interpreter's handlers, by handler index: the table's rows, then the superoperators. */
+export function handlerNames(superops: SuperopSet | null): string[] {
+  return [...ROWS.map((row) => row.name), ...(superops?.superops ?? []).map((s) => s.pattern)];
+}
+
+/** The profile as handler indexes; names no longer in the table or the superoperator set are skipped. */
+export function successorRows(profile: SuccessorProfile, superops: SuperopSet | null = null): Map<number, number> {
+  const indexOf = new Map(handlerNames(superops).map((name, i) => [name, i]));
   const result = new Map<number, number>();
-  for (const [name, next] of Object.entries(profile.successors)) {
+  for (const [name, next] of Object.entries(superops ? profile.successors : profile.withoutSuperops ?? profile.successors)) {
     const from = indexOf.get(name), to = indexOf.get(next);
     if (from !== undefined && to !== undefined) result.set(from, to);
   }
@@ -91,7 +99,7 @@ export function buildInterpreter(options: BuildOptions = {}): { binary: Uint8Arr
   const profile = options.successors === undefined ? readSuccessorProfile() : options.successors;
   const superops = options.superops === undefined ? readSuperops() : options.superops;
   addInterpreter(mb, interpreterDecoderRows(), cases, {
-    ...(profile ? { successors: successorRows(profile) } : {}),
+    ...(profile ? { successors: successorRows(profile, superops) } : {}),
     ...(superops ? { fused: fusedRows(superops) } : {}),
     countSuccessors: options.countSuccessors ?? false,
     countPcs: options.countPcs ?? false,
