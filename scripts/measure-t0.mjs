@@ -5,7 +5,8 @@
 //     shipped interpreters, --superops and --no-superops), with the geomean speedup;
 //   - for the exit-heavy programs: transitions per million guest instructions and wall time with
 //     coalescing on and off (T0).
-// Prints markdown tables. Usage: node scripts/measure-t0.mjs [--reps N] [--size default|full]
+// Prints markdown tables. Usage: node scripts/measure-t0.mjs [--reps N] [--size default|mid|full]
+// (mid: each benchmark about 0.5-2 s on T0, long enough for V8 to have optimized the interpreter).
 import { join } from 'node:path';
 import { DISPATCH_COUNT_EXPORT } from '@ferry/backend-wasm';
 import { DecodeCache, runCaptured } from '@ferry/engine';
@@ -21,14 +22,20 @@ const REPS = Number(arg('--reps', '5'));
 const SIZE = arg('--size', 'default');
 const EXIT_PROGRAMS = ['unbuffered_writes', 'clock_pairs', 'getpid_loop'];
 const manifest = loadManifest();
+/** Arguments of the mid size (the manifest has default and full only). */
+const MID_ARGS = {
+  bench_sha256: ['8192'], bench_lz: ['2048'], bench_matmul: ['160'], bench_nbody: ['150000'],
+  bench_sort: ['600000'], bench_interp: ['8000'], bench_json: ['3000'],
+};
 
 function guestOptions(entry, size) {
   const prepared = prepareRun(entry, entry.runs[size] ? size : 'default');
+  const argv = size === 'mid' && MID_ARGS[entry.name] ? [prepared.argv[0], ...MID_ARGS[entry.name]] : prepared.argv;
   return {
     prepared,
     options: {
       path: join(repoRoot, 'corpus', 'bin', entry.name),
-      argv: prepared.argv,
+      argv,
       env: Object.entries(prepared.env).map(([k, v]) => `${k}=${v}`),
       dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
       ...(prepared.stdin ? { stdin: prepared.stdin } : {}),
