@@ -2,7 +2,9 @@
 // cache in $FERRY_CACHE_DIR, else a temp directory, so reruns are fast) and run from its module
 // gives the recorded output; for the benchmarks, the AOT coverage from static discovery alone
 // and with a profile of an earlier run is printed, and the profiled one must reach 95%.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,19 +12,45 @@ import { runCaptured, type PreloadedCode, type Tier } from '@ferry/engine';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { loadManifest, prepareRun, readExpected, repoRoot } from '../../../scripts/corpus-lib.mjs';
 import { CACHE_DIR_ENV, TranslationCache } from './cache.js';
-import { compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './compile.js';
+import { DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './compile.js';
+import { writeProfile } from './profile.js';
 import { GuestImage } from './guest-image.js';
 import { checkAotModule } from './load.js';
 
 interface Entry { name: string; bench?: boolean; runs: Record<string, unknown> }
 
 const cache = new TranslationCache(process.env[CACHE_DIR_ENV] || mkdtempSync(join(tmpdir(), 'ferry-aot-ci-')));
+const scratch = mkdtempSync(join(tmpdir(), 'ferry-aot-ci-work-'));
+
+const FERRY = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+
+/** Runs `ferry aot` in a child process: compiling takes a minute or more of synchronous work,
+ *  which inside the test worker would starve vitest's own messaging. */
+function ferryAot(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [FERRY, 'aot', '--quiet', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const err: Buffer[] = [];
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ferry aot ${args.join(' ')}: status ${code}: ${Buffer.concat(err).toString()}`))));
+  });
+}
 
 async function moduleFor(image: GuestImage, profile: bigint[] = []): Promise<PreloadedCode> {
   const options = describeOptions(DEFAULT_TRANSLATION_OPTIONS);
   const key = TranslationCache.keyFor(image.contentHash(), options + (profile.length ? '+profile' : ''));
   let bytes = cache.read(key);
-  if (!bytes) cache.write(key, (bytes = (await compileAot(image, { profile })).binary));
+  if (!bytes) {
+    const out = join(scratch, `${key}.wasm`);
+    const profileArgs: string[] = [];
+    if (profile.length) {
+      const file = join(scratch, `${key}.profile.json`);
+      writeProfile(file, image, profile);
+      profileArgs.push('--profile', file);
+    }
+    await ferryAot([image.elf.path, '-o', out, ...profileArgs]);
+    cache.write(key, (bytes = readFileSync(out)));
+  }
   const load = checkAotModule(bytes, cache.pathOf(key), image);
   if (!load.ok) throw new Error(load.problem);
   return load.preloaded;
