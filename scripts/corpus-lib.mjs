@@ -201,3 +201,33 @@ export function haveQemu() {
   const probe = spawnSync('qemu-riscv64', ['--version'], { encoding: 'utf8' });
   return !probe.error && probe.status === 0;
 }
+
+/**
+ * The parts of a Ferry run (MachineOptions) a prepared corpus run fixes: program, argv, the exact
+ * environment, and the temp directory mapped read-write at its own path. stdin is left to the
+ * caller (bytes for runCaptured, bytesReader(...) for a Machine).
+ * @param {CorpusEntry} entry
+ * @param {PreparedRun} prepared
+ */
+export function ferryRunOptions(entry, prepared) {
+  return {
+    path: join(repoRoot, 'corpus', 'bin', entry.name),
+    argv: prepared.argv,
+    env: Object.entries(prepared.env).map(([k, v]) => `${k}=${v}`),
+    dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+  };
+}
+
+/**
+ * A Machine stdin `read` function serving these bytes, then end of input.
+ * @param {Uint8Array} bytes
+ */
+export function bytesReader(bytes) {
+  let at = 0;
+  return (/** @type {Uint8Array} */ into) => {
+    const n = Math.min(into.length, bytes.length - at);
+    into.set(bytes.subarray(at, at + n));
+    at += n;
+    return n;
+  };
+}

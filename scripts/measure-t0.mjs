@@ -12,7 +12,7 @@ import { DISPATCH_COUNT_EXPORT } from '@ferry/backend-wasm';
 import { DecodeCache, runCaptured } from '@ferry/engine';
 import { Machine } from '@ferry/runtime';
 import { buildInterpreter } from '../packages/interp/dist/build.js';
-import { loadManifest, prepareRun, repoRoot } from './corpus-lib.mjs';
+import { loadManifest, prepareRun, repoRoot, ferryRunOptions, bytesReader } from './corpus-lib.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -47,7 +47,7 @@ function guestOptions(entry, size) {
 function countDispatches(module, entry) {
   const { prepared, options } = guestOptions(entry, SIZE);
   try {
-    const machine = Machine.load({ ...options, stdout: { write() {} }, stderr: { write() {} }, ...(options.stdin ? { stdin: { read: sliceReader(options.stdin) } } : {}) });
+    const machine = Machine.load({ ...options, stdout: { write() {} }, stderr: { write() {} }, ...(options.stdin ? { stdin: { read: bytesReader(options.stdin) } } : {}) });
     const cache = new DecodeCache(machine.wasmMemory);
     cache.clear();
     machine.onCodeWrite = (page) => (cache.clearPage(page), machine.memory.clearCode(page));
@@ -119,12 +119,3 @@ for (const name of EXIT_PROGRAMS) {
   console.log(`| ${name} | ${off.stats.transitionsPerMillion.toFixed(0)} | ${on.stats.transitionsPerMillion.toFixed(1)} | ${on.stats.exitsServedInPlace} | ${off.ms.toFixed(1)} | ${on.ms.toFixed(1)} |`);
 }
 
-function sliceReader(bytes) {
-  let at = 0;
-  return (into) => {
-    const n = Math.min(into.length, bytes.length - at);
-    into.set(bytes.subarray(at, at + n));
-    at += n;
-    return n;
-  };
-}

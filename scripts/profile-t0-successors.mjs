@@ -8,12 +8,11 @@
 // Usage (after `npm run build`, and after scripts/select-superops.mjs when the superoperators
 // change): node scripts/profile-t0-successors.mjs, then `npm run build` again.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Machine } from '@ferry/runtime';
 import { DecodeCache } from '@ferry/engine';
 import { SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS } from '@ferry/backend-wasm';
 import { buildInterpreter, handlerNames, readSuperops, SUCCESSORS_FILE } from '../packages/interp/dist/build.js';
-import { loadManifest, prepareRun, repoRoot } from './corpus-lib.mjs';
+import { loadManifest, prepareRun, ferryRunOptions, bytesReader } from './corpus-lib.mjs';
 
 const MIN_SHARE = 0.25;
 /** Rows executed less than this fraction of all instructions (summed over programs) are left out. */
@@ -30,13 +29,10 @@ function profileSuccessors(superops) {
     const prepared = prepareRun(entry, 'default');
     try {
       const machine = Machine.load({
-        path: join(repoRoot, 'corpus', 'bin', entry.name),
-        argv: prepared.argv,
-        env: Object.entries(prepared.env).map(([k, v]) => `${k}=${v}`),
-        dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+        ...ferryRunOptions(entry, prepared),
         stdout: { write() {} },
         stderr: { write() {} },
-        ...(prepared.stdin ? { stdin: { read: sliceReader(prepared.stdin) } } : {}),
+        ...(prepared.stdin ? { stdin: { read: bytesReader(prepared.stdin) } } : {}),
       });
       const counts = runCounting(machine, module);
       let total = 0;
@@ -101,12 +97,3 @@ function runCounting(machine, module) {
   return Uint32Array.from(new Uint32Array(memory.buffer, SUCCESSOR_COUNTS, N * N));
 }
 
-function sliceReader(bytes) {
-  let at = 0;
-  return (into) => {
-    const n = Math.min(into.length, bytes.length - at);
-    into.set(bytes.subarray(at, at + n));
-    at += n;
-    return n;
-  };
-}

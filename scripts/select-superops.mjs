@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { profileProgram } from '@ferry/engine';
 import { SiteIndex, selectSuperops, simulateDispatches, parsePattern } from '@ferry/interp';
 import { SUPEROPS_FILE } from '../packages/interp/dist/build.js';
-import { loadManifest, prepareRun, repoRoot } from './corpus-lib.mjs';
+import { loadManifest, prepareRun, ferryRunOptions, bytesReader } from './corpus-lib.mjs';
 
 /** Handler slots left after the decoder rows (255 minus 193 rows), less a margin for new rows. */
 const MAX_PATTERNS = 48;
@@ -27,13 +27,10 @@ for (const entry of loadManifest()) {
   const prepared = prepareRun(entry, 'default');
   try {
     const profile = profileProgram({
-      path: join(repoRoot, 'corpus', 'bin', entry.name),
-      argv: prepared.argv,
-      env: Object.entries(prepared.env).map(([k, v]) => `${k}=${v}`),
-      dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+      ...ferryRunOptions(entry, prepared),
       stdout: { write() {} },
       stderr: { write() {} },
-      ...(prepared.stdin ? { stdin: { read: sliceReader(prepared.stdin) } } : {}),
+      ...(prepared.stdin ? { stdin: { read: bytesReader(prepared.stdin) } } : {}),
     });
     programs.push({ name: entry.name, index: new SiteIndex(profile.sites), weight: entry.bench ? BENCH_WEIGHT : 1 });
     console.log(`${entry.name}: ${profile.instructions} instructions, ${profile.sites.length} pcs`);
@@ -62,12 +59,3 @@ const set = {
 writeFileSync(SUPEROPS_FILE, JSON.stringify(set, null, 1) + '\n');
 console.log(`wrote ${SUPEROPS_FILE.pathname}`);
 
-function sliceReader(bytes) {
-  let at = 0;
-  return (into) => {
-    const n = Math.min(into.length, bytes.length - at);
-    into.set(bytes.subarray(at, at + n));
-    at += n;
-    return n;
-  };
-}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCaptured, type PreloadedCode, type Tier } from '@ferry/engine';
 // @ts-expect-error plain JavaScript helper shared with the scripts
-import { loadManifest, prepareRun, readExpected, repoRoot } from '../../../scripts/corpus-lib.mjs';
+import { loadManifest, prepareRun, readExpected, repoRoot, ferryRunOptions } from '../../../scripts/corpus-lib.mjs';
 import { CACHE_DIR_ENV, TranslationCache } from './cache.js';
 import { DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './compile.js';
 import { writeProfile } from './profile.js';
@@ -60,10 +60,7 @@ async function run(entry: Entry, tier: Tier, preloaded?: PreloadedCode, entryPcs
   const prepared = prepareRun(entry, 'default');
   try {
     return await runCaptured({
-      path: join(repoRoot, 'corpus', 'bin', entry.name),
-      argv: prepared.argv,
-      env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
-      dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+      ...ferryRunOptions(entry, prepared),
       tier,
       ...(preloaded ? { preloaded } : {}),
       ...(entryPcs ? { entryPcs } : {}),

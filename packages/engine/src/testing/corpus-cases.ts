@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript helper shared with the scripts
-import { loadManifest, prepareRun, readExpected, repoRoot } from '../../../../scripts/corpus-lib.mjs';
+import { loadManifest, prepareRun, readExpected, repoRoot, ferryRunOptions } from '../../../../scripts/corpus-lib.mjs';
 import { runCaptured } from '../capture.js';
 import type { RunOptions } from '../run.js';
 import type { Tier } from '../tiers.js';
@@ -26,10 +26,7 @@ export async function runCorpusEntry(entry: Entry, tier: Tier, options: CorpusRu
   const prepared = prepareRun(entry, 'default');
   try {
     return await runCaptured({
-      path: join(repoRoot, 'corpus', 'bin', entry.name),
-      argv: prepared.argv,
-      env: Object.entries(prepared.env as Record<string, string>).map(([k, v]) => `${k}=${v}`),
-      dirs: prepared.tmpdir ? [{ host: prepared.tmpdir, guest: prepared.tmpdir, writable: true }] : [],
+      ...ferryRunOptions(entry, prepared),
       tier,
       ...options,
       ...(prepared.stdin ? { stdin: prepared.stdin } : {}),
