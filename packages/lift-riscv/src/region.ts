@@ -227,7 +227,11 @@ export function liftRegion(blocks: readonly GuestBlock[]): Func {
   return func;
 }
 
+/** The instruction defining v: looked for in the block its ValueInfo names first (the builder
+ *  records it), then everywhere, so a stale record costs time but never changes the answer. */
 function definingInst(func: Func, v: number): Inst | undefined {
+  const recorded = func.values[v]?.block;
+  if (recorded !== undefined) for (const inst of func.blocks[recorded]?.insts ?? []) if (inst.result === v) return inst;
   for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst;
   return undefined;
 }

@@ -2,7 +2,7 @@
 // identities, and turns a brif on a constant into a jump. Invariant: a fold never changes a value
 // the op defines; ops with undefined results (div/rem by zero, signed MIN / -1) are left alone.
 import type { Func, Inst, Value } from '@ferry/ir';
-import { constantOf, definitions, makeConstant, newConstant, rewriteOperands, substitute } from './func-edit.js';
+import { constantOf, definitions, makeConstant, newConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
 
 type Int = 'i32' | 'i64';
 const widthOf = (t: Int): 32 | 64 => (t === 'i32' ? 32 : 64);
@@ -141,87 +141,117 @@ function identity(family: string, t: Int, a: Value, b: Value, ca: bigint | undef
 
 export function constFold(func: Func): boolean {
   const defs = definitions(func);
-  const replace = new Map<Value, Value>();
+  const replace = new Replacements(func);
   let changed = false;
-  const resolve = (v: Value): Value => replace.get(v) ?? v;
-  const constant = (v: Value): bigint | undefined => constantOf(defs, resolve(v));
+  const constant = (v: Value): bigint | undefined => constantOf(defs, replace.get(v));
 
-  func.blocks.forEach((block, blockId) => {
+  for (let blockId = 0; blockId < func.blocks.length; blockId++) {
+    const block = func.blocks[blockId]!;
     const out: Inst[] = [];
     for (const inst of block.insts) {
-      rewriteOperands(inst, resolve);
+      rewriteOperands(inst, replace.get);
       changed = foldInst(func, defs, inst, blockId, out, constant, replace) || changed;
       out.push(inst);
     }
     block.insts = out;
-  });
+  }
   // Values replaced by others are now unused; dce removes their definitions.
   substitute(func, replace);
   return changed;
 }
 
+/** An op name split once into family and type (`add.i64` --> add, i64). */
+interface OpShape {
+  family: string;
+  type: string | undefined;
+  /** Integer type of the op, when its type part is i32 or i64. */
+  int: Int | undefined;
+  /** foldUnary may fold it (one operand). */
+  unaryFoldable: boolean;
+}
+const SHAPES = new Map<string, OpShape>();
+const UNARY_FAMILIES = new Set(['eqz', 'popcnt', 'clz', 'ctz', 'extend_s', 'extend_u', 'wrap']);
+function shapeOf(op: string): OpShape {
+  let shape = SHAPES.get(op);
+  if (shape === undefined) {
+    const [family, type] = op.split('.') as [string, string | undefined];
+    const int = type === 'i32' || type === 'i64' ? type : undefined;
+    const unaryFoldable = op === 'sext8.i64' || op === 'sext16.i64' || op === 'sext32.i64' || (int !== undefined && UNARY_FAMILIES.has(family));
+    shape = { family, type, int, unaryFoldable };
+    SHAPES.set(op, shape);
+  }
+  return shape;
+}
+
 /** Folds one instruction in place (or records its result's replacement); `before` receives any new
  *  instructions that must precede it. */
 function foldInst(
-  func: Func, defs: Map<Value, Inst>, inst: Inst, blockId: number, before: Inst[], constant: (v: Value) => bigint | undefined, replace: Map<Value, Value>,
+  func: Func, defs: Definitions, inst: Inst, blockId: number, before: Inst[], constant: (v: Value) => bigint | undefined, replace: Replacements,
 ): boolean {
-  const [family, type] = inst.op.split('.') as [string, string | undefined];
-  const args = inst.args.map(constant);
-  const allConstant = inst.args.length > 0 && args.every((c) => c !== undefined);
-
   if (inst.op === 'brif') {
     // brif c, T, F --> jump T (c != 0) or jump F (c == 0)
-    if (args[0] === undefined) return false;
-    const target = inst.targets![args[0] !== 0n ? 0 : 1]!;
+    const c = constant(inst.args[0]!);
+    if (c === undefined) return false;
+    const target = inst.targets![c !== 0n ? 0 : 1]!;
     inst.op = 'jump';
     inst.args = [];
     inst.targets = [target];
     return true;
   }
-  if (family === 'select' && (type === 'i32' || type === 'i64')) {
+  const arity = inst.args.length;
+  if (arity === 0) return false;
+  const { family, int, unaryFoldable } = shapeOf(inst.op);
+  if (family === 'select' && int !== undefined) {
     // select c, a, b --> a (c != 0) or b (c == 0) ; select c, a, a --> a
     const [c, a, b] = inst.args as [Value, Value, Value];
-    if (args[0] !== undefined) replace.set(inst.result, args[0] !== 0n ? a : b);
+    const cc = constant(c);
+    if (cc !== undefined) replace.set(inst.result, cc !== 0n ? a : b);
     else if (a === b) replace.set(inst.result, a);
     else return false;
     return true;
   }
-  if (inst.op.startsWith('mulh_')) {
-    if (!allConstant) return false;
-    makeConstant(inst, 'i64', foldMulh(inst.op, args[0]!, args[1]!)!);
+  if (family === 'mulh_s' || family === 'mulh_u' || family === 'mulh_su') {
+    const a = constant(inst.args[0]!);
+    const b = a === undefined ? undefined : constant(inst.args[1]!);
+    if (a === undefined || b === undefined) return false;
+    makeConstant(inst, 'i64', foldMulh(inst.op, a, b)!);
     return true;
   }
-  if (inst.args.length === 1 && allConstant) {
-    const value = foldUnary(inst.op, args[0]!);
+  if (arity === 1) {
+    if (!unaryFoldable) return false; // foldUnary folds nothing else
+    const a = constant(inst.args[0]!);
+    if (a === undefined) return false;
+    const value = foldUnary(inst.op, a);
     if (value === undefined) return false;
     makeConstant(inst, func.typeOf(inst.result) as Int, value);
     return true;
   }
-  if (inst.args.length !== 2 || (type !== 'i32' && type !== 'i64') || func.values[inst.result] === undefined) return false;
-  const t = type as Int;
+  if (arity !== 2 || int === undefined || func.values[inst.result] === undefined) return false;
+  const t = int;
   const resultType = func.typeOf(inst.result) as Int;
-  if (allConstant) {
-    const value = foldBinary(family, t, args[0]!, args[1]!);
+  const ca = constant(inst.args[0]!);
+  const cb = constant(inst.args[1]!);
+  if (ca !== undefined && cb !== undefined) {
+    const value = foldBinary(family, t, ca, cb);
     if (value === undefined) return false;
     makeConstant(inst, resultType, value);
     return true;
   }
-  const simplified = identity(family, t, inst.args[0]!, inst.args[1]!, args[0], args[1]);
+  const simplified = identity(family, t, inst.args[0]!, inst.args[1]!, ca, cb);
   if (simplified !== undefined) {
     if ('value' in simplified) replace.set(inst.result, simplified.value);
     else makeConstant(inst, resultType, simplified.constant);
     return true;
   }
-  return reassociate(func, defs, inst, family, t, blockId, before, constant, replace);
+  return reassociate(func, defs, inst, family, t, blockId, before, cb, constant, replace);
 }
 
 /** Constant offsets gather in one add, so chains of updates (budget, instret, addresses) fold:
  *  sub x, c --> add x, -c ; add (add x, c1), c2 --> add x, c1 + c2 */
 function reassociate(
-  func: Func, defs: Map<Value, Inst>, inst: Inst, family: string, t: Int, blockId: number, before: Inst[], constant: (v: Value) => bigint | undefined,
-  replace: Map<Value, Value>,
+  func: Func, defs: Definitions, inst: Inst, family: string, t: Int, blockId: number, before: Inst[], c: bigint | undefined,
+  constant: (v: Value) => bigint | undefined, replace: Replacements,
 ): boolean {
-  const c = constant(inst.args[1]!);
   if (c === undefined || (family !== 'add' && family !== 'sub')) return false;
   const delta = family === 'add' ? c : -c;
   const inner = definingAdd(defs, inst.args[0]!, constant);
@@ -233,7 +263,7 @@ function reassociate(
     return true;
   }
   const k = newConstant(func, blockId, t, total);
-  defs.set(k.result, k);
+  defs[k.result] = k;
   before.push(k);
   inst.op = t === 'i32' ? 'add.i32' : 'add.i64';
   inst.args = [base, k.result];
@@ -241,8 +271,8 @@ function reassociate(
 }
 
 /** `x + c` as its base and offset, when v is defined by an add of a constant. */
-function definingAdd(defs: Map<Value, Inst>, v: Value, constant: (v: Value) => bigint | undefined): { base: Value; offset: bigint } | undefined {
-  const def = defs.get(v);
+function definingAdd(defs: Definitions, v: Value, constant: (v: Value) => bigint | undefined): { base: Value; offset: bigint } | undefined {
+  const def = defs[v];
   if (def === undefined || (def.op !== 'add.i32' && def.op !== 'add.i64')) return undefined;
   const offset = constant(def.args[1]!);
   return offset === undefined ? undefined : { base: def.args[0]!, offset };

@@ -9,24 +9,30 @@ const removableWhenUnused = (inst: Inst): boolean =>
   isPure(inst) || inst.op === 'get_xreg' || inst.op === 'get_freg' || inst.op === 'get_slot';
 
 export function dce(func: Func): boolean {
-  const reachable = new Set(reversePostorder(func));
-  let changed = removeBlocks(func, (b) => reachable.has(b));
+  const reachableOrder = reversePostorder(func);
+  const reachable = new Uint8Array(func.blocks.length);
+  for (const b of reachableOrder) reachable[b] = 1;
+  const removedBlocks = removeBlocks(func, (b) => reachable[b] === 1);
+  let changed = removedBlocks;
   const uses = useCounts(func);
   // Walk blocks in postorder and each block backwards, so a chain of dead instructions (uses after
   // definitions) goes in one sweep.
-  for (const b of reversePostorder(func).reverse()) {
-    const block = func.blocks[b]!;
-    const kept: Inst[] = [];
-    for (let i = block.insts.length - 1; i >= 0; i--) {
-      const inst = block.insts[i]!;
-      if (inst.result >= 0 && (uses.get(inst.result) ?? 0) === 0 && removableWhenUnused(inst)) {
-        for (const a of inst.args) uses.set(a, uses.get(a)! - 1);
+  const order = removedBlocks ? reversePostorder(func) : reachableOrder;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const block = func.blocks[order[k]!]!;
+    const insts = block.insts;
+    let kept: Inst[] | undefined;
+    for (let i = insts.length - 1; i >= 0; i--) {
+      const inst = insts[i]!;
+      if (inst.result >= 0 && uses[inst.result] === 0 && removableWhenUnused(inst)) {
+        for (const a of inst.args) uses[a]!--;
+        kept ??= insts.slice(i + 1).reverse();
         changed = true;
         continue;
       }
-      kept.push(inst);
+      kept?.push(inst);
     }
-    block.insts = kept.reverse();
+    if (kept !== undefined) block.insts = kept.reverse();
   }
   return changed;
 }

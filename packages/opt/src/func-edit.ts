@@ -1,57 +1,86 @@
 // Small queries and edits over a Func shared by the passes: defining instructions, constant
-// values, use counts, value substitution, and removal of blocks with renumbering.
-// Invariant: edits keep the Func well-formed for the verifier as long as each substitution maps a
-// value to one that dominates all its uses (the passes guarantee that, the verifier checks it).
-import { OPS, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+// values, use counts, value replacements and substitution, and removal of blocks with renumbering.
+// Tables are flat arrays indexed by value id (no per-value objects or string keys), as passes run
+// on every hot region at run time. Invariant: edits keep the Func well-formed for the verifier as
+// long as each substitution maps a value to one that dominates all its uses (the passes guarantee
+// that, the verifier checks it).
+import { OPS, type BlockId, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
 
-/** The instruction defining each value (block parameters have none). */
-export function definitions(func: Func): Map<Value, Inst> {
-  const defs = new Map<Value, Inst>();
-  for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0) defs.set(inst.result, inst);
+/** The instruction defining each value, indexed by value id; undefined for block parameters and
+ *  for ids past the end (values created after the table was made, unless the creator adds them). */
+export type Definitions = (Inst | undefined)[];
+
+export function definitions(func: Func): Definitions {
+  const defs: Definitions = new Array<Inst | undefined>(func.values.length).fill(undefined);
+  for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0) defs[inst.result] = inst;
   return defs;
 }
 
 /** The value of an integer constant instruction, as a bigint (i32 constants sign-extended). */
-export function constantOf(defs: Map<Value, Inst>, v: Value): bigint | undefined {
-  const inst = defs.get(v);
-  if (inst === undefined || (inst.op !== 'iconst.i32' && inst.op !== 'iconst.i64')) return undefined;
-  return BigInt(inst.imm as number | bigint);
+export function constantOf(defs: Definitions, v: Value): bigint | undefined {
+  const inst = defs[v];
+  if (inst === undefined) return undefined;
+  if (inst.op === 'iconst.i64') return inst.imm as bigint;
+  if (inst.op === 'iconst.i32') return BigInt(inst.imm as number);
+  return undefined;
 }
 
-/** How often each value is used as an operand or branch argument. */
-export function useCounts(func: Func): Map<Value, number> {
-  const counts = new Map<Value, number>();
-  const use = (v: Value): void => void counts.set(v, (counts.get(v) ?? 0) + 1);
+/** How often each value is used as an operand or branch argument, indexed by value id. */
+export function useCounts(func: Func): Int32Array {
+  const counts = new Int32Array(func.values.length);
   for (const block of func.blocks) {
     for (const inst of block.insts) {
-      inst.args.forEach(use);
-      for (const t of inst.targets ?? []) t.args.forEach(use);
+      for (const a of inst.args) counts[a]!++;
+      if (inst.targets !== undefined) for (const t of inst.targets) for (const a of t.args) counts[a]!++;
     }
   }
   return counts;
+}
+
+/** A pass's value replacements (`from` --> `to`), indexed by value id. Only values that exist when
+ *  the table is made can be replaced; any value may be a replacement. */
+export class Replacements {
+  private readonly to: Int32Array;
+  size = 0;
+  constructor(func: Func) {
+    this.to = new Int32Array(func.values.length).fill(-1);
+  }
+  set(from: Value, to: Value): void {
+    if (this.to[from] === -1) this.size++;
+    this.to[from] = to;
+  }
+  /** The direct replacement of v, or v itself. */
+  readonly get = (v: Value): Value => {
+    const r = this.to[v];
+    return r === undefined || r < 0 ? v : r;
+  };
+  /** The end of v's replacement chain. */
+  readonly resolve = (v: Value): Value => {
+    let r = v;
+    for (let next = this.get(r); next !== r; next = this.get(r)) r = next;
+    return r;
+  };
 }
 
 /** Rewrites an instruction's operands and branch arguments through resolve, in place. */
 export function rewriteOperands(inst: Inst, resolve: (v: Value) => Value): void {
   const args = inst.args;
   for (let i = 0; i < args.length; i++) args[i] = resolve(args[i]!);
-  for (const t of inst.targets ?? []) for (let i = 0; i < t.args.length; i++) t.args[i] = resolve(t.args[i]!);
+  if (inst.targets === undefined) return;
+  for (const t of inst.targets) for (let i = 0; i < t.args.length; i++) t.args[i] = resolve(t.args[i]!);
 }
 
-/** Rewrites every operand and branch argument through `replace` (chains are followed). */
-export function substitute(func: Func, replace: Map<Value, Value>): void {
+/** Rewrites every operand and branch argument through the replacements (chains are followed). */
+export function substitute(func: Func, replace: Replacements): void {
   if (replace.size === 0) return;
-  const resolve = (v: Value): Value => {
-    let r = v;
-    for (let next = replace.get(r); next !== undefined && next !== r; next = replace.get(r)) r = next;
-    return r;
-  };
   for (const block of func.blocks) {
-    for (const inst of block.insts) rewriteOperands(inst, resolve);
+    for (const inst of block.insts) rewriteOperands(inst, replace.resolve);
   }
 }
 
-export const isPure = (inst: Inst): boolean => OPS[inst.op].effect === 'pure';
+/** Pure ops (no effect), looked up once per op name. */
+const PURE_OPS: ReadonlySet<string> = new Set((Object.keys(OPS) as OpName[]).filter((op) => OPS[op].effect === 'pure'));
+export const isPure = (inst: Inst): boolean => PURE_OPS.has(inst.op);
 
 /** A new integer constant instruction defining a fresh value in `block`. */
 export function newConstant(func: Func, block: BlockId, type: 'i32' | 'i64', value: bigint): Inst {
