@@ -10,47 +10,56 @@ import type { BlockId } from './types.js';
 export const TARGET_COUNT: { readonly [op in OpName]?: number } = { jump: 1, brif: 2 };
 export const targetCount = (op: OpName): number => TARGET_COUNT[op] ?? 0;
 
-/** Distinct successor blocks of a block, in target order. */
+/** Distinct successor blocks of a block, in target order. Only a block's terminator carries
+ *  targets (the verifier reports targets on any other instruction), so only it is read. */
 export function successors(func: Func, block: BlockId): BlockId[] {
   const out: BlockId[] = [];
-  for (const inst of func.blocks[block]?.insts ?? []) {
-    for (const t of inst.targets ?? []) {
-      if (t.block >= 0 && t.block < func.blocks.length && !out.includes(t.block)) out.push(t.block);
-    }
-  }
+  const insts = func.blocks[block]?.insts;
+  const targets = insts?.[insts.length - 1]?.targets;
+  if (targets === undefined) return out;
+  const n = func.blocks.length;
+  for (const t of targets) if (t.block >= 0 && t.block < n && !out.includes(t.block)) out.push(t.block);
   return out;
 }
 
 /** Predecessors of every block (each listed once), indexed by block id. */
 export function predecessors(func: Func): BlockId[][] {
-  const preds: BlockId[][] = func.blocks.map(() => []);
-  func.blocks.forEach((_, b) => {
-    for (const s of successors(func, b)) preds[s]!.push(b);
-  });
+  const preds: BlockId[][] = [];
+  for (let b = 0; b < func.blocks.length; b++) preds.push([]);
+  for (let b = 0; b < func.blocks.length; b++) for (const s of successors(func, b)) preds[s]!.push(b);
   return preds;
 }
 
 /** Blocks reachable from block0, in reverse postorder (block0 first). */
 export function reversePostorder(func: Func): BlockId[] {
-  if (func.blocks.length === 0) return [];
-  const visited = new Uint8Array(func.blocks.length);
+  const n = func.blocks.length;
+  if (n === 0) return [];
+  const visited = new Uint8Array(n);
   const post: BlockId[] = [];
-  // Iterative DFS: each stack entry is a block and the index of the next successor to visit.
-  const stack: [BlockId, BlockId[], number][] = [[0, successors(func, 0), 0]];
+  // Iterative DFS: each stack level holds a block, its successors and the index of the next one to visit.
+  const blockAt = new Int32Array(n);
+  const nextAt = new Int32Array(n);
+  const succsAt: BlockId[][] = new Array<BlockId[]>(n);
+  let depth = 0;
+  blockAt[0] = 0;
+  succsAt[0] = successors(func, 0);
   visited[0] = 1;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!;
-    const [b, succs, i] = top;
+  while (depth >= 0) {
+    const succs = succsAt[depth]!;
+    const i = nextAt[depth]!;
     if (i < succs.length) {
-      top[2] = i + 1;
+      nextAt[depth] = i + 1;
       const s = succs[i]!;
       if (!visited[s]) {
         visited[s] = 1;
-        stack.push([s, successors(func, s), 0]);
+        depth++;
+        blockAt[depth] = s;
+        nextAt[depth] = 0;
+        succsAt[depth] = successors(func, s);
       }
     } else {
-      post.push(b);
-      stack.pop();
+      post.push(blockAt[depth]!);
+      depth--;
     }
   }
   return post.reverse();
@@ -67,8 +76,8 @@ export class DominatorTree {
   constructor(func: Func) {
     const n = func.blocks.length;
     this.rpo = reversePostorder(func);
-    const order = new Array<number>(n).fill(-1);
-    this.rpo.forEach((b, i) => (order[b] = i));
+    const order = new Int32Array(n).fill(-1);
+    for (let i = 0; i < this.rpo.length; i++) order[this.rpo[i]!] = i;
     const preds = predecessors(func);
     const idom = new Array<BlockId>(n).fill(-1);
     if (n > 0) idom[0] = 0;
@@ -81,7 +90,8 @@ export class DominatorTree {
     };
     for (let changed = true; changed; ) {
       changed = false;
-      for (const b of this.rpo.slice(1)) {
+      for (let k = 1; k < this.rpo.length; k++) {
+        const b = this.rpo[k]!;
         let next = -1;
         for (const p of preds[b]!) {
           if (idom[p] === -1) continue; // unreachable or not yet processed

@@ -145,15 +145,24 @@ export function constFold(func: Func): boolean {
   let changed = false;
   const constant = (v: Value): bigint | undefined => constantOf(defs, replace.get(v));
 
+  const inserted: Inst[] = [];
   for (let blockId = 0; blockId < func.blocks.length; blockId++) {
     const block = func.blocks[blockId]!;
-    const out: Inst[] = [];
-    for (const inst of block.insts) {
-      rewriteOperands(inst, replace.get);
-      changed = foldInst(func, defs, inst, blockId, out, constant, replace) || changed;
-      out.push(inst);
+    const insts = block.insts;
+    // The block's new instruction list, made once an instruction is inserted.
+    let out: Inst[] | undefined;
+    for (let i = 0; i < insts.length; i++) {
+      const inst = insts[i]!;
+      if (replace.size > 0) rewriteOperands(inst, replace.get);
+      changed = foldInst(func, defs, inst, blockId, inserted, constant, replace) || changed;
+      if (inserted.length > 0) {
+        out ??= insts.slice(0, i);
+        for (const k of inserted) out.push(k);
+        inserted.length = 0;
+      }
+      out?.push(inst);
     }
-    block.insts = out;
+    if (out !== undefined) block.insts = out;
   }
   // Values replaced by others are now unused; dce removes their definitions.
   substitute(func, replace);

@@ -1,73 +1,100 @@
 // cse: common subexpression elimination of pure ops by value numbering scoped to the dominator
 // tree: a pure op equal (op, immediate, operands) to one in a dominating position reuses its value.
 // Invariant: only pure ops are merged, and only into a definition that dominates every use.
-// Expressions are found through a numeric hash of (op, immediate, operands) and compared in full.
+// Available expressions live in a hash table of chains threaded through flat arrays indexed by
+// value id; each chain is a stack in dominator-tree preorder, so leaving a block pops its entries.
 import { DominatorTree, OPS, walkDominatorTree, type BlockId, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
 import { isPure, Replacements, substitute } from './func-edit.js';
 
 const COMMUTATIVE_FAMILIES = new Set(['add', 'mul', 'and', 'or', 'xor', 'eq', 'ne']);
-const OP_NUMBER: ReadonlyMap<string, number> = new Map((Object.keys(OPS) as OpName[]).map((op, i) => [op, i]));
+const OP_NUMBER: ReadonlyMap<string, number> = new Map((Object.keys(OPS) as OpName[]).map((op, i) => [op, i + 1]));
 const COMMUTATIVE_OPS: ReadonlySet<string> = new Set(
   (Object.keys(OPS) as OpName[]).filter((op) => COMMUTATIVE_FAMILIES.has(op.split('.')[0]!)),
 );
+/** Pure ops take at most this many operands (select). */
+const MAX_ARGS = 3;
+const NONE = -1;
 
-/** A pure expression available in the current dominator scope. */
-interface Expression {
-  op: string;
-  imm: Inst['imm'];
-  /** Operands after replacement, sorted for commutative ops. */
-  args: Value[];
-  value: Value;
+const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1);
+
+function immHash(imm: Inst['imm']): number {
+  if (typeof imm === 'number') return imm | 0;
+  if (typeof imm === 'bigint') return Number(BigInt.asIntN(32, imm)) ^ Number(BigInt.asIntN(32, imm >> 32n));
+  return imm === undefined ? 0 : imm.length;
 }
-
-const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1) >>> 0;
-
-function hashOf(op: string, imm: Inst['imm'], args: readonly Value[]): number {
-  let h = mix(0x811c9dc5, OP_NUMBER.get(op)!);
-  if (typeof imm === 'number') h = mix(h, imm | 0);
-  else if (typeof imm === 'bigint') h = mix(mix(h, Number(BigInt.asIntN(32, imm))), Number(BigInt.asIntN(32, imm >> 32n)));
-  else if (imm !== undefined) h = mix(h, imm.length);
-  for (const a of args) h = mix(h, a);
-  return h;
-}
-
-const sameExpression = (e: Expression, op: string, imm: Inst['imm'], args: readonly Value[]): boolean =>
-  e.op === op && e.imm === imm && e.args.length === args.length && e.args.every((a, i) => a === args[i]);
 
 export function cse(func: Func): boolean {
   const dom = new DominatorTree(func);
-
   const replace = new Replacements(func);
-  // Expressions by hash; each bucket is a stack in dominator-tree preorder.
-  const available = new Map<number, Expression[]>();
+  const valueCount = func.values.length;
+  let pureCount = 0;
+  for (const block of func.blocks) pureCount += block.insts.length;
+  let size = 16;
+  while (size < 2 * pureCount) size *= 2;
+  const mask = size - 1;
+  // head[h]: the most recent available value with hash h; below[v]: the one under v in its chain.
+  const head = new Int32Array(size).fill(NONE);
+  const below = new Int32Array(valueCount);
+  const hashOf = new Int32Array(valueCount);
+  // An available value's defining instruction and its operands after replacement (sorted for
+  // commutative ops); operands of an available value never change afterwards, as replacements
+  // only ever name values defined later than their replacement.
+  const instOf: (Inst | undefined)[] = new Array<Inst | undefined>(valueCount).fill(undefined);
+  const operands = new Int32Array(valueCount * MAX_ARGS);
+  const args = new Int32Array(MAX_ARGS);
+  const added: Value[] = [];
+
+  const find = (inst: Inst, hash: number, arity: number): Value => {
+    for (let v = head[hash & mask]!; v !== NONE; v = below[v]!) {
+      const other = instOf[v]!;
+      if (hashOf[v] !== hash || other.op !== inst.op || other.imm !== inst.imm || other.args.length !== arity) continue;
+      let same = true;
+      for (let i = 0; i < arity && same; i++) same = operands[v * MAX_ARGS + i] === args[i];
+      if (same) return v;
+    }
+    return NONE;
+  };
+
   // Preorder walk of the dominator tree; each block's new expressions are forgotten when it is left.
-  const visit = (b: BlockId): number[] => {
-    const added: number[] = [];
+  const visit = (b: BlockId): number => {
+    const mark = added.length;
     const kept: Inst[] = [];
     for (const inst of func.blocks[b]!.insts) {
-      if (inst.result < 0 || !isPure(inst)) {
+      const arity = inst.args.length;
+      if (inst.result < 0 || !isPure(inst) || arity > MAX_ARGS) {
         kept.push(inst);
         continue;
       }
-      const args = inst.args.map(replace.get);
-      if (args.length > 1 && COMMUTATIVE_OPS.has(inst.op)) args.sort((x, y) => x - y);
-      const hash = hashOf(inst.op, inst.imm, args);
-      let bucket = available.get(hash);
-      const earlier = bucket?.find((e) => sameExpression(e, inst.op, inst.imm, args));
-      if (earlier !== undefined) {
-        replace.set(inst.result, earlier.value); // v2 = op a, b ... v9 = op a, b --> v9 replaced by v2
+      for (let i = 0; i < arity; i++) args[i] = replace.get(inst.args[i]!);
+      if (arity === 2 && args[0]! > args[1]! && COMMUTATIVE_OPS.has(inst.op)) {
+        const first = args[0]!; // commutative: operands in ascending order
+        args[0] = args[1]!;
+        args[1] = first;
+      }
+      let hash = mix(mix(0x811c9dc5, OP_NUMBER.get(inst.op)!), immHash(inst.imm));
+      for (let i = 0; i < arity; i++) hash = mix(hash, args[i]!);
+      const earlier = find(inst, hash, arity);
+      if (earlier !== NONE) {
+        replace.set(inst.result, earlier); // v2 = op a, b ... v9 = op a, b --> v9 replaced by v2
         continue;
       }
-      if (bucket === undefined) available.set(hash, (bucket = []));
-      bucket.push({ op: inst.op, imm: inst.imm, args, value: inst.result });
-      added.push(hash);
+      const v = inst.result;
+      instOf[v] = inst;
+      hashOf[v] = hash;
+      for (let i = 0; i < arity; i++) operands[v * MAX_ARGS + i] = args[i]!;
+      below[v] = head[hash & mask]!;
+      head[hash & mask] = v;
+      added.push(v);
       kept.push(inst);
     }
     func.blocks[b]!.insts = kept;
-    return added;
+    return mark;
   };
-  walkDominatorTree(func, dom, visit, (_b, added) => {
-    for (let i = added.length - 1; i >= 0; i--) available.get(added[i]!)!.pop();
+  walkDominatorTree(func, dom, visit, (_b, mark) => {
+    while (added.length > mark) {
+      const v = added.pop()!;
+      head[hashOf[v]! & mask] = below[v]!;
+    }
   });
   substitute(func, replace);
   return replace.size > 0;

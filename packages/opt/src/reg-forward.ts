@@ -59,167 +59,181 @@ class Cells {
 }
 
 export function regForward(func: Func): boolean {
-  const forwarded = forwardReads(func);
-  const removed = removeDeadWrites(func);
+  const view = new AccessView(func);
+  const forwarded = forwardReads(func, view);
+  const removed = removeDeadWrites(func, view);
   return forwarded || removed;
+}
+
+/** The reachable blocks with each instruction's cell access worked out once: its kind and, for a
+ *  get or set, its cell. Kept in step with the blocks as the passes below drop instructions. */
+class AccessView {
+  readonly order: BlockId[];
+  readonly preds: BlockId[][];
+  readonly succs: BlockId[][];
+  readonly kinds: Kind[][] = [];
+  readonly cellOf: number[][] = [];
+  readonly cells: Cells;
+  constructor(func: Func) {
+    this.cells = new Cells(definitions(func));
+    this.order = reversePostorder(func);
+    this.preds = predecessors(func);
+    this.succs = [];
+    for (const b of this.order) {
+      this.succs[b] = successors(func, b);
+      const kinds: Kind[] = [];
+      const cellOf: number[] = [];
+      for (const inst of func.blocks[b]!.insts) {
+        const kind = kindOf(inst);
+        kinds.push(kind);
+        cellOf.push(isGet(kind) || isSet(kind) ? this.cells.of(inst, kind) : ANY_REGISTER);
+      }
+      this.kinds[b] = kinds;
+      this.cellOf[b] = cellOf;
+    }
+  }
 }
 
 /** Forward pass in reverse postorder: a block starts from what all its predecessors agree on (an
  *  unvisited predecessor, i.e. a loop back edge, contributes nothing). */
-function forwardReads(func: Func): boolean {
-  const defs = definitions(func);
-  const cells = new Cells(defs);
-  numberAllCells(func, cells);
-  const preds = predecessors(func);
-  const outState: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(func.blocks.length).fill(undefined);
+function forwardReads(func: Func, view: AccessView): boolean {
+  const { cells, preds } = view;
+  const count = cells.count;
+  // Out state of each visited block: outState[b * count + c] is the value cell c holds, or -1.
+  const outState = new Int32Array(func.blocks.length * count);
+  const visited = new Uint8Array(func.blocks.length);
+  const known = new Int32Array(count);
   const replace = new Replacements(func);
   let changed = false;
-  for (const b of reversePostorder(func)) {
-    // known[c]: the value cell c holds, or -1.
-    const known = meet(preds[b]!, outState, cells.count);
-    const kept: Inst[] = [];
-    for (const inst of func.blocks[b]!.insts) {
-      rewriteOperands(inst, replace.get);
-      const kind = kindOf(inst);
-      if (kind === Kind.None || kind === Kind.ReadsAll) {
-        kept.push(inst);
-        continue;
-      }
+  for (const b of view.order) {
+    meet(preds[b]!, outState, visited, known);
+    const insts = func.blocks[b]!.insts;
+    const kinds = view.kinds[b]!;
+    const cellOf = view.cellOf[b]!;
+    // Instructions kept so far, once one has been dropped.
+    let kept: { insts: Inst[]; kinds: Kind[]; cellOf: number[] } | undefined;
+    for (let i = 0; i < insts.length; i++) {
+      const inst = insts[i]!;
+      if (replace.size > 0) rewriteOperands(inst, replace.get);
+      const kind = kinds[i]!;
+      const cell = cellOf[i]!;
+      let drop = false;
       if (kind === Kind.Call) {
         for (const c of cells.slots) known[c] = -1;
-        kept.push(inst);
-        continue;
-      }
-      const cell = cells.of(inst, kind);
-      if (isGet(kind)) {
+      } else if (isGet(kind)) {
         if (cell === X0 && kind === Kind.GetX) {
           makeConstant(inst, 'i64', 0n); // get_xreg 0 --> iconst 0
+          kinds[i] = Kind.None;
           changed = true;
         } else if (cell !== ANY_REGISTER) {
           const value = known[cell]!;
           if (value >= 0) {
             replace.set(inst.result, value); // set/get c -> v ... get c --> v
-            changed = true;
-            continue;
+            changed = drop = true;
+          } else {
+            known[cell] = inst.result;
           }
-          known[cell] = inst.result;
         }
-      } else if (cell === X0 && kind === Kind.SetX) {
-        changed = true; // set_xreg 0, v --> (nothing)
-        continue;
-      } else if (cell === ANY_REGISTER) {
-        const first = kind === Kind.SetX ? FIRST_X : FIRST_F;
-        known.fill(-1, first, kind === Kind.SetX ? FIRST_F : FIXED_CELLS);
-      } else {
-        known[cell] = storedValue(inst);
+      } else if (isSet(kind)) {
+        if (cell === X0 && kind === Kind.SetX) {
+          changed = drop = true; // set_xreg 0, v --> (nothing)
+        } else if (cell === ANY_REGISTER) {
+          if (kind === Kind.SetX) known.fill(-1, FIRST_X, FIRST_F);
+          else known.fill(-1, FIRST_F, FIXED_CELLS);
+        } else {
+          known[cell] = storedValue(inst);
+        }
       }
-      kept.push(inst);
+      if (drop && kept === undefined) kept = { insts: insts.slice(0, i), kinds: kinds.slice(0, i), cellOf: cellOf.slice(0, i) };
+      else if (!drop && kept !== undefined) {
+        kept.insts.push(inst);
+        kept.kinds.push(kinds[i]!);
+        kept.cellOf.push(cell);
+      }
     }
-    func.blocks[b]!.insts = kept;
-    outState[b] = known;
+    if (kept !== undefined) {
+      func.blocks[b]!.insts = kept.insts;
+      view.kinds[b] = kept.kinds;
+      view.cellOf[b] = kept.cellOf;
+    }
+    outState.set(known, b * count);
+    visited[b] = 1;
   }
   substitute(func, replace);
   return changed;
 }
 
-/** Numbers every cell the function names, so per-block states can be sized once. */
-function numberAllCells(func: Func, cells: Cells): void {
-  for (const block of func.blocks) {
-    for (const inst of block.insts) {
-      const kind = kindOf(inst);
-      if (isGet(kind) || isSet(kind)) cells.of(inst, kind);
-    }
-  }
-}
-
-/** Cells with the same value in every predecessor's out state; nothing known when one is missing. */
-function meet(preds: readonly BlockId[], outState: readonly (Int32Array | undefined)[], count: number): Int32Array {
-  const out = new Int32Array(count).fill(-1);
-  if (preds.length === 0) return out;
-  for (const p of preds) if (outState[p] === undefined) return out;
-  out.set(outState[preds[0]!]!);
+/** Into `known`: cells with the same value in every predecessor's out state; nothing known when
+ *  a predecessor has not been visited. */
+function meet(preds: readonly BlockId[], outState: Int32Array, visited: Uint8Array, known: Int32Array): void {
+  known.fill(-1);
+  if (preds.length === 0) return;
+  for (const p of preds) if (!visited[p]) return;
+  const count = known.length;
+  const first = preds[0]! * count;
+  for (let c = 0; c < count; c++) known[c] = outState[first + c]!;
   for (let i = 1; i < preds.length; i++) {
-    const other = outState[preds[i]!]!;
-    for (let c = 0; c < count; c++) if (out[c] !== other[c]) out[c] = -1;
+    const other = preds[i]! * count;
+    for (let c = 0; c < count; c++) if (known[c] !== outState[other + c]) known[c] = -1;
   }
-  return out;
 }
 
 /** Backward liveness of cells to a fixed point, then removal of writes to dead cells. Each block's
- *  effect is summarized once as liveIn = gen | (liveOut & ~kill). */
-function removeDeadWrites(func: Func): boolean {
-  const cells = new Cells(definitions(func));
-  numberAllCells(func, cells);
+ *  effect is summarized once as liveIn = gen | (liveOut & ~kill); sets are bitsets of 32-bit words,
+ *  block b's at [b * words, (b + 1) * words). */
+function removeDeadWrites(func: Func, view: AccessView): boolean {
+  const { cells, succs } = view;
   const words = (cells.count + 31) >>> 5;
-  const bit = (set: Uint32Array, c: number): void => void (set[c >>> 5]! |= 1 << (c & 31));
-  const has = (set: Uint32Array, c: number): boolean => (set[c >>> 5]! & (1 << (c & 31))) !== 0;
+  const setBit = (set: Uint32Array, at: number, c: number): void => void (set[at + (c >>> 5)]! |= 1 << (c & 31));
   const xFamily = new Uint32Array(words);
   const fFamily = new Uint32Array(words);
-  for (let c = FIRST_X; c < FIRST_F; c++) bit(xFamily, c);
-  for (let c = FIRST_F; c < FIXED_CELLS; c++) bit(fFamily, c);
+  for (let c = FIRST_X; c < FIRST_F; c++) setBit(xFamily, 0, c);
+  for (let c = FIRST_F; c < FIXED_CELLS; c++) setBit(fFamily, 0, c);
   const slotSet = new Uint32Array(words);
-  for (const c of cells.slots) bit(slotSet, c);
+  for (const c of cells.slots) setBit(slotSet, 0, c);
   const allCells = new Uint32Array(words);
   for (let w = 0; w < words; w++) allCells[w] = xFamily[w]! | fFamily[w]! | slotSet[w]!;
+  /** The cells a gen-kind access reads, other than a single cell. */
+  const readSet = (kind: Kind): Uint32Array | undefined =>
+    kind === Kind.ReadsAll ? allCells : kind === Kind.Call ? slotSet : kind === Kind.GetX ? xFamily : kind === Kind.GetF ? fFamily : undefined;
 
-  /** The cells an instruction reads (gen), or undefined; `single` receives a single cell. */
-  const single = new Uint32Array(words);
-  const readsOf = (inst: Inst, kind: Kind): Uint32Array | undefined => {
-    if (kind === Kind.ReadsAll) return allCells;
-    if (kind === Kind.Call) return slotSet;
-    if (!isGet(kind)) return undefined;
-    const cell = cells.of(inst, kind);
-    if (cell === ANY_REGISTER) return kind === Kind.GetX ? xFamily : fFamily;
-    single.fill(0);
-    bit(single, cell);
-    return single;
-  };
-
-  const order = reversePostorder(func).reverse();
+  const order = view.order.slice().reverse();
   const n = func.blocks.length;
-  const gen: Uint32Array[] = [];
-  const kill: Uint32Array[] = [];
-  const succs: BlockId[][] = [];
-  for (let b = 0; b < n; b++) {
-    gen.push(new Uint32Array(words));
-    kill.push(new Uint32Array(words));
-    succs.push([]);
-  }
+  const gen = new Uint32Array(n * words);
+  const kill = new Uint32Array(n * words);
   for (const b of order) {
-    succs[b] = successors(func, b);
-    const g = gen[b]!;
-    const k = kill[b]!;
-    const insts = func.blocks[b]!.insts;
-    for (let i = insts.length - 1; i >= 0; i--) {
-      const inst = insts[i]!;
-      const kind = kindOf(inst);
-      const reads = readsOf(inst, kind);
-      if (reads !== undefined) {
-        for (let w = 0; w < words; w++) g[w]! |= reads[w]!;
-      } else if (isSet(kind)) {
-        const cell = cells.of(inst, kind);
+    const kinds = view.kinds[b]!;
+    const cellOf = view.cellOf[b]!;
+    const at = b * words;
+    for (let i = kinds.length - 1; i >= 0; i--) {
+      const kind = kinds[i]!;
+      const cell = cellOf[i]!;
+      if (isSet(kind)) {
         if (cell === ANY_REGISTER) continue;
-        k[cell >>> 5]! |= 1 << (cell & 31);
-        g[cell >>> 5]! &= ~(1 << (cell & 31));
+        kill[at + (cell >>> 5)]! |= 1 << (cell & 31);
+        gen[at + (cell >>> 5)]! &= ~(1 << (cell & 31));
+      } else if (kind !== Kind.None) {
+        if (cell !== ANY_REGISTER && isGet(kind)) setBit(gen, at, cell);
+        else for (let w = 0; w < words; w++) gen[at + w]! |= readSet(kind)![w]!;
       }
     }
   }
 
-  const liveIn: Uint32Array[] = gen.map(() => new Uint32Array(words));
+  const liveIn = new Uint32Array(n * words);
   const liveOut = new Uint32Array(words);
   const collectLiveOut = (b: BlockId): void => {
     liveOut.fill(0);
-    for (const s of succs[b]!) for (let w = 0; w < words; w++) liveOut[w]! |= liveIn[s]![w]!;
+    for (const s of succs[b]!) for (let w = 0; w < words; w++) liveOut[w]! |= liveIn[s * words + w]!;
   };
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of order) {
       collectLiveOut(b);
-      const into = liveIn[b]!;
+      const at = b * words;
       for (let w = 0; w < words; w++) {
-        const live = (gen[b]![w]! | (liveOut[w]! & ~kill[b]![w]!)) >>> 0;
-        if (live !== into[w]) {
-          into[w] = live;
+        const live = (gen[at + w]! | (liveOut[w]! & ~kill[at + w]!)) >>> 0;
+        if (live !== liveIn[at + w]) {
+          liveIn[at + w] = live;
           changed = true;
         }
       }
@@ -231,21 +245,23 @@ function removeDeadWrites(func: Func): boolean {
     collectLiveOut(b);
     const live = liveOut;
     const insts = func.blocks[b]!.insts;
-    const dead = new Set<Inst>();
+    const kinds = view.kinds[b]!;
+    const cellOf = view.cellOf[b]!;
+    let dead: Set<Inst> | undefined;
     for (let i = insts.length - 1; i >= 0; i--) {
-      const inst = insts[i]!;
-      const kind = kindOf(inst);
-      const reads = readsOf(inst, kind);
-      if (reads !== undefined) {
-        for (let w = 0; w < words; w++) live[w]! |= reads[w]!;
-      } else if (isSet(kind)) {
-        const cell = cells.of(inst, kind);
+      const kind = kinds[i]!;
+      const cell = cellOf[i]!;
+      if (isSet(kind)) {
         if (cell === ANY_REGISTER) continue;
-        if (!has(live, cell)) dead.add(inst); // set c, v1 ... set c, v2 (c unread in between) --> set c, v2
+        // set c, v1 ... set c, v2 (c unread in between) --> set c, v2
+        if ((live[cell >>> 5]! & (1 << (cell & 31))) === 0) (dead ??= new Set()).add(insts[i]!);
         live[cell >>> 5]! &= ~(1 << (cell & 31));
+      } else if (kind !== Kind.None) {
+        if (cell !== ANY_REGISTER && isGet(kind)) setBit(live, 0, cell);
+        else for (let w = 0; w < words; w++) live[w]! |= readSet(kind)![w]!;
       }
     }
-    if (dead.size > 0) {
+    if (dead !== undefined) {
       func.blocks[b]!.insts = insts.filter((inst) => !dead.has(inst));
       removed = true;
     }
