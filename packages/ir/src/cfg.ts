@@ -22,16 +22,25 @@ export function successors(func: Func, block: BlockId): BlockId[] {
   return out;
 }
 
-/** Predecessors of every block (each listed once), indexed by block id. */
-export function predecessors(func: Func): BlockId[][] {
+/** Successors of every block (as `successors`), indexed by block id: the one walk over the
+ *  terminators that the other queries can share. */
+export function successorLists(func: Func): BlockId[][] {
+  const succs: BlockId[][] = [];
+  for (let b = 0; b < func.blocks.length; b++) succs.push(successors(func, b));
+  return succs;
+}
+
+/** Predecessors of every block (each listed once), indexed by block id; `succs` (from
+ *  successorLists) saves walking the terminators again. */
+export function predecessors(func: Func, succs: readonly (readonly BlockId[])[] = successorLists(func)): BlockId[][] {
   const preds: BlockId[][] = [];
-  for (let b = 0; b < func.blocks.length; b++) preds.push([]);
-  for (let b = 0; b < func.blocks.length; b++) for (const s of successors(func, b)) preds[s]!.push(b);
+  for (let b = 0; b < succs.length; b++) preds.push([]);
+  for (let b = 0; b < succs.length; b++) for (const s of succs[b]!) preds[s]!.push(b);
   return preds;
 }
 
-/** Blocks reachable from block0, in reverse postorder (block0 first). */
-export function reversePostorder(func: Func): BlockId[] {
+/** Blocks reachable from block0, in reverse postorder (block0 first); `succs` as for predecessors. */
+export function reversePostorder(func: Func, succs?: readonly (readonly BlockId[])[]): BlockId[] {
   const n = func.blocks.length;
   if (n === 0) return [];
   const visited = new Uint8Array(n);
@@ -39,23 +48,24 @@ export function reversePostorder(func: Func): BlockId[] {
   // Iterative DFS: each stack level holds a block, its successors and the index of the next one to visit.
   const blockAt = new Int32Array(n);
   const nextAt = new Int32Array(n);
-  const succsAt: BlockId[][] = new Array<BlockId[]>(n);
+  const succsAt: (readonly BlockId[])[] = new Array<readonly BlockId[]>(n);
+  const successorsOf = (b: BlockId): readonly BlockId[] => succs?.[b] ?? successors(func, b);
   let depth = 0;
   blockAt[0] = 0;
-  succsAt[0] = successors(func, 0);
+  succsAt[0] = successorsOf(0);
   visited[0] = 1;
   while (depth >= 0) {
-    const succs = succsAt[depth]!;
+    const pending = succsAt[depth]!;
     const i = nextAt[depth]!;
-    if (i < succs.length) {
+    if (i < pending.length) {
       nextAt[depth] = i + 1;
-      const s = succs[i]!;
+      const s = pending[i]!;
       if (!visited[s]) {
         visited[s] = 1;
         depth++;
         blockAt[depth] = s;
         nextAt[depth] = 0;
-        succsAt[depth] = successors(func, s);
+        succsAt[depth] = successorsOf(s);
       }
     } else {
       post.push(blockAt[depth]!);
@@ -75,10 +85,11 @@ export class DominatorTree {
 
   constructor(func: Func) {
     const n = func.blocks.length;
-    this.rpo = reversePostorder(func);
+    const succs = successorLists(func);
+    this.rpo = reversePostorder(func, succs);
     const order = new Int32Array(n).fill(-1);
     for (let i = 0; i < this.rpo.length; i++) order[this.rpo[i]!] = i;
-    const preds = predecessors(func);
+    const preds = predecessors(func, succs);
     const idom = new Array<BlockId>(n).fill(-1);
     if (n > 0) idom[0] = 0;
     const intersect = (a: BlockId, b: BlockId): BlockId => {

@@ -19,7 +19,10 @@ const mix = (h: number, x: number): number => Math.imul(h ^ x, 0x9e3779b1);
 
 function immHash(imm: Inst['imm']): number {
   if (typeof imm === 'number') return imm | 0;
-  if (typeof imm === 'bigint') return Number(BigInt.asIntN(32, imm)) ^ Number(BigInt.asIntN(32, imm >> 32n));
+  if (typeof imm === 'bigint') {
+    const approx = Number(imm); // no BigInt arithmetic: equal constants hash alike, which is all a hash needs
+    return (approx | 0) ^ ((approx / 4294967296) | 0);
+  }
   return imm === undefined ? 0 : imm.length;
 }
 
@@ -58,11 +61,14 @@ export function cse(func: Func): boolean {
   // Preorder walk of the dominator tree; each block's new expressions are forgotten when it is left.
   const visit = (b: BlockId): number => {
     const mark = added.length;
-    const kept: Inst[] = [];
-    for (const inst of func.blocks[b]!.insts) {
+    const insts = func.blocks[b]!.insts;
+    // The instructions kept so far, once one has been merged away.
+    let kept: Inst[] | undefined;
+    for (let k = 0; k < insts.length; k++) {
+      const inst = insts[k]!;
       const arity = inst.args.length;
       if (inst.result < 0 || !isPure(inst) || arity > MAX_ARGS) {
-        kept.push(inst);
+        kept?.push(inst);
         continue;
       }
       for (let i = 0; i < arity; i++) args[i] = replace.get(inst.args[i]!);
@@ -76,6 +82,7 @@ export function cse(func: Func): boolean {
       const earlier = find(inst, hash, arity);
       if (earlier !== NONE) {
         replace.set(inst.result, earlier); // v2 = op a, b ... v9 = op a, b --> v9 replaced by v2
+        kept ??= insts.slice(0, k);
         continue;
       }
       const v = inst.result;
@@ -85,9 +92,9 @@ export function cse(func: Func): boolean {
       below[v] = head[hash & mask]!;
       head[hash & mask] = v;
       added.push(v);
-      kept.push(inst);
+      kept?.push(inst);
     }
-    func.blocks[b]!.insts = kept;
+    if (kept !== undefined) func.blocks[b]!.insts = kept;
     return mark;
   };
   walkDominatorTree(func, dom, visit, (_b, mark) => {

@@ -3,7 +3,7 @@
 // 4 KiB span of it, so the backend reuses that access's shadow-table lookup when the page matches.
 // Invariant: the slot is only a hint; the backend re-checks page and permission, so any tagging is exact.
 import { DominatorTree, MAX_PAGE_CACHE_SLOT, OPS, walkDominatorTree, type OpName, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
-import { constantOf, definitions } from './func-edit.js';
+import { constantOf, type Definitions } from './func-edit.js';
 
 const PAGE_SIZE = 4096n;
 
@@ -26,7 +26,19 @@ interface Access {
 }
 
 export function redundantShadow(func: Func): boolean {
-  const defs = definitions(func);
+  // One scan: defining instructions, and each block's memory accesses in order.
+  const defs: Definitions = new Array<Inst | undefined>(func.values.length).fill(undefined);
+  const accessesOf: Inst[][] = [];
+  let accessCount = 0;
+  for (const block of func.blocks) {
+    const accesses: Inst[] = [];
+    for (const inst of block.insts) {
+      if (inst.result >= 0) defs[inst.result] = inst;
+      if (accessSize(inst) !== 0) accesses.push(inst);
+    }
+    accessesOf.push(accesses);
+    accessCount += accesses.length;
+  }
   /** address --> (base, c) when the address is `add.i64 base, c`, else (address, 0). */
   const split = (address: Value): { base: Value; offset: bigint } => {
     const def = defs[address];
@@ -34,17 +46,14 @@ export function redundantShadow(func: Func): boolean {
     return c === undefined ? { base: address, offset: 0n } : { base: def!.args[0]!, offset: c };
   };
 
-  const dom = new DominatorTree(func);
-
   const slotOfBase = new Map<Value, number>();
   const tagged = new Set<Inst>();
   // Accesses in dominating positions, by base; a block's additions are dropped when it is left.
   const dominating = new Map<Value, Access[]>();
   const visit = (b: BlockId): Value[] => {
     const added: Value[] = [];
-    for (const inst of func.blocks[b]!.insts) {
+    for (const inst of accessesOf[b]!) {
       const size = accessSize(inst);
-      if (size === 0) continue;
       const { base, offset } = split(inst.args[0]!);
       const access: Access = { inst, base, start: offset, end: offset + BigInt(size) };
       const earlier = dominating.get(base) ?? [];
@@ -60,14 +69,16 @@ export function redundantShadow(func: Func): boolean {
     }
     return added;
   };
-  walkDominatorTree(func, dom, visit, (_b, added) => {
-    for (const base of added.reverse()) dominating.get(base)!.pop();
-  });
+  // A single access has no partner: only its old tag (if any) goes.
+  if (accessCount > 1) {
+    walkDominatorTree(func, new DominatorTree(func), visit, (_b, added) => {
+      for (const base of added.reverse()) dominating.get(base)!.pop();
+    });
+  }
 
   let changed = false;
-  for (const block of func.blocks) {
-    for (const inst of block.insts) {
-      if (accessSize(inst) === 0) continue;
+  for (const accesses of accessesOf) {
+    for (const inst of accesses) {
       const slot = tagged.has(inst) ? slotOfBase.get(split(inst.args[0]!).base) : undefined;
       if (inst.imm === slot) continue;
       if (slot === undefined) delete inst.imm;

@@ -4,7 +4,7 @@
 // observe every cell; helper calls read and write every slot but no register (helpers cannot
 // see registers; a faulting load only reports them). Cells are small integers, per-block cell
 // states flat Int32Arrays and liveness bitsets of 32-bit words, so a region costs no strings.
-import { predecessors, reversePostorder, successors, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { definitions, makeConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
 
 /** Cell numbers: x0..x31 are 0..31, f0..f31 are 32..63; state slots and register numbers outside
@@ -76,11 +76,10 @@ class AccessView {
   readonly cells: Cells;
   constructor(func: Func) {
     this.cells = new Cells(definitions(func));
-    this.order = reversePostorder(func);
-    this.preds = predecessors(func);
-    this.succs = [];
+    this.succs = successorLists(func);
+    this.order = reversePostorder(func, this.succs);
+    this.preds = predecessors(func, this.succs);
     for (const b of this.order) {
-      this.succs[b] = successors(func, b);
       const kinds: Kind[] = [];
       const cellOf: number[] = [];
       for (const inst of func.blocks[b]!.insts) {
