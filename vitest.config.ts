@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wasm', 'interp', 'runtime', 'engine', 'aot', 'cli'];
 // Subpath exports come first: an alias also matches `<key>/...`, and the first match wins.
 const subpaths = {
+  '@ferry/aot/cache': 'aot/src/cache.ts',
   '@ferry/backend-wasm/baseline': 'backend-wasm/src/baseline.ts',
   '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts',
   '@ferry/engine/check': 'engine/src/check.ts',

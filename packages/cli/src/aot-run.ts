@@ -3,13 +3,10 @@
 // / FERRY_CACHE_DIR (reuse a cached module; on a miss, fill the cache in a background process,
 // or in the foreground for --tier aot), and --profile-out FILE (record the pcs the run entered).
 // Invariant: nothing here can make a run wrong: every problem with a module means running
-// without it, and the ELF is only parsed again when one of these options is used.
+// without it, and the ELF is parsed again (and @ferry/aot loaded) only when one of these is used.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  CACHE_DIR_ENV, checkAotModule, compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions, GuestImage, loadAotFile,
-  TranslationCache, writeProfile,
-} from '@ferry/aot';
+import { CACHE_DIR_ENV } from '@ferry/aot/cache';
 import type { PreloadedCode, Tier } from '@ferry/engine';
 
 export interface AotRunArgs {
@@ -45,6 +42,10 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
   const plan: AotRunPlan = { tier: args.tier, finish: () => undefined };
   if (args.aot === undefined && !wantsCache && args.tier !== 'aot' && args['profile-out'] === undefined) return plan;
 
+  // The rest of the AOT package (discovery, lifting, manifests) loads only for runs that use it.
+  const {
+    checkAotModule, compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions, GuestImage, loadAotFile, TranslationCache, writeProfile,
+  } = await import('@ferry/aot');
   const image = GuestImage.read(args.elf);
   // Preloaded code needs a tier with a code cache: --aot alone means the adaptive tier.
   const jitTier = (): Tier => (plan.tier === 'interp' ? 'adaptive' : plan.tier);

@@ -1,1 +1,1 @@
-// @ferry/cli: the ferry command (main.ts).
+// @ferry/cli: the ferry command (ferry.ts; npm run build bundles it into dist/main.js).
