@@ -32,6 +32,11 @@ export interface ValueInfo {
   block: BlockId;
 }
 
+/** Op names as the op table spells them, by name: emit and fromData store these, so instructions share one
+ *  string per op (names built from parts, such as `add.${type}`, are fresh strings that every
+ *  later table lookup and comparison would have to hash or compare character by character). */
+const CANONICAL_OP: ReadonlyMap<string, OpName> = new Map((Object.keys(OPS) as OpName[]).map((op) => [op, op]));
+
 export class Func {
   readonly values: ValueInfo[] = [];
   readonly blocks: Block[] = [];
@@ -51,6 +56,7 @@ export class Func {
     const func = new Func(data.name);
     func.values.push(...data.values);
     func.blocks.push(...data.blocks);
+    for (const block of func.blocks) for (const inst of block.insts) inst.op = CANONICAL_OP.get(inst.op) ?? inst.op;
     return func;
   }
 
@@ -93,7 +99,8 @@ export class Builder {
     return last !== undefined && OPS[last.op].effect === 'terminator';
   }
 
-  emit(op: OpName, args: Value[] = [], imm?: Inst['imm'], targets?: Target[]): Value {
+  emit(name: OpName, args: Value[] = [], imm?: Inst['imm'], targets?: Target[]): Value {
+    const op = CANONICAL_OP.get(name) ?? name;
     if (this.current < 0) throw new Error('internal error: builder has no current block');
     if (this.terminated) throw new Error(`internal error: ${op} appended after a terminator in ${this.func.name}`);
     const type = resultTypeOf(op, imm);
