@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `ferry`: the command line. Only argument parsing and printing live here; the work is done by
 // the engine, runtime and isa packages. Every user-facing failure is one line on stderr,
-// prefixed `ferry:`, and a non-zero exit status; never a stack trace.
-import yargs from 'yargs';
+// prefixed `ferry:`, and a non-zero exit status; never a stack trace. A plain `ferry run` is parsed
+// by the run command's quick path (run-options.ts) and never loads yargs itself (start-up).
 import { hideBin } from 'yargs/helpers';
 import { FerryError } from '@ferry/util';
 import type { CommandModule } from 'yargs';
@@ -12,6 +12,8 @@ interface LoadedCommand {
   command: CommandModule<object, any>;
   /** Moves the guest program's own arguments behind `--` (commands that run a guest). */
   split?: (argv: string[]) => string[];
+  /** The command's arguments parsed without yargs, when the command line is plain enough. */
+  quick?: (argv: string[]) => object | undefined;
 }
 
 /** Each command's module, imported only when that command runs (or for --help): start-up then
@@ -19,7 +21,7 @@ interface LoadedCommand {
 const COMMANDS: Record<string, () => Promise<LoadedCommand>> = {
   run: async () => {
     const m = await import('./run.js');
-    return { command: m.runCommand, split: m.splitGuestArguments };
+    return { command: m.runCommand, split: m.splitGuestArguments, quick: m.quickRunArgs };
   },
   aot: async () => ({ command: (await import('./aot.js')).aotCommand }),
   disasm: async () => ({ command: (await import('./disasm.js')).disasmCommand }),
@@ -47,22 +49,13 @@ try {
   const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
   const loaded = await Promise.all(wanted.map((n) => COMMANDS[n]!()));
   const argv = loaded.reduce((a, l) => (l.split ? l.split(a) : a), words);
-  let parser = yargs(argv)
-    .scriptName('ferry')
-    .usage('$0 <command> [options]\n\nRuns RISC-V RV64GC Linux programs by translating them to WebAssembly.');
-  for (const l of loaded) parser = parser.command(l.command);
-  await parser
-    .demandCommand(1, 'name a command: ferry run <elf>, ferry disasm <elf> (see ferry --help)')
-    .strictCommands()
-    .parserConfiguration({ 'populate--': true })
-    .fail((msg, err) => {
-      if (err) throw err;
-      fail(msg);
-    })
-    .help()
-    .version(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .parseAsync();
+  const quick = loaded.length === 1 ? loaded[0]!.quick?.(argv) : undefined;
+  if (quick) {
+    await loaded[0]!.command.handler({ ...quick, _: [name], $0: 'ferry' });
+  } else {
+    const { yargsParser } = await import('./yargs-parser.js');
+    await yargsParser(argv, loaded.map((l) => l.command), fail).parseAsync();
+  }
 } catch (e) {
   if (e instanceof FerryError) fail(e.message);
   const err = e as Error;

@@ -1,14 +1,14 @@
 // `ferry run <elf> [args..]`: run a guest program; its exit status becomes Ferry's.
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { runProgram, TIERS, type Tier } from '@ferry/engine';
+import { runProgram } from '@ferry/engine';
 import { FerryError } from '@ferry/util';
 import { parseDirMapping } from '@ferry/runtime';
 import { planAotRun } from './aot-run.js';
 import { parseSize } from './options.js';
+import { type RunArgs, VALUE_OPTIONS, yargsRunOptions } from './run-options.js';
 
-/** Options of `run` that take a value (so the word after them is not the guest program). */
-const VALUE_OPTIONS = new Set(['--tier', '--mem', '--dir', '--env', '--max-insns', '--stats-json', '--aot', '--cache-dir', '--profile-out', '--check-seed']);
+export { quickRunArgs } from './run-options.js';
 
 /** Everything after the guest program belongs to the guest, even words that look like options:
  *  `ferry run --stats prog -v x` passes `-v x` to prog. Returns argv with those words after `--`.
@@ -31,27 +31,6 @@ export function splitGuestArguments(argv: string[]): string[] {
   return splitAfterProgram(argv, 'run', VALUE_OPTIONS);
 }
 
-interface RunArgs {
-  elf: string;
-  args: string[];
-  strace: boolean;
-  stats: boolean;
-  'stats-json'?: string;
-  mem: string;
-  dir: string[];
-  env: string[];
-  'clear-env': boolean;
-  'max-insns'?: string;
-  tier: Tier;
-  aot?: string;
-  'cache-dir'?: string;
-  'profile-out'?: string;
-  superops: boolean;
-  coalesce: boolean;
-  check: boolean;
-  'check-seed'?: number;
-}
-
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <elf> [args..]',
   describe: 'run a RISC-V RV64GC Linux static executable',
@@ -59,30 +38,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     y
       .positional('elf', { type: 'string', demandOption: true, describe: 'the guest executable' })
       .positional('args', { type: 'string', array: true, default: [], describe: 'arguments passed to the guest' })
-      .option('tier', { choices: TIERS, default: 'interp' as const, describe: 'execution tier' })
-      .option('strace', { type: 'boolean', default: false, describe: 'print every system call to stderr' })
-      .option('stats', { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit' })
-      .option('stats-json', { type: 'string', describe: 'write execution statistics and peak RSS as JSON to this file at exit' })
-      .option('mem', { type: 'string', default: '1G', describe: 'cap on guest memory; mmap/brk beyond it fail with ENOMEM' })
-      .option('dir', {
-        type: 'string', array: true, default: [],
-        describe: 'make a host directory visible to the guest: HOST[:GUEST][:rw] (read-only unless :rw)',
-      })
-      .option('env', { type: 'string', array: true, default: [], describe: 'set a guest environment variable K=V' })
-      .option('clear-env', { type: 'boolean', default: false, describe: 'start the guest with an empty environment' })
-      .option('superops', { type: 'boolean', default: true, describe: 'T0 superoperators (--no-superops: the plain interpreter, for comparison)' })
-      .option('coalesce', { type: 'boolean', default: true, describe: 'serve exits in place (--no-coalesce: every exit returns to the engine, for comparison)' })
-      .option('check', { type: 'boolean', default: false, describe: 'run the interpreter in lockstep beside --tier baseline|opt (default opt) and stop at the first difference' })
-      .option('check-seed', { type: 'number', describe: 'with --check: seed of the random bytes both machines see (printed in reports)' })
-      .option('aot', { type: 'string', describe: 'use this module from ferry aot (adaptive tier unless --tier baseline|opt); a bad one is a warning and a JIT run' })
-      .option('cache-dir', { type: 'string', describe: 'persistent translation cache (default $FERRY_CACHE_DIR): reuse its module for this program, fill it in the background on a miss' })
-      .option('profile-out', { type: 'string', describe: 'write the pcs the run entered to this file (for ferry aot --profile; best with a JIT tier)' })
-      .option('max-insns', { type: 'string', describe: 'stop after this many guest instructions (exit status 124)' }) as never,
+      .options(yargsRunOptions()) as never,
   handler: async (argv) => {
     const base = argv['clear-env'] ? [] : Object.entries(process.env).map(([k, v]) => `${k}=${v ?? ''}`);
     const overrides = new Set(argv.env.map((kv) => kv.split('=')[0]));
     const env = [...base.filter((kv) => !overrides.has(kv.split('=')[0])), ...argv.env];
-    const guestArgs = [...argv.args, ...((argv as unknown as { '--'?: string[] })['--'] ?? [])].map(String);
+    const guestArgs = [...argv.args, ...(argv['--'] ?? [])].map(String);
     if (argv.check) return runCheckCommand(argv, env, guestArgs);
     const plan = await planAotRun(argv);
     const result = await runProgram({
