@@ -11,7 +11,13 @@ export { TABLE_IMPORT, type JitModule } from './jit-functions.js';
 
 /** Compiles a batch of lifted blocks into one module; exports are in input order. */
 export function compileBaselineModule(funcs: readonly Func[]): JitModule {
+  return compileDirectModule(funcs, false);
+}
+
+/** Compiles IR functions (blocks, or regions with loops) into one module without binaryen;
+ *  `promoteRegisters` keeps guest registers in locals as the optimizing tier does. */
+export function compileDirectModule(funcs: readonly Func[], promoteRegisters: boolean): JitModule {
   const writer = new WasmWriter();
-  const exports = addJitFunctions(writer, funcs, false);
+  const exports = addJitFunctions(writer, funcs, promoteRegisters);
   return { binary: writer.emitBinary(), exports };
 }

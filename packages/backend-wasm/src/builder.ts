@@ -97,13 +97,6 @@ export interface ExpressionBuilder {
   f64: F64Ops;
 }
 
-/** binaryen's Relooper API (structures a cyclic CFG); only the binaryen producer has one. */
-export interface Relooper {
-  addBlock(code: ExpressionRef): number;
-  addBranch(from: number, to: number, condition: ExpressionRef, code: ExpressionRef): void;
-  renderAndDispose(entry: number, labelHelper: number): ExpressionRef;
-}
-
 export type MulhKind = 'u' | 's' | 'su';
 
 /** A module under construction, as the IR lowering sees it. */
@@ -119,8 +112,6 @@ export interface ModuleBuilder {
   addFunction(name: string, params: readonly TypeRef[], result: TypeRef, vars: readonly TypeRef[], body: ExpressionRef): void;
   exportFunction(internalName: string, externalName: string): void;
   importTable(internalName: string, module: string, base: string): void;
-  /** A Relooper for cyclic CFGs; absent when the builder supports forward-only control flow. */
-  createRelooper?(): Relooper;
 }
 
 /** The builder's type for an IR or abi type. */

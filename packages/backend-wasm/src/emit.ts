@@ -1,15 +1,15 @@
 // Lowers one IR function to a wasm expression (through builder.ts) inside a wasm function the caller owns.
 // Every non-constant value lives in a wasm local (binaryen's passes coalesce them); constants
 // are rematerialized at each use. Forward-only CFGs (all lifted instructions) become nested
-// blocks; cyclic ones (JIT regions) go through binaryen's Relooper, at most one per wasm function
-// since its labels are not unique across renders (the baseline writer has no Relooper: forward
-// CFGs only). Block parameters become locals set on the edges. goto_pc and exit are lowered by the
+// blocks; cyclic ones (JIT regions) are structured with loops by structure.ts, for binaryen and
+// the wasm writer alike. Block parameters become locals set on the edges. goto_pc and exit are lowered by the
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
 import { OPS, type Func, type Inst, type Target, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
+import { structureCfg } from './structure.js';
 
 export interface BodyContext {
   /** The expression for the function's i-th input (an entry-block parameter). */
@@ -87,7 +87,7 @@ class BodyEmitter {
     if (blocks.length === 1) body = this.m.block(null, this.blockCode(0));
     else {
       const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
-      body = forwardOnly ? this.emitForward() : this.emitWithRelooper();
+      body = forwardOnly ? this.emitForward() : this.emitStructured();
     }
     return prologue.length ? this.m.block(null, [...prologue, body]) : body;
   }
@@ -157,25 +157,28 @@ class BodyEmitter {
     return nested;
   }
 
-  private emitWithRelooper(): ExpressionRef {
-    const blocks = this.func.blocks;
-    if (!this.mb.createRelooper) throw new Error(`internal error: ${this.func.name} has a cyclic CFG, which this wasm builder cannot structure`);
-    const relooper = this.mb.createRelooper();
-    const ids = blocks.map((_, i) => relooper.addBlock(this.m.block(null, this.blockCode(i))));
-    blocks.forEach((block, i) => {
-      const term = block.insts[block.insts.length - 1]!;
-      if (term.op === 'jump') {
-        relooper.addBranch(ids[i]!, ids[term.targets![0]!.block]!, 0, this.edgeCopies(term.targets![0]!));
-      } else if (term.op === 'brif') {
-        const [taken, notTaken] = term.targets as [Target, Target];
-        relooper.addBranch(ids[i]!, ids[taken.block]!, this.use(term.args[0]!), this.edgeCopies(taken));
-        relooper.addBranch(ids[i]!, ids[notTaken.block]!, 0, this.edgeCopies(notTaken));
-      }
+  /** A cyclic CFG (a JIT region with loops), structured by structure.ts. */
+  private emitStructured(): ExpressionRef {
+    const m = this.m;
+    return structureCfg(this.mb, this.func, {
+      statements: (b) => this.blockCode(b),
+      terminator: (b, transfer) => {
+        const block = this.func.blocks[b]!;
+        const term = block.insts[block.insts.length - 1]!;
+        const edge = (t: Target): ExpressionRef => {
+          const copies = this.edgeCopies(t);
+          const go = transfer(t.block);
+          return copies ? m.block(null, [copies, go]) : go;
+        };
+        if (term.op === 'jump') return edge(term.targets![0]!);
+        if (term.op === 'brif') return m.if(this.use(term.args[0]!), edge(term.targets![0]!), edge(term.targets![1]!));
+        return undefined;
+      },
+      addLocal: () => this.ctx.addLocal(this.mb.types.i32),
     });
-    return relooper.renderAndDispose(ids[0]!, this.ctx.addLocal(this.mb.types.i32));
   }
 
-  /** Statements of one block; jump/brif are left to the Relooper edges. */
+  /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
     const code: ExpressionRef[] = [];
     for (const inst of this.func.blocks[index]!.insts) {

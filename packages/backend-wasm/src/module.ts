@@ -6,7 +6,7 @@
 import binaryen from 'binaryen';
 import { HELPER_MODULE, MEMORY_IMPORT, type WasmValType } from '@ferry/abi';
 import type { ResultType, Type } from '@ferry/ir';
-import { ModuleBuilderBase, type ExpressionRef, type Relooper, type TypeRef, type ValueTypes } from './builder.js';
+import { ModuleBuilderBase, type ExpressionRef, type TypeRef, type ValueTypes } from './builder.js';
 
 export type { ExpressionRef } from './builder.js';
 
@@ -47,9 +47,6 @@ export class WasmModuleBuilder extends ModuleBuilderBase {
   }
   importTable(internalName: string, module: string, base: string): void {
     this.m.addTableImport(internalName, module, base);
-  }
-  createRelooper(): Relooper {
-    return new binaryen.Relooper(this.m);
   }
 
   validate(): boolean {

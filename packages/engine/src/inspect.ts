@@ -8,8 +8,8 @@ import { discoverBlock, discoverRegion, liftBlock, liftRegion, type GuestBlock }
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { Machine } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
-import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
-import { loadBackend, OPT_PIPELINE } from './jit/translator.js';
+import { compileBaselineModule, compileDirectModule } from '@ferry/backend-wasm/baseline';
+import { loadBackend, OPT_CODEGEN, OPT_PIPELINE } from './jit/translator.js';
 
 export type JitTier = 'baseline' | 'opt';
 
@@ -95,6 +95,7 @@ export async function watAt(machine: Machine, pc: bigint, tier: JitTier): Promis
   const lifted = liftAt(machine, pc, { tier });
   const backend = await loadBackend();
   if (tier === 'baseline') return { lifted, text: backend.binaryToText(compileBaselineModule([lifted.func]).binary) };
+  if (OPT_CODEGEN() === 'direct') return { lifted, text: backend.binaryToText(compileDirectModule([lifted.func], true).binary) };
   const compiled = backend.compileJitModule([lifted.func], { promoteRegisters: true }, true);
   return { lifted, text: compiled.text ?? '' };
 }

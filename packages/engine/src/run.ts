@@ -67,13 +67,13 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** The JIT modules a tier needs (none for interp), and binaryen for the opt tier, which compiles
- *  optimized code on the main thread (baseline writes wasm directly; adaptive compiles optimized
- *  code in its worker). */
+/** The JIT modules a tier needs (none for interp), and binaryen for the opt tier when it is to
+ *  run binaryen's optimizer on the main thread (FERRY_OPT_CODEGEN=binaryen; otherwise every tier
+ *  writes wasm directly, and adaptive compiles optimized code in its worker). */
 export async function loadJitSupport(tier: Tier, preloaded = false): Promise<JitSupport | undefined> {
   if (tier === 'interp' && !preloaded) return undefined;
   const jit = await import('./jit/index.js');
-  return tier === 'opt' ? { ...jit, backend: await jit.loadBackend() } : jit;
+  return tier === 'opt' && jit.OPT_CODEGEN() === 'binaryen' ? { ...jit, backend: await jit.loadBackend() } : jit;
 }
 
 /** Runs a loaded machine, loading what its tier needs first. */
@@ -117,7 +117,6 @@ export function runMachineSync(machine: Machine, options: LoopOptions, jit?: Jit
     const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter()));
     step = () => a.step();
   } else {
-    if (tier === 'opt' && !jit.backend) throw new Error('internal error: the opt tier needs the compiler backend');
     const cache = (codeCache = new jit.CodeCache(machine.wasmMemory));
     const t = (translator = new jit.Translator(machine, cache, jit.backend));
     step = () => {

@@ -15,9 +15,9 @@ import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache, pageOf } from './code-cache.js';
-import { CompileClient } from './compile-client.js';
+import { CompileClient, type CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
-import { optimizeRegion } from './translator.js';
+import { OPT_CODEGEN, optimizeRegion } from './translator.js';
 
 const T0_SLICE = 1n << 20n;
 /** Instructions per slice of translated code: budget exits are the samples the controller sees. */
@@ -155,7 +155,7 @@ export class AdaptiveExecutor {
   private requestOpt(pc: bigint): void {
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
-    this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { promoteRegisters: true });
+    this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { codegen: OPT_CODEGEN(), promoteRegisters: true });
   }
 
   /** The pages and size of a translation unit; marks its pages as holding code. */
@@ -167,7 +167,7 @@ export class AdaptiveExecutor {
     return { pc: blocks[0]!.pc, pages: [...pages], insns };
   }
 
-  private submit(tier: 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: { passes?: string[]; promoteRegisters?: boolean }): void {
+  private submit(tier: 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: CompileOptions): void {
     const epochs = new Map<number, number>();
     const described = units.map(({ blocks }) => {
       const unit = this.describe(blocks);

@@ -4,10 +4,18 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Func } from '@ferry/ir';
 
+/** How the worker compiles: `direct` with the wasm writer, `binaryen` through binaryen (with
+ *  `passes`, or -O2 when absent). */
+export interface CompileOptions {
+  codegen: 'direct' | 'binaryen';
+  passes?: string[];
+  promoteRegisters?: boolean;
+}
+
 export interface CompileRequest {
   id: number;
   funcs: { name: string; values: Func['values']; blocks: Func['blocks'] }[];
-  options: { passes?: string[]; promoteRegisters?: boolean };
+  options: CompileOptions;
 }
 
 export interface CompileReply {

@@ -3,7 +3,7 @@
 export { AdaptiveExecutor } from './adaptive.js';
 export { CodeCache } from './code-cache.js';
 export { installPreloaded } from './preload.js';
-export { loadBackend, Translator } from './translator.js';
+export { loadBackend, OPT_CODEGEN, Translator } from './translator.js';
 
 type Backend = Awaited<ReturnType<typeof import('./translator.js').loadBackend>>;
 
