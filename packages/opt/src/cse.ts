@@ -4,10 +4,14 @@
 // Available expressions live in a hash table of chains threaded through flat arrays indexed by
 // value id; each chain is a stack in dominator-tree preorder, so leaving a block pops its entries.
 import { DominatorTree, OPS, walkDominatorTree, type BlockId, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
-import { isPure, Replacements, substitute } from './func-edit.js';
+import { Replacements, substitute } from './func-edit.js';
 
 const COMMUTATIVE_FAMILIES = new Set(['add', 'mul', 'and', 'or', 'xor', 'eq', 'ne']);
-const OP_NUMBER: ReadonlyMap<string, number> = new Map((Object.keys(OPS) as OpName[]).map((op, i) => [op, i + 1]));
+/** A number for each pure op (its hash seed); other ops have none, so one lookup also says whether
+ *  an instruction can be merged. */
+const PURE_OP_NUMBER: ReadonlyMap<string, number> = new Map(
+  (Object.keys(OPS) as OpName[]).flatMap((op, i) => (OPS[op].effect === 'pure' ? [[op, i + 1] as const] : [])),
+);
 const COMMUTATIVE_OPS: ReadonlySet<string> = new Set(
   (Object.keys(OPS) as OpName[]).filter((op) => COMMUTATIVE_FAMILIES.has(op.split('.')[0]!)),
 );
@@ -67,7 +71,8 @@ export function cse(func: Func): boolean {
     for (let k = 0; k < insts.length; k++) {
       const inst = insts[k]!;
       const arity = inst.args.length;
-      if (inst.result < 0 || !isPure(inst) || arity > MAX_ARGS) {
+      const opNumber = PURE_OP_NUMBER.get(inst.op);
+      if (inst.result < 0 || opNumber === undefined || arity > MAX_ARGS) {
         kept?.push(inst);
         continue;
       }
@@ -77,7 +82,7 @@ export function cse(func: Func): boolean {
         args[0] = args[1]!;
         args[1] = first;
       }
-      let hash = mix(mix(0x811c9dc5, OP_NUMBER.get(inst.op)!), immHash(inst.imm));
+      let hash = mix(mix(0x811c9dc5, opNumber), immHash(inst.imm));
       for (let i = 0; i < arity; i++) hash = mix(hash, args[i]!);
       const earlier = find(inst, hash, arity);
       if (earlier !== NONE) {

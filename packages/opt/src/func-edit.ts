@@ -49,6 +49,10 @@ export class Replacements {
     if (this.to[from] === -1) this.size++;
     this.to[from] = to;
   }
+  /** True when v has a replacement. */
+  has(v: Value): boolean {
+    return (this.to[v] ?? -1) >= 0;
+  }
   /** The direct replacement of v, or v itself. */
   readonly get = (v: Value): Value => {
     const r = this.to[v];
@@ -73,8 +77,14 @@ export function rewriteOperands(inst: Inst, resolve: (v: Value) => Value): void 
 /** Rewrites every operand and branch argument through the replacements (chains are followed). */
 export function substitute(func: Func, replace: Replacements): void {
   if (replace.size === 0) return;
+  const rewrite = (list: Value[]): void => {
+    for (let i = 0; i < list.length; i++) if (replace.has(list[i]!)) list[i] = replace.resolve(list[i]!);
+  };
   for (const block of func.blocks) {
-    for (const inst of block.insts) rewriteOperands(inst, replace.resolve);
+    for (const inst of block.insts) {
+      rewrite(inst.args);
+      if (inst.targets !== undefined) for (const t of inst.targets) rewrite(t.args);
+    }
   }
 }
 

@@ -24,7 +24,10 @@ const KIND_OF_OP: ReadonlyMap<string, Kind> = new Map([
   ['exit', Kind.ReadsAll], ['goto_pc', Kind.ReadsAll],
   ['store.8', Kind.ReadsAll], ['store.16', Kind.ReadsAll], ['store.32', Kind.ReadsAll], ['store.64', Kind.ReadsAll],
 ]);
-const kindOf = (inst: Inst): Kind => KIND_OF_OP.get(inst.op) ?? Kind.None;
+/** First letters of the ops above, by character code: ops starting otherwise skip the lookup. */
+const MAY_ACCESS = new Uint8Array(128);
+for (const op of KIND_OF_OP.keys()) MAY_ACCESS[op.charCodeAt(0)] = 1;
+const kindOf = (inst: Inst): Kind => (MAY_ACCESS[inst.op.charCodeAt(0)] ? KIND_OF_OP.get(inst.op) ?? Kind.None : Kind.None);
 const isGet = (k: Kind): boolean => k === Kind.GetX || k === Kind.GetF || k === Kind.GetSlot;
 const isSet = (k: Kind): boolean => k === Kind.SetX || k === Kind.SetF || k === Kind.SetSlot;
 const storedValue = (inst: Inst): Value => inst.args[inst.args.length - 1]!;
