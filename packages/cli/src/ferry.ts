@@ -43,7 +43,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-try {
+/** No top-level await: the build runs this file as a classic script with a V8 code cache. */
+async function main(): Promise<void> {
   const words = hideBin(process.argv);
   const name = words[0];
   const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
@@ -56,8 +57,10 @@ try {
     const { yargsParser } = await import('./yargs-parser.js');
     await yargsParser(argv, loaded.map((l) => l.command), fail).parseAsync();
   }
-} catch (e) {
+}
+
+main().catch((e: unknown) => {
   if (e instanceof FerryError) fail(e.message);
   const err = e as Error;
   fail(`internal error: ${err.message}\n${err.stack ?? ''}`);
-}
+});
