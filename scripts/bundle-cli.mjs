@@ -9,7 +9,8 @@
 // URL of the file it came from), and no bundled code touches binaryen before it is loaded.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,20 +96,27 @@ const result = await build({
 });
 // The script is wrapped in a function by main.js, so ferry.js's #! line must go (kept as a comment).
 const bundlePath = join(outdir, BUNDLE);
-writeFileSync(bundlePath, readFileSync(bundlePath, 'utf8').replace(/^#!/, '//'));
-rmSync(`${bundlePath}.cache`, { force: true });
+const bundleSource = readFileSync(bundlePath, 'utf8').replace(/^#!/, '//');
+writeFileSync(bundlePath, bundleSource);
+// V8 checks a code cache against the source's length only, so each build's cache has its own name.
+const CACHE = `${BUNDLE}.${createHash('sha256').update(bundleSource).digest('hex').slice(0, 16)}.cache`;
+for (const name of readdirSync(outdir)) {
+  if (name.startsWith(`${BUNDLE}.`) && name.includes('.cache')) rmSync(join(outdir, name));
+}
 
 writeFileSync(join(outdir, 'main.js'), `#!/usr/bin/env node
-// The ferry bin, written by scripts/bundle-cli.mjs: runs ${BUNDLE} (the whole CLI as one classic
-// script) with a V8 code cache kept beside it (${BUNDLE}.cache, rewritten when missing or made by
-// another Node, from what this run compiled). The script gets require, its own URL, the loader of
-// binaryen (awaited before code that needs binaryen runs) and import() for computed specifiers.
+// The ferry bin, written by scripts/bundle-cli.mjs: runs ${BUNDLE} (the whole CLI as one
+// classic script) with a V8 code cache beside it, named after this build's bundle:
+//   ${CACHE}
+// written from what a run compiled when it is missing or was made by another Node. The script
+// gets require, its own URL, the loader of binaryen (awaited before code that needs binaryen
+// runs) and import() for computed specifiers.
 import { createRequire } from 'node:module';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Script } from 'node:vm';
 
 const file = new URL('./${BUNDLE}', import.meta.url);
-const cacheFile = new URL('./${BUNDLE}.cache', import.meta.url);
+const cacheFile = new URL('./${CACHE}', import.meta.url);
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);
@@ -120,7 +128,7 @@ const script = new Script(source, { filename: file.pathname, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
     try {
-      const temporary = new URL(\`./${BUNDLE}.cache.\${process.pid}\`, import.meta.url);
+      const temporary = new URL(\`./${CACHE}.\${process.pid}\`, import.meta.url);
       writeFileSync(temporary, script.createCachedData());
       renameSync(temporary, cacheFile);
     } catch {
