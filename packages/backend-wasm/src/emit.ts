@@ -82,6 +82,7 @@ class BodyEmitter {
 
   emit(): ExpressionRef {
     const prologue = this.ctx.promoteRegisters ? this.promote() : [];
+    if (this.promoted?.written.size) this.prepareTails();
     const blocks = this.func.blocks;
     let body: ExpressionRef;
     if (blocks.length === 1) body = this.m.block(null, this.blockCode(0));
@@ -89,7 +90,38 @@ class BodyEmitter {
       const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
       body = forwardOnly ? this.emitForward() : this.emitStructured();
     }
+    if (this.tails) body = this.withTails(body);
     return prologue.length ? this.m.block(null, [...prologue, body]) : body;
+  }
+
+  /** With promoted registers, every way out of the function (each exit code, and goto_pc) is
+   *  emitted once, after the body: the write-back of the written registers is the same at every
+   *  exit, and a region has hundreds of exits but a handful of exit codes. A leaving instruction
+   *  sets the pc or target local and branches to its tail. */
+  private tails?: { pc: number; exits: Map<number, string>; goto: string | undefined };
+
+  private prepareTails(): void {
+    const exits = new Map<number, string>();
+    let goto: string | undefined;
+    for (const block of this.func.blocks) {
+      for (const inst of block.insts) {
+        if (inst.op === 'exit' && !exits.has(Number(inst.imm))) exits.set(Number(inst.imm), this.mb.uniqueLabel('exit'));
+        if (inst.op === 'goto_pc') goto ??= this.mb.uniqueLabel('goto');
+      }
+    }
+    this.tails = { pc: this.ctx.addLocal(this.mb.types.i64), exits, goto };
+  }
+
+  /** body, wrapped in one labelled block per tail; each tail's code follows its block. */
+  private withTails(body: ExpressionRef): ExpressionRef {
+    const m = this.m;
+    const { pc, exits, goto } = this.tails!;
+    const pcValue = () => m.local.get(pc, this.mb.types.i64);
+    const tails: { label: string; code: ExpressionRef }[] = [...exits].map(([code, label]) => ({ label, code: this.leave(this.ctx.exit(code, pcValue())) }));
+    if (goto !== undefined) tails.push({ label: goto, code: this.leave(this.ctx.gotoPc(pcValue())) });
+    let nested = body;
+    for (const t of tails) nested = m.block(null, [m.block(t.label, [nested]), t.code]);
+    return nested;
   }
 
   /** Registers (x: 0..31, f: 32..63) held in locals, and which of them are written. */
@@ -348,8 +380,10 @@ class BodyEmitter {
         return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), this.type(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
       }
       case 'goto_pc':
+        if (this.tails) return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.goto!)]);
         return this.leave(this.ctx.gotoPc(a(0)));
       case 'exit':
+        if (this.tails) return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.exits.get(Number(inst.imm))!)]);
         return this.leave(this.ctx.exit(Number(inst.imm), a(0)));
       default:
         throw new Error(`internal error: backend cannot lower ${op} (${OPS[op].doc})`);
