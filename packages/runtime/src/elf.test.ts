@@ -36,6 +36,14 @@ describe('parseElf accepts', () => {
     expect(image.sections.find((s) => s.name === '.text')).toMatchObject({ addr: 0x10000, size: 8 });
   });
 
+  it('symbol names in UTF-8 as well as ASCII', () => {
+    const symbols = [
+      { name: 'grüße', value: 0x10000, size: 4, type: 'func' as const },
+      { name: '_start', value: 0x10004, size: 4, type: 'func' as const },
+    ];
+    expect(parseElf(good({ symbols, textSection: { start: 0x10000, end: 0x10008 } }), FILE).symbols).toEqual(symbols);
+  });
+
   it('a static-PIE (ET_DYN without PT_INTERP)', () => {
     expect(parseElf(good({ type: 3 }), FILE).kind).toBe('pie');
   });
@@ -59,6 +67,14 @@ describe('parseElf rejects with one clear error', () => {
       'extends past end of file',
     );
   });
+  it('a symbol table past the end of the file (found before the symbols are first read)', () => {
+    const bytes = good({ symbols: [{ name: 'main', value: 0x10000, size: 8, type: 'func' }] });
+    const view = new DataView(bytes.buffer);
+    const symtabHeader = Number(view.getBigUint64(40, true)) + 2 * 64;
+    view.setBigUint64(symtabHeader + 32, BigInt(bytes.length), true);
+    expect(parseError(bytes)).toContain('symbol table extends past end of file');
+  });
+
   it('overlapping segments', () => {
     const segments = [
       { flags: 5, vaddr: 0x10000, data: CODE, memsz: 0x2000 },

@@ -1,7 +1,9 @@
 // ELF64 parser for RISC-V executables: header, program headers, section headers and the symbol
 // table. Invariant: parseElf either returns a fully validated image (every offset and size inside
 // the file, loadable segments disjoint and inside the guest address space) or throws one FerryError
-// whose message starts with the file name and says what is wrong.
+// whose message starts with the file name and says what is wrong. The symbol table's bounds are
+// checked up front; its entries are decoded on the first read of `symbols` (static glibc has
+// thousands, and most runs never name an address).
 import { FerryError, hex } from '@ferry/util';
 import { readFileSync } from 'node:fs';
 
@@ -61,8 +63,8 @@ export interface ElfImage {
   phnum: number;
   segments: ElfSegment[];
   sections: ElfSection[];
-  /** Symbol values as the file holds them (not yet moved by the load base). */
-  symbols: ElfSymbol[];
+  /** Symbol values as the file holds them (not yet moved by the load base); decoded on first read. */
+  readonly symbols: ElfSymbol[];
 }
 
 /** Read and parse an ELF file; every failure (missing file included) is a FerryError. */
@@ -165,14 +167,34 @@ export function parseElf(bytes: Uint8Array, path: string): ElfImage {
   if (!inExecutable) fail(`entry point ${hex(entry)} is not inside an executable segment`);
 
   const sections = parseSections(bytes, view, shoff, shentsize, shnum, shstrndx, fail);
-  const symbols = parseSymbols(bytes, view, sections, fail);
-  return { path, bytes, kind: type === ET_EXEC ? 'exec' : 'pie', entry, phoff, phentsize, phnum, segments, sections, symbols };
+  const symbolTable = locateSymbolTable(bytes, sections, fail);
+  let symbols: ElfSymbol[] | undefined;
+  return {
+    path,
+    bytes,
+    kind: type === ET_EXEC ? 'exec' : 'pie',
+    entry,
+    phoff,
+    phentsize,
+    phnum,
+    segments,
+    sections,
+    get symbols(): ElfSymbol[] {
+      return (symbols ??= symbolTable ? decodeSymbols(bytes, view, symbolTable) : []);
+    },
+  };
 }
+
+const utf8 = new TextDecoder();
 
 function cString(bytes: Uint8Array, at: number): string {
   let end = at;
-  while (end < bytes.length && bytes[end] !== 0) end++;
-  return Buffer.from(bytes.subarray(at, end)).toString('utf8');
+  let ascii = true;
+  for (; end < bytes.length && bytes[end] !== 0; end++) if (bytes[end]! >= 0x80) ascii = false;
+  if (!ascii) return utf8.decode(bytes.subarray(at, end));
+  let text = '';
+  for (let i = at; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  return text;
 }
 
 function parseSections(
@@ -212,19 +234,24 @@ function parseSections(
   }));
 }
 
-function parseSymbols(
-  bytes: Uint8Array,
-  view: DataView,
-  sections: ElfSection[],
-  fail: (problem: string) => never,
-): ElfSymbol[] {
+interface SymbolTable {
+  symtab: ElfSection;
+  strtab: ElfSection;
+}
+
+/** The symbol table and its string table, both checked to lie inside the file; none without one. */
+function locateSymbolTable(bytes: Uint8Array, sections: ElfSection[], fail: (problem: string) => never): SymbolTable | undefined {
   const symtab = sections.find((s) => s.type === SHT_SYMTAB);
-  if (!symtab) return [];
+  if (!symtab) return undefined;
   const strtab = sections[symtab.link];
-  if (!strtab) fail('symbol table has no string table');
+  if (!strtab) return fail('symbol table has no string table');
   if (symtab.offset + symtab.size > bytes.length || strtab.offset + strtab.size > bytes.length) {
     fail('symbol table extends past end of file');
   }
+  return { symtab, strtab };
+}
+
+function decodeSymbols(bytes: Uint8Array, view: DataView, { symtab, strtab }: SymbolTable): ElfSymbol[] {
   const symbols: ElfSymbol[] = [];
   for (let at = symtab.offset; at + SYM_SIZE <= symtab.offset + symtab.size; at += SYM_SIZE) {
     const nameOffset = view.getUint32(at, true);

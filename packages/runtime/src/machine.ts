@@ -3,11 +3,10 @@
 // (memory + every abi HELPERS entry). Invariant: after Machine.load the state block holds the
 // Linux entry state (pc = entry, sp = initial stack, everything else zero).
 import { ExitCode, type HelperName, GUEST_PAGE_SIZE } from '@ferry/abi';
-import { randomFillSync } from 'node:crypto';
 import { realpathSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { CpuState } from './cpu-state.js';
 import { type ElfImage, type ElfSymbol, executableRanges, readElfFile, parseElf } from './elf.js';
+import { hostIsTerminal, hostRandomFill } from './host-devices.js';
 import { FdTable, type InputSource, type OutputSink, hostInput, hostOutput } from './fdtable.js';
 import { makeFpuHelpers } from './fpu/index.js';
 import { GuestLayout } from './layout.js';
@@ -36,7 +35,7 @@ export interface MachineOptions {
   stdout?: OutputSink;
   stderr?: OutputSink;
   stdin?: InputSource;
-  /** Source of AT_RANDOM, getrandom and /dev/urandom bytes (default: crypto). */
+  /** Source of AT_RANDOM, getrandom and /dev/urandom bytes (default: the host's /dev/urandom or crypto). */
   random?: (into: Uint8Array) => void;
 }
 
@@ -52,7 +51,9 @@ export class ElfInfo {
   readonly kind: 'exec' | 'pie';
   readonly base: number;
   readonly entry: number;
-  private readonly relocated: ElfSymbol[];
+  private readonly image: ElfImage;
+  /** The image's symbols moved by the load base, made on first use (most runs name no address). */
+  private relocated: ElfSymbol[] | undefined;
   private readonly ranges: ExecutableRange[];
 
   constructor(image: ElfImage, loaded: LoadedProgram) {
@@ -60,21 +61,21 @@ export class ElfInfo {
     this.kind = image.kind;
     this.base = loaded.base;
     this.entry = loaded.entry;
-    this.relocated = image.symbols.map((s) => ({ ...s, value: s.value + loaded.base }));
+    this.image = image;
     this.ranges = executableRanges(image, loaded.base);
   }
 
   symbols(): ElfSymbol[] {
-    return this.relocated;
+    return (this.relocated ??= this.image.symbols.map((s) => ({ ...s, value: s.value + this.base })));
   }
 
   findSymbol(name: string): ElfSymbol | undefined {
-    return this.relocated.find((s) => s.name === name && s.type !== 'tls');
+    return this.symbols().find((s) => s.name === name && s.type !== 'tls');
   }
 
   /** The function or object symbol whose extent holds address, if any. */
   symbolAt(address: number): ElfSymbol | undefined {
-    return this.relocated.find((s) => s.type !== 'tls' && address >= s.value && address < s.value + Math.max(s.size, 1));
+    return this.symbols().find((s) => s.type !== 'tls' && address >= s.value && address < s.value + Math.max(s.size, 1));
   }
 
   executableRanges(): ExecutableRange[] {
@@ -113,10 +114,10 @@ export class Machine {
     const loaded = loadElf(image, this.memory);
     this.elf = new ElfInfo(image, loaded);
 
-    const random = options.random ?? ((into: Uint8Array) => randomFillSync(into));
-    const stdout = options.stdout ?? hostOutput(1, isatty(1));
-    const stderr = options.stderr ?? hostOutput(2, isatty(2));
-    const stdin = options.stdin ?? hostInput(0, isatty(0));
+    const random = options.random ?? hostRandomFill;
+    const stdout = options.stdout ?? hostOutput(1, hostIsTerminal(1));
+    const stderr = options.stderr ?? hostOutput(2, hostIsTerminal(2));
+    const stdin = options.stdin ?? hostInput(0, hostIsTerminal(0));
     this.fds.open({ kind: 'input', source: stdin, statusFlags: 0 });
     this.fds.open({ kind: 'output', sink: stdout, statusFlags: 1 });
     this.fds.open({ kind: 'output', sink: stderr, statusFlags: 1 });
