@@ -7,8 +7,9 @@ import { parseElf } from '@ferry/runtime';
 import { compileAot } from './compile.js';
 import { GuestImage } from './guest-image.js';
 import { checkAotModule } from './load.js';
-import { customSection, decodeManifest, encodeManifest, findCustomSection, MANIFEST_SECTION } from './manifest.js';
-import { loopProgram, selfModifyingProgram, type TestProgram } from './testing.js';
+import { customSection, decodeManifest, encodeManifest, findCustomSection, MANIFEST_SECTION, manifestEntries } from './manifest.js';
+import { tableSlotsFilled } from './table-placement.js';
+import { loopProgram, overwriteBeforeFirstCallProgram, selfModifyingProgram, type TestProgram } from './testing.js';
 
 const imageOf = (p: TestProgram, path = 'test.elf') => new GuestImage(parseElf(p.elf, path));
 
@@ -25,9 +26,13 @@ describe('AOT modules', () => {
     const p = loopProgram();
     const { binary, summary, manifest } = await compileAot(imageOf(p));
     expect(summary.regions).toBeGreaterThanOrEqual(3); // _start, the return point in the loop, six
-    expect(manifest.entries.map((e) => e.pc)).toContain(imageOf(p).entry);
+    expect([...manifest.entries.pcs]).toContain(imageOf(p).entry);
+    expect(tableSlotsFilled(binary)).toBe(summary.regions);
     const { load, result } = await runWith(p, binary);
     expect(load?.ok).toBe(true);
+    // Entries are adopted as the run reaches them: the run's translations are the regions it entered.
+    expect(result.stats.preloaded?.translations).toBe(summary.regions);
+    expect(result.stats.translations).toBeLessThanOrEqual(summary.regions);
     expect(result.status).toBe(p.status);
     expect(result.stdout.toString()).toBe(p.stdout);
     const aot = BigInt(result.stats.perTier.aot!.instructions);
@@ -42,6 +47,14 @@ describe('AOT modules', () => {
     expect(load?.ok).toBe(true);
     expect(result.status).toBe(41);
     expect(result.stats.invalidations).toBeGreaterThan(0);
+  });
+
+  it('drops AOT code its program overwrites before ever running it', async () => {
+    const p = overwriteBeforeFirstCallProgram();
+    const { binary } = await compileAot(imageOf(p));
+    const { load, result } = await runWith(p, binary);
+    expect(load?.ok).toBe(true);
+    expect(result.status).toBe(p.status);
   });
 
   describe('an unusable module is refused with one clear message, and the run without it is correct', () => {
@@ -59,7 +72,8 @@ describe('AOT modules', () => {
       ['without a manifest', async () => (await stripped()).bare, /has no ferry\.aot manifest/],
       ['from another Ferry version', async () => withManifest((await stripped()).bare, encodeManifest({ ...(await compiled).manifest, version: '0.0.1+abi.000000000000' })), /made by Ferry 0\.0\.1.*recompile it/],
       ['with a corrupt manifest', async () => { const { bare, payload } = await stripped(); return withManifest(bare, payload.subarray(0, payload.length - 3)); }, /corrupt manifest: manifest is truncated/],
-      ['with corrupt code', async () => corruptCode((await compiled).binary), /does not compile as WebAssembly.*corrupt/],
+      ['with corrupt code', async () => corruptCode((await compiled).binary), /is corrupt: its code does not match the hash ferry aot recorded/],
+      ['with data after the manifest', async () => Uint8Array.from([...(await compiled).binary, ...customSection('extra', Uint8Array.of(1))]), /sections after its ferry\.aot manifest/],
     ];
     for (const [name, bytes, message] of cases) {
       it(name, async () => {
@@ -78,7 +92,10 @@ describe('AOT modules', () => {
   });
 
   it('manifests survive encoding and reject truncation', () => {
-    const m = { version: 'v', options: '{}', contentHash: 'ab'.repeat(32), source: 's', entries: [{ pc: 0x10000n, exportName: 'f0', insns: 3, pages: [16, 17] }, { pc: 0x10400n, exportName: 'f1', insns: 1, pages: [16] }] };
+    const entries = manifestEntries([{ pc: 0x10400n, insns: 1, pages: [16] }, { pc: 0x10000n, insns: 3, pages: [17, 16] }]);
+    expect([...entries.pcs]).toEqual([0x10000n, 0x10400n]);
+    expect([...entries.pages]).toEqual([16, 17, 16]);
+    const m = { version: 'v', options: '{}', contentHash: 'ab'.repeat(32), codeHash: 'cd'.repeat(32), source: 's', entries };
     const bytes = encodeManifest(m);
     expect(decodeManifest(bytes)).toEqual(m);
     for (const cut of [1, 5, 40, bytes.length - 1]) expect(() => decodeManifest(bytes.subarray(0, cut))).toThrow(/truncated|FAOT/);

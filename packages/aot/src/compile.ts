@@ -1,16 +1,19 @@
 // Whole-binary translation: discovers the guest's code, cuts it into regions, lifts each with
 // the T2 lifter and IR passes, and compiles them all into one wasm module (binaryen, loaded
 // lazily) with the manifest appended as a custom section.
-// Invariant: the manifest's entries are exactly the module's exports, each the translation of
-// its pc, made from the pages it lists; the options recorded are the ones used.
+// Invariant: the manifest's entries are exactly the module's table slots, entry i (by pc) in slot
+// i, each the translation of its pc, made from the pages it lists; the options recorded are the
+// ones used.
+import { createHash } from 'node:crypto';
 import { liftRegion, type GuestBlock } from '@ferry/lift-riscv';
 import { runPipeline } from '@ferry/opt';
 import { GUEST_PAGE_SHIFT } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
 import { discoverCode, type Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
-import { type AotManifest, customSection, encodeManifest, MANIFEST_SECTION, type ManifestEntry } from './manifest.js';
+import { type AotManifest, customSection, encodeManifest, MANIFEST_SECTION, manifestEntries } from './manifest.js';
 import { DEFAULT_REGION_LIMITS, planRegions, type RegionLimits } from './regions.js';
+import { placeFunctionsInTable } from './table-placement.js';
 import { FERRY_AOT_VERSION } from './version.js';
 
 /** binaryen passes for AOT-scale modules: local clean-ups that pay for themselves in size and
@@ -99,18 +102,23 @@ export async function compileAot(image: GuestImage, options: CompileAotOptions =
   const compiled = compileJitModule(funcs, { promoteRegisters: true, ...(passes ? { passes } : {}) });
   options.onProgress?.('compile', 1, 1);
 
-  const entries: ManifestEntry[] = regions.map((r, i) => ({ pc: r.entry, exportName: compiled.exports[i]!, insns: r.insns, pages: regionPages(r.blocks) }));
+  // Table slot i holds the translation of the i-th entry by pc (the manifest's order).
+  const order = regions.map((r, i) => ({ pc: r.entry, exportName: compiled.exports[i]!, insns: r.insns, pages: regionPages(r.blocks) }));
+  order.sort((a, b) => (a.pc < b.pc ? -1 : a.pc > b.pc ? 1 : 0));
+  const entries = manifestEntries(order);
+  const placed = placeFunctionsInTable(compiled.binary, order.map((e) => e.exportName));
   const manifest: AotManifest = {
     version: FERRY_AOT_VERSION,
     options: describeOptions(translation),
     contentHash: image.contentHash(),
+    codeHash: createHash('sha256').update(placed).digest('hex'),
     source: image.path,
     entries,
   };
   const section = customSection(MANIFEST_SECTION, encodeManifest(manifest));
-  const binary = new Uint8Array(compiled.binary.length + section.length);
-  binary.set(compiled.binary);
-  binary.set(section, compiled.binary.length);
+  const binary = new Uint8Array(placed.length + section.length);
+  binary.set(placed);
+  binary.set(section, placed.length);
   const finished = performance.now();
   let guestBytes = 0;
   for (const size of covered.values()) guestBytes += size;

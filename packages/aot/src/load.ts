@@ -2,14 +2,17 @@
 // made by another Ferry version or ABI or from other code bytes, then compiles the module (V8
 // only, no binaryen) and hands the engine its entries as PreloadedCode.
 // Invariant: a module is accepted only if it parses, its version and content hash match this
-// Ferry and this ELF, it compiles, and every manifest entry names one of its exports at a pc in
-// an executable segment; otherwise the result is one sentence saying why, and nothing is used.
+// Ferry and this ELF, it compiles, it fills exactly one table slot per manifest entry, and every
+// entry's pc is in an executable segment; otherwise the result is one sentence saying why, and
+// nothing is used.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import type { PreloadedCode } from '@ferry/engine';
 import { hex } from '@ferry/util';
 import type { GuestImage } from './guest-image.js';
-import { type AotManifest, AotFormatError, decodeManifest, findCustomSection, MANIFEST_SECTION } from './manifest.js';
+import { type AotManifest, AotFormatError, decodeManifest, locateCustomSection, MANIFEST_SECTION } from './manifest.js';
+import { tableSlotsFilled } from './table-placement.js';
 import { FERRY_AOT_VERSION } from './version.js';
 
 export type AotLoad =
@@ -18,16 +21,22 @@ export type AotLoad =
 
 /** Reads only the manifest (for `ferry aot --info` and cache checks). */
 export function readManifest(bytes: Uint8Array, file: string): AotManifest {
-  let payload: Uint8Array | undefined;
+  return locateManifest(bytes, file).manifest;
+}
+
+/** The manifest and where its section starts (the code hash covers the bytes before it). */
+function locateManifest(bytes: Uint8Array, file: string): { manifest: AotManifest; start: number } {
+  let found: ReturnType<typeof locateCustomSection>;
   try {
-    payload = findCustomSection(bytes, MANIFEST_SECTION);
+    found = locateCustomSection(bytes, MANIFEST_SECTION);
   } catch (e) {
     if (e instanceof AotFormatError) throw new AotFormatError(`${file} is not a complete AOT module: ${e.message}`);
     throw e;
   }
-  if (!payload) throw new AotFormatError(`${file} has no ${MANIFEST_SECTION} manifest (it was not made by ferry aot)`);
+  if (!found) throw new AotFormatError(`${file} has no ${MANIFEST_SECTION} manifest (it was not made by ferry aot)`);
+  if (found.end !== bytes.length) throw new AotFormatError(`${file} has sections after its ${MANIFEST_SECTION} manifest (it was changed after ferry aot wrote it)`);
   try {
-    return decodeManifest(payload);
+    return { manifest: decodeManifest(found.payload), start: found.start };
   } catch (e) {
     if (e instanceof AotFormatError) throw new AotFormatError(`${file} has a corrupt manifest: ${e.message}`);
     throw e;
@@ -47,17 +56,27 @@ export function manifestMismatch(manifest: AotManifest, file: string, image: Gue
 
 export function checkAotModule(bytes: Uint8Array, file: string, image: GuestImage): AotLoad {
   let manifest: AotManifest;
+  let manifestStart: number;
   try {
-    manifest = readManifest(bytes, file);
+    ({ manifest, start: manifestStart } = locateManifest(bytes, file));
   } catch (e) {
     if (e instanceof AotFormatError) return { ok: false, problem: e.message };
     throw e;
   }
   const mismatch = manifestMismatch(manifest, file, image);
   if (mismatch) return { ok: false, problem: mismatch };
-  // Lazy compilation: V8 compiles each of the module's thousands of functions on its first call,
-  // so start-up pays only for the code the run uses (process-wide; JIT modules are small anyway).
+  // Lazy compilation and validation: V8 validates and compiles each of the module's thousands of
+  // functions on its first call, so start-up pays only for the code the run uses (validating all
+  // of hello's 9 MB took 50-80 ms). A function that fails validation would then throw a
+  // CompileError when first called, so the code hash stands in for the up-front check: a changed
+  // byte is refused here. Process-wide and one-way (V8 aborts if a module compiled with lazy
+  // validation is lazily compiled after the flag is turned off); Ferry's JIT modules are valid.
+  const codeHash = createHash('sha256').update(bytes.subarray(0, manifestStart)).digest('hex');
+  if (codeHash !== manifest.codeHash) {
+    return { ok: false, problem: `${file} is corrupt: its code does not match the hash ferry aot recorded (sha256 ${codeHash.slice(0, 12)} vs ${manifest.codeHash.slice(0, 12)}): recompile it with ferry aot` };
+  }
   setFlagsFromString('--wasm-lazy-compilation');
+  setFlagsFromString('--wasm-lazy-validation');
   const started = performance.now();
   let module: WebAssembly.Module;
   try {
@@ -66,12 +85,17 @@ export function checkAotModule(bytes: Uint8Array, file: string, image: GuestImag
     return { ok: false, problem: `${file} does not compile as WebAssembly (${(e as Error).message}): the file is corrupt; recompile it with ferry aot` };
   }
   const compileMs = performance.now() - started;
-  const exported = new Set(WebAssembly.Module.exports(module).filter((d) => d.kind === 'function').map((d) => d.name));
-  for (const e of manifest.entries) {
-    if (!exported.has(e.exportName)) return { ok: false, problem: `${file}: the manifest maps ${hex(e.pc)} to '${e.exportName}', which the module does not export: the file is corrupt` };
-    if (!image.isExecutable(e.pc)) return { ok: false, problem: `${file}: the manifest maps ${hex(e.pc)}, outside ${image.path}'s code: the file is corrupt` };
+  const { pcs, insns, pageStart, pages } = manifest.entries;
+  const slots = tableSlotsFilled(bytes);
+  if (slots !== pcs.length) return { ok: false, problem: `${file}: the manifest lists ${pcs.length} translations but the module places ${slots} in the table: the file is corrupt` };
+  // pcs ascend: the first and last decide which executable segments they may be in.
+  for (const pc of pcs.length ? [pcs[0]!, pcs[pcs.length - 1]!] : []) {
+    if (!image.isExecutable(pc)) return { ok: false, problem: `${file}: the manifest maps ${hex(pc)}, outside ${image.path}'s code: the file is corrupt` };
   }
-  return { ok: true, manifest, compileMs, preloaded: { tier: 'aot', module, entries: manifest.entries, source: file } };
+  if (image.executable.length > 1) {
+    for (const pc of pcs) if (!image.isExecutable(pc)) return { ok: false, problem: `${file}: the manifest maps ${hex(pc)}, outside ${image.path}'s code: the file is corrupt` };
+  }
+  return { ok: true, manifest, compileMs, preloaded: { tier: 'aot', module, pcs, insns, pageStart, pages, source: file } };
 }
 
 export function loadAotFile(file: string, image: GuestImage): AotLoad {

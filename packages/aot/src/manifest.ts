@@ -1,23 +1,34 @@
-// The AOT manifest: a wasm custom section named `ferry.aot` appended to the compiled module,
-// holding what the loader must check before trusting the code (Ferry's version with an ABI
-// fingerprint, the translation options, the sha256 of the guest's executable segments) and the
-// map from guest pc to the export holding its translation (with the pages it was made from).
-// Layout (LEB128 = unsigned LEB128): magic "FAOT", format u8, then strings (LEB128 length +
-// UTF-8) version, options, source; 32 hash bytes; LEB128 entry count; per entry (pcs ascending)
-// LEB128 pc delta, export name string, LEB128 insns, LEB128 page count, pages (first, then deltas).
+// The AOT manifest: a custom section `ferry.aot`, the module's last, holding what the loader checks
+// before trusting the code (Ferry's version + ABI fingerprint, the translation options, sha256 of
+// the guest's executable segments and of the module's bytes before it) and, per entry in ascending
+// pc order, the guest pc, its size and its pages; entry i's function is table slot i (see
+// table-placement.ts). Decoding fills typed arrays: no per-entry objects or strings.
+// Layout (LEB = unsigned LEB128): "FAOT", format u8, strings (LEB length + UTF-8) version, options,
+// source; content hash, code hash (32 bytes each); LEB entry count; per entry LEB pc delta, LEB
+// insns, LEB page count, pages (first, then deltas).
 // Invariant: decodeManifest(encodeManifest(m)) deep-equals m, and any malformed or truncated
 // input raises AotFormatError, never returns a partial manifest.
 import { decodeULEB128, encodeULEB128 } from '@ferry/util';
+import { AOT_MODULE_FORMAT } from './version.js';
 
 export const MANIFEST_SECTION = 'ferry.aot';
 const MAGIC = [0x46, 0x41, 0x4f, 0x54]; // "FAOT"
-const FORMAT = 1;
 
+
+/** One translation, as the compiler describes it (encodeManifest sorts them by pc). */
 export interface ManifestEntry {
   pc: bigint;
-  exportName: string;
   insns: number;
-  pages: number[];
+  pages: readonly number[];
+}
+
+/** The entries as the loader holds them: entry i is at pcs[i] (ascending), covers insns[i]
+ *  instructions and was made from pages[pageStart[i]] .. pages[pageStart[i + 1] - 1]. */
+export interface ManifestEntries {
+  pcs: BigUint64Array;
+  insns: Uint32Array;
+  pageStart: Uint32Array;
+  pages: Float64Array;
 }
 
 export interface AotManifest {
@@ -27,9 +38,12 @@ export interface AotManifest {
   options: string;
   /** sha256 (hex) of the guest's executable segments (GuestImage.contentHash). */
   contentHash: string;
+  /** sha256 (hex) of the module's bytes before the manifest section: with V8's lazy validation
+   *  (see load.ts) the check that the code is the code ferry aot wrote. */
+  codeHash: string;
   /** The ELF the module was made from (informational). */
   source: string;
-  entries: ManifestEntry[];
+  entries: ManifestEntries;
 }
 
 /** The file is not a well-formed AOT module; the message says what is wrong. */
@@ -38,6 +52,30 @@ export class AotFormatError extends Error {}
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+const byPc = (a: ManifestEntry, b: ManifestEntry) => (a.pc < b.pc ? -1 : a.pc > b.pc ? 1 : 0);
+
+/** Entries in the loader's form, sorted by pc (table slot i is then the i-th by pc). */
+export function manifestEntries(list: readonly ManifestEntry[]): ManifestEntries {
+  const sorted = [...list].sort(byPc);
+  const pageCount = sorted.reduce((n, e) => n + e.pages.length, 0);
+  const entries: ManifestEntries = {
+    pcs: new BigUint64Array(sorted.length),
+    insns: new Uint32Array(sorted.length),
+    pageStart: new Uint32Array(sorted.length + 1),
+    pages: new Float64Array(pageCount),
+  };
+  let at = 0;
+  sorted.forEach((e, i) => {
+    if (i > 0 && e.pc === sorted[i - 1]!.pc) throw new Error(`internal error: two manifest entries for pc ${e.pc}`);
+    entries.pcs[i] = e.pc;
+    entries.insns[i] = e.insns;
+    entries.pageStart[i] = at;
+    for (const p of [...e.pages].sort((a, b) => a - b)) entries.pages[at++] = p;
+  });
+  entries.pageStart[sorted.length] = at;
+  return entries;
+}
+
 function pushString(out: number[], text: string): void {
   const bytes = utf8.encode(text);
   out.push(...encodeULEB128(bytes.length));
@@ -45,24 +83,25 @@ function pushString(out: number[], text: string): void {
 }
 
 export function encodeManifest(m: AotManifest): Uint8Array {
-  const out: number[] = [...MAGIC, FORMAT];
+  const out: number[] = [...MAGIC, AOT_MODULE_FORMAT];
   pushString(out, m.version);
   pushString(out, m.options);
   pushString(out, m.source);
-  if (!/^[0-9a-f]{64}$/.test(m.contentHash)) throw new Error(`internal error: content hash ${m.contentHash} is not sha256 hex`);
-  for (let i = 0; i < 64; i += 2) out.push(parseInt(m.contentHash.slice(i, i + 2), 16));
-  const entries = [...m.entries].sort((a, b) => (a.pc < b.pc ? -1 : a.pc > b.pc ? 1 : 0));
-  out.push(...encodeULEB128(entries.length));
+  for (const hash of [m.contentHash, m.codeHash]) {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`internal error: hash ${hash} is not sha256 hex`);
+    for (let i = 0; i < 64; i += 2) out.push(parseInt(hash.slice(i, i + 2), 16));
+  }
+  const { pcs, insns, pageStart, pages } = m.entries;
+  out.push(...encodeULEB128(pcs.length));
   let pc = 0n;
-  for (const e of entries) {
-    out.push(...encodeULEB128(e.pc - pc));
-    pc = e.pc;
-    pushString(out, e.exportName);
-    out.push(...encodeULEB128(e.insns));
-    const pages = [...e.pages].sort((a, b) => a - b);
-    out.push(...encodeULEB128(pages.length));
+  for (let i = 0; i < pcs.length; i++) {
+    if (i > 0 && pcs[i]! <= pc) throw new Error('internal error: manifest pcs are not ascending');
+    out.push(...encodeULEB128(pcs[i]! - pc));
+    pc = pcs[i]!;
+    out.push(...encodeULEB128(insns[i]!));
+    out.push(...encodeULEB128(pageStart[i + 1]! - pageStart[i]!));
     let page = 0;
-    for (const p of pages) (out.push(...encodeULEB128(p - page)), (page = p));
+    for (let k = pageStart[i]!; k < pageStart[i + 1]!; k++) (out.push(...encodeULEB128(pages[k]! - page)), (page = pages[k]!));
   }
   return Uint8Array.from(out);
 }
@@ -74,19 +113,23 @@ class Reader {
     if (this.at >= this.bytes.length) throw new AotFormatError('manifest is truncated');
     return this.bytes[this.at++]!;
   }
-  leb(): bigint {
-    try {
-      const { value, next } = decodeULEB128(this.bytes, this.at);
-      this.at = next;
-      return value;
-    } catch {
-      throw new AotFormatError('manifest is truncated');
+  /** An unsigned LEB128 up to 2^53 - 1, as a number. */
+  leb(): number {
+    let result = 0;
+    for (let scale = 1; ; scale *= 128) {
+      if (this.at >= this.bytes.length) throw new AotFormatError('manifest is truncated');
+      const b = this.bytes[this.at++]!;
+      result += (b & 0x7f) * scale;
+      if (!(b & 0x80)) break;
+      if (scale > 2 ** 45) throw new AotFormatError(`manifest number at byte ${this.at} is out of range`);
     }
+    if (result > Number.MAX_SAFE_INTEGER) throw new AotFormatError(`manifest number at byte ${this.at} is out of range`);
+    return result;
   }
   count(what: string, max: number): number {
     const v = this.leb();
-    if (v > BigInt(max)) throw new AotFormatError(`manifest ${what} ${v} is out of range`);
-    return Number(v);
+    if (v > max) throw new AotFormatError(`manifest ${what} ${v} is out of range`);
+    return v;
   }
   bytesOf(n: number): Uint8Array {
     if (this.at + n > this.bytes.length) throw new AotFormatError('manifest is truncated');
@@ -108,26 +151,39 @@ export function decodeManifest(bytes: Uint8Array): AotManifest {
   const r = new Reader(bytes);
   for (const b of MAGIC) if (r.u8() !== b) throw new AotFormatError('manifest does not start with FAOT');
   const format = r.u8();
-  if (format !== FORMAT) throw new AotFormatError(`manifest format ${format}, this Ferry reads format ${FORMAT}`);
+  if (format !== AOT_MODULE_FORMAT) throw new AotFormatError(`manifest format ${format}, this Ferry reads format ${AOT_MODULE_FORMAT}`);
   const version = r.string();
   const options = r.string();
   const source = r.string();
-  const contentHash = [...r.bytesOf(32)].map((b) => b.toString(16).padStart(2, '0')).join('');
-  const n = r.count('entry count', bytes.length);
-  const entries: ManifestEntry[] = [];
-  let pc = 0n;
+  const hexOf = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const contentHash = hexOf(r.bytesOf(32));
+  const codeHash = hexOf(r.bytesOf(32));
+  // Each entry takes at least three bytes, each page one: bounds the arrays before allocating.
+  const n = r.count('entry count', (bytes.length - r.at) / 3);
+  const pcs = new BigUint64Array(n);
+  const insns = new Uint32Array(n);
+  const pageStart = new Uint32Array(n + 1);
+  let pages = new Float64Array(Math.max(16, n * 2));
+  let pageCount = 0;
+  let pc = 0;
   for (let i = 0; i < n; i++) {
     pc += r.leb();
-    const exportName = r.string();
-    const insns = r.count('instruction count', 1 << 30);
-    const pageCount = r.count('page count', bytes.length);
-    const pages: number[] = [];
+    if (pc > Number.MAX_SAFE_INTEGER || (i > 0 && pc <= Number(pcs[i - 1]))) throw new AotFormatError(`manifest entry ${i} has pc ${pc}, not above the one before`);
+    pcs[i] = BigInt(pc);
+    insns[i] = r.count('instruction count', 1 << 30);
+    pageStart[i] = pageCount;
+    const entryPages = r.count('page count', bytes.length - r.at);
+    if (pageCount + entryPages > pages.length) {
+      const grown = new Float64Array(Math.max(pages.length * 2, pageCount + entryPages));
+      grown.set(pages);
+      pages = grown;
+    }
     let page = 0;
-    for (let k = 0; k < pageCount; k++) pages.push((page += r.count('page', 1 << 30)));
-    entries.push({ pc, exportName, insns, pages });
+    for (let k = 0; k < entryPages; k++) pages[pageCount++] = page += r.leb();
   }
+  pageStart[n] = pageCount;
   if (r.at !== bytes.length) throw new AotFormatError(`manifest has ${bytes.length - r.at} bytes of trailing garbage`);
-  return { version, options, contentHash, source, entries };
+  return { version, options, contentHash, codeHash, source, entries: { pcs, insns, pageStart, pages: pages.slice(0, pageCount) } };
 }
 
 /** The bytes of a wasm custom section holding `payload`. */
@@ -146,11 +202,17 @@ export function customSection(name: string, payload: Uint8Array): Uint8Array {
 /** Finds the named custom section's payload by walking the module's section headers (without
  *  compiling it). Throws AotFormatError if the file is not a complete wasm module. */
 export function findCustomSection(module: Uint8Array, name: string): Uint8Array | undefined {
+  return locateCustomSection(module, name)?.payload;
+}
+
+/** The named custom section's payload and where its header starts (the last such section). */
+export function locateCustomSection(module: Uint8Array, name: string): { payload: Uint8Array; start: number; end: number } | undefined {
   const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   if (module.length < 8 || header.some((b, i) => module[i] !== b)) throw new AotFormatError('not a WebAssembly module (bad magic or version)');
   let at = 8;
-  let found: Uint8Array | undefined;
+  let found: { payload: Uint8Array; start: number; end: number } | undefined;
   while (at < module.length) {
+    const sectionStart = at;
     const id = module[at++]!;
     let size: { value: bigint; next: number };
     try {
@@ -172,7 +234,7 @@ export function findCustomSection(module: Uint8Array, name: string): Uint8Array 
       } catch {
         throw new AotFormatError(`malformed custom section name at byte ${start}`);
       }
-      if (sectionName === name) found = module.subarray(payload, end);
+      if (sectionName === name) found = { payload: module.subarray(payload, end), start: sectionStart, end };
     }
     at = end;
   }

@@ -73,3 +73,23 @@ export function selfModifyingProgram(): TestProgram {
   const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
   return program(source(f), 41);
 }
+
+/** Overwrites f (addi a0, zero, 1 -> 40) before its first call, then exits with f's result:
+ *  an AOT translation of f made from the old bytes must be dropped though never run. */
+export function overwriteBeforeFirstCallProgram(): TestProgram {
+  const liA0Forty = (40 << 20) | (10 << 7) | 0x13;
+  const source = (f: number) => `
+    _start:
+      li t0, ${f}
+      li t2, ${liA0Forty}
+      sw t2, 0(t0)
+      jal ra, f
+      li a7, 93
+      ecall
+    f:
+      addi a0, zero, 1
+      ret
+  `;
+  const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
+  return program(source(f), 40);
+}

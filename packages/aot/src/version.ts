@@ -1,7 +1,9 @@
 // The version an AOT module records and the loader insists on: Ferry's package version plus a
 // fingerprint of the ABI (state-block slots, memory layout, exit codes, helper signatures), so
-// a module compiled against another layout is refused even when the version number is the same.
-// Invariant: the value is a pure function of this package's version and @ferry/abi's exports.
+// a module compiled against another layout is refused even when the version number is the same,
+// plus the module format (manifest layout, table placement), so caches never serve an old format.
+// Invariant: the value is a pure function of this package's version, @ferry/abi's exports and
+// AOT_MODULE_FORMAT.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as abi from '@ferry/abi';
@@ -20,4 +22,7 @@ function abiFingerprint(): string {
   return createHash('sha256').update(data).digest('hex').slice(0, 12);
 }
 
-export const FERRY_AOT_VERSION = `${packageVersion()}+abi.${abiFingerprint()}`;
+/** The layout of AOT modules and their manifests: bump it with any change to either. */
+export const AOT_MODULE_FORMAT = 2;
+
+export const FERRY_AOT_VERSION = `${packageVersion()}+abi.${abiFingerprint()}+format.${AOT_MODULE_FORMAT}`;

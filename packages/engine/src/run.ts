@@ -21,7 +21,8 @@ import { RunStats } from './stats.js';
 import type { Tier } from './tiers.js';
 
 export type { Tier };
-export type { PreloadedCode, PreloadedEntry } from './jit/preload.js';
+export type { PreloadedCode } from './jit/preload.js';
+export { PRELOADED_SLOT_BASE } from './jit/preload.js';
 
 export interface RunOptions extends MachineOptions {
   tier?: Tier;
@@ -130,7 +131,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, jit?: Jit
   if (options.preloaded) {
     if (!codeCache || !jit) throw new FerryError(`${options.preloaded.source}: translated code needs a JIT tier (adaptive, baseline or opt), not ${tier}`);
     const ms = jit.installPreloaded(machine, codeCache, options.preloaded);
-    stats.preloaded = { tier: options.preloaded.tier, translations: options.preloaded.entries.length, ms };
+    stats.preloaded = { tier: options.preloaded.tier, translations: options.preloaded.pcs.length, ms };
   }
 
   const finish = (status: number, message?: string): RunResult => {

@@ -1,7 +1,8 @@
 // Translated code: guest pc -> funcref-table slot, plus the jump cache in wasm memory that
 // translated code consults to chain without returning (abi JUMP_CACHE), and the pages each
 // translation was made from, so a store to one of them drops exactly those translations.
-// Invariant: a jump-cache entry names a live translation or is empty (tag -1).
+// Preloaded (AOT) translations wait as PendingTranslations until a lookup adopts them.
+// Invariant: a jump-cache entry names a live translation, a pending one, or is empty (tag -1).
 import {
   GUEST_PAGE_SHIFT, JUMP_CACHE, JUMP_CACHE_ENTRIES, JUMP_CACHE_ENTRY_SIZE, JUMP_CACHE_INDEX_MASK,
 } from '@ferry/abi';
@@ -15,6 +16,23 @@ export interface Translation {
   insns: number;
 }
 
+/** A translation already in the table (a preloaded module's function) not yet adopted. */
+export interface PendingTranslation {
+  slot: number;
+  pages: number[];
+  tier: string;
+  insns: number;
+}
+
+/** Translations the cache adopts on first lookup (see preload.ts). */
+export interface PendingTranslations {
+  /** The pending translation of pc, which from now on is no longer pending. */
+  take(pc: bigint): PendingTranslation | undefined;
+  /** Drops the pending translations made from page; returns their pcs. */
+  dropPage(page: number): bigint[];
+  dropAll(): void;
+}
+
 const TABLE_CHUNK = 1024;
 
 export class CodeCache {
@@ -23,6 +41,7 @@ export class CodeCache {
   private readonly byPage = new Map<number, Set<Translation>>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
+  private readonly pending: PendingTranslations[] = [];
 
   /** chain = false leaves the jump cache empty, so every translation returns to the engine at its
    *  first transfer (the lockstep checker compares state there). */
@@ -36,17 +55,59 @@ export class CodeCache {
   }
 
   lookup(pc: bigint): Translation | undefined {
-    return this.byPc.get(pc);
+    return this.byPc.get(pc) ?? (this.pending.length ? this.adopt(pc) : undefined);
+  }
+
+  /** Reserves n consecutive table slots (for a preloaded module's element segment); returns the first. */
+  reserveSlots(n: number): number {
+    const base = this.nextSlot;
+    this.nextSlot += n;
+    if (this.nextSlot > this.table.length) this.table.grow(Math.ceil((this.nextSlot - this.table.length) / TABLE_CHUNK) * TABLE_CHUNK);
+    return base;
+  }
+
+  /** Points the jump cache at slots base, base + 1, ... for pcs (pending translations' entries). */
+  seedJumpCache(pcs: BigUint64Array, base: number): void {
+    if (!this.chain) return;
+    const tags = new BigInt64Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * (JUMP_CACHE_ENTRY_SIZE / 8));
+    const slots = new Int32Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * (JUMP_CACHE_ENTRY_SIZE / 4));
+    for (let i = 0; i < pcs.length; i++) {
+      const index = Number((pcs[i]! >> 1n) & BigInt(JUMP_CACHE_INDEX_MASK));
+      tags[index * (JUMP_CACHE_ENTRY_SIZE / 8)] = pcs[i]!;
+      slots[index * (JUMP_CACHE_ENTRY_SIZE / 4) + 2] = base + i;
+    }
+  }
+
+  addPending(source: PendingTranslations): void {
+    this.pending.push(source);
+  }
+
+  private adopt(pc: bigint): Translation | undefined {
+    for (const source of this.pending) {
+      const p = source.take(pc);
+      if (!p) continue;
+      const t: Translation = { pc, slot: p.slot, pages: p.pages, tier: p.tier, insns: p.insns };
+      this.track(t);
+      return t;
+    }
+    return undefined;
   }
 
   /** Installs a compiled function as the translation of pc (replacing an older one). */
   install(pc: bigint, fn: Function, pages: number[], tier: string, insns: number): Translation {
     const old = this.byPc.get(pc);
     if (old) this.remove(old);
+    for (const source of this.pending) source.take(pc); // superseded: never adopted later
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(TABLE_CHUNK);
     this.table.set(slot, fn);
     const t: Translation = { pc, slot, pages, tier, insns };
+    this.track(t);
+    return t;
+  }
+
+  private track(t: Translation): void {
+    const { pc, pages, slot } = t;
     this.byPc.set(pc, t);
     for (const p of pages) {
       let set = this.byPage.get(p);
@@ -54,7 +115,6 @@ export class CodeCache {
       set.add(t);
     }
     this.writeJumpCache(pc, slot);
-    return t;
   }
 
   /** Runs t; first re-points t's jump-cache entry at it, since the entry is direct-mapped and
@@ -65,16 +125,21 @@ export class CodeCache {
     return (this.table.get(t.slot) as () => number)();
   }
 
-  /** Drops the translations made from a page; returns how many. */
+  /** Drops the translations made from a page, pending ones included; returns how many. */
   invalidatePage(page: number): number {
+    let dropped = 0;
+    for (const source of this.pending) {
+      for (const pc of source.dropPage(page)) (this.clearJumpCacheEntry(pc), dropped++);
+    }
     const set = this.byPage.get(page);
-    if (!set) return 0;
+    if (!set) return dropped;
     const victims = [...set];
     for (const t of victims) this.remove(t);
-    return victims.length;
+    return dropped + victims.length;
   }
 
   clear(): void {
+    for (const source of this.pending) source.dropAll();
     for (const t of [...this.byPc.values()]) this.remove(t);
     this.clearJumpCache();
   }
@@ -82,10 +147,14 @@ export class CodeCache {
   private remove(t: Translation): void {
     this.byPc.delete(t.pc);
     for (const p of t.pages) this.byPage.get(p)?.delete(t);
-    const view = this.entryView(t.pc);
-    if (view.getBigInt64(0, true) === t.pc) view.setBigInt64(0, -1n, true);
+    this.clearJumpCacheEntry(t.pc);
     this.table.set(t.slot, null);
     this.freeSlots.push(t.slot);
+  }
+
+  private clearJumpCacheEntry(pc: bigint): void {
+    const view = this.entryView(pc);
+    if (view.getBigInt64(0, true) === pc) view.setBigInt64(0, -1n, true);
   }
 
   private entryView(pc: bigint): DataView {

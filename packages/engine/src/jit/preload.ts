@@ -1,47 +1,98 @@
-// Translations made before the run (an AOT module, a persistent cache): instantiated against this
-// machine's memory, helpers and the code cache's funcref table, and installed by guest pc like any
-// JIT translation. Their pages are flagged CODE, so a store to one invalidates them exactly as it
-// would a JIT translation; uncovered code is left to the run's tier.
-// Invariant: either every entry is installed or a FerryError names the missing export and nothing
-// about the run has been decided from the module yet (install happens before the first slice).
+// Translations made before the run (an AOT module): instantiated once against this machine's
+// memory and helpers, placing its functions in a range of the code cache's table that is reserved
+// for them, then adopted by the code cache lazily, the first time the engine looks a pc up. The
+// jump cache is seeded with every entry at install, so translated code chains into preloaded code
+// and T0 leaves for it exactly as if all were installed; the JS bookkeeping waits for a lookup.
+// Invariant: every page an entry was made from is flagged CODE from install on, so a store to it
+// (or fence.i) drops the entries not yet adopted along with the adopted ones, and a dropped entry
+// is never adopted later.
 import type { Machine } from '@ferry/runtime';
-import { FerryError, hex } from '@ferry/util';
-import type { CodeCache } from './code-cache.js';
+import type { CodeCache, PendingTranslation, PendingTranslations } from './code-cache.js';
 
-export interface PreloadedEntry {
-  /** Guest pc the function is the translation of. */
-  pc: bigint;
-  /** The module's export holding it. */
-  exportName: string;
-  /** Guest pages its code was translated from. */
-  pages: readonly number[];
-  /** Guest instructions it covers (statistics). */
-  insns: number;
-}
+/** The i32 global a preloaded module imports (from module `ferry`) as the first table slot of its
+ *  functions: entry i's function goes to slot base + i by the module's element segment. */
+export const PRELOADED_SLOT_BASE = 'slotBase';
 
 export interface PreloadedCode {
   /** Tier name the translations carry in statistics ('aot'). */
   tier: string;
+  /** Imports ferry.memory, ferry.table, ferry.slotBase and the helpers. */
   module: WebAssembly.Module;
-  entries: readonly PreloadedEntry[];
+  /** Guest pc of each entry, strictly ascending. */
+  pcs: BigUint64Array;
+  /** Guest instructions each entry covers (statistics). */
+  insns: Uint32Array;
+  /** Entry i was translated from pages[pageStart[i]] .. pages[pageStart[i + 1] - 1]. */
+  pageStart: Uint32Array;
+  pages: Float64Array;
   /** Where the module came from, for messages. */
   source: string;
 }
 
-/** Instantiates the module and installs every entry; returns the time taken in ms. */
+const PENDING = 0;
+const ADOPTED = 1;
+const DROPPED = 2;
+
+/** The entries of one instantiated module not yet adopted by the code cache. */
+export class PreloadedTranslations implements PendingTranslations {
+  private readonly status: Uint8Array;
+
+  constructor(private readonly code: PreloadedCode, private readonly slotBase: number) {
+    this.status = new Uint8Array(code.pcs.length);
+  }
+
+  take(pc: bigint): PendingTranslation | undefined {
+    const i = this.indexOf(pc);
+    if (i < 0 || this.status[i] !== PENDING) return undefined;
+    this.status[i] = ADOPTED;
+    const { pageStart, pages } = this.code;
+    return { slot: this.slotBase + i, pages: Array.from(pages.subarray(pageStart[i]!, pageStart[i + 1]!)), tier: this.code.tier, insns: this.code.insns[i]! };
+  }
+
+  dropPage(page: number): bigint[] {
+    const { pageStart, pages, pcs } = this.code;
+    const dropped: bigint[] = [];
+    for (let i = 0; i < this.status.length; i++) {
+      if (this.status[i] !== PENDING) continue;
+      for (let k = pageStart[i]!; k < pageStart[i + 1]!; k++) {
+        if (pages[k] === page) {
+          this.status[i] = DROPPED;
+          dropped.push(pcs[i]!);
+          break;
+        }
+      }
+    }
+    return dropped;
+  }
+
+  dropAll(): void {
+    for (let i = 0; i < this.status.length; i++) if (this.status[i] === PENDING) this.status[i] = DROPPED;
+  }
+
+  private indexOf(pc: bigint): number {
+    const pcs = this.code.pcs;
+    let low = 0;
+    let high = pcs.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      const at = pcs[mid]!;
+      if (at === pc) return mid;
+      if (at < pc) low = mid + 1;
+      else high = mid - 1;
+    }
+    return -1;
+  }
+}
+
+/** Instantiates the module into reserved table slots, flags its pages as code, seeds the jump
+ *  cache and hands the code cache its entries to adopt on lookup; returns the time taken in ms. */
 export function installPreloaded(machine: Machine, cache: CodeCache, code: PreloadedCode): number {
   const started = performance.now();
-  const instance = new WebAssembly.Instance(code.module, { ferry: { ...machine.helpers(), table: cache.table } });
-  const marked = new Set<number>();
-  for (const entry of code.entries) {
-    const fn = instance.exports[entry.exportName];
-    if (typeof fn !== 'function') {
-      throw new FerryError(`${code.source}: the translation of ${hex(entry.pc)} names export '${entry.exportName}', which the module lacks`);
-    }
-    for (const page of entry.pages) {
-      if (!marked.has(page)) (marked.add(page), machine.memory.markCode(page));
-    }
-    cache.install(entry.pc, fn, [...entry.pages], code.tier, entry.insns);
-  }
+  const slotBase = cache.reserveSlots(code.pcs.length);
+  new WebAssembly.Instance(code.module, { ferry: { ...machine.helpers(), table: cache.table, [PRELOADED_SLOT_BASE]: slotBase } });
+  let last = -1;
+  for (const page of code.pages) if (page !== last) (machine.memory.markCode(page), (last = page));
+  cache.seedJumpCache(code.pcs, slotBase);
+  cache.addPending(new PreloadedTranslations(code, slotBase));
   return performance.now() - started;
 }
