@@ -6,6 +6,8 @@
 // Linux would (status 128 + signal) with one clear line naming the guest address. T0 offers ecalls
 // to the runtime in place (exit coalescing: a cluster of them costs one transition) unless the
 // run turns coalescing off; it runs with superoperators unless the run asks for the plain build.
+// The adaptive tier starts without its compilers and loads them at its first hot code (one await
+// in runMachine's loop); runMachineSync needs them loaded up front.
 import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
 import { loadInterpreterModule } from '@ferry/interp';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
@@ -14,7 +16,7 @@ import { DecodeCache } from './decode-cache.js';
 import { describeAddress, describeInstruction } from './describe.js';
 import type { AdaptiveExecutor } from './jit/adaptive.js';
 import type { CodeCache } from './jit/code-cache.js';
-import type { JitSupport } from './jit/index.js';
+import type { Compilers, JitSupport } from './jit/index.js';
 import type { PreloadedCode } from './jit/preload.js';
 import type { Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
@@ -68,22 +70,47 @@ export async function runProgram(options: RunOptions): Promise<RunResult> {
   }
 }
 
-/** The JIT modules a tier needs (none for interp), and binaryen for the opt tier when it is to
- *  run binaryen's optimizer on the main thread (FERRY_OPT_CODEGEN=binaryen; otherwise every tier
- *  writes wasm directly, and adaptive compiles optimized code in its worker). */
-export async function loadJitSupport(tier: Tier, preloaded = false): Promise<JitSupport | undefined> {
-  if (tier === 'interp' && !preloaded) return undefined;
+export interface JitSupportOptions {
+  /** Translations will be preloaded (which needs the code cache even in the interp tier). */
+  preloaded?: boolean;
+  /** Load the compilers now even for the adaptive tier (which otherwise loads them on its first
+   *  hot code): runMachineSync cannot wait for them. */
+  compilersNow?: boolean;
+}
+
+/** The JIT modules a tier needs (none for interp): the compilers up front for baseline and opt
+ *  (adaptive loads them when code gets hot, unless asked now), and binaryen for the opt tier when
+ *  it is to run binaryen's optimizer on the main thread (FERRY_OPT_CODEGEN=binaryen; otherwise
+ *  every tier writes wasm directly, and adaptive compiles optimized code in its worker). */
+export async function loadJitSupport(tier: Tier, options: JitSupportOptions = {}): Promise<JitSupport | undefined> {
+  if (tier === 'interp' && !options.preloaded) return undefined;
   const jit = await import('./jit/index.js');
-  return tier === 'opt' && jit.OPT_CODEGEN() === 'binaryen' ? { ...jit, backend: await jit.loadBackend() } : jit;
+  if ((tier === 'adaptive' || tier === 'aot') && !options.compilersNow) return jit;
+  const compilers = await jit.loadCompilers();
+  return tier === 'opt' && compilers.OPT_CODEGEN() === 'binaryen' ? { ...jit, compilers, backend: await compilers.loadBackend() } : { ...jit, compilers };
 }
 
-/** Runs a loaded machine, loading what its tier needs first. */
+/** Runs a loaded machine, loading what its tier needs first (and what the adaptive tier needs
+ *  when it needs it). */
 export async function runMachine(machine: Machine, options: LoopOptions): Promise<RunResult> {
-  return runMachineSync(machine, options, await loadJitSupport(options.tier ?? 'interp', options.preloaded !== undefined));
+  const jit = await loadJitSupport(options.tier ?? 'interp', { preloaded: options.preloaded !== undefined });
+  const loop = runLoop(machine, options, jit);
+  for (let next = loop.next(); ; next = loop.next(await next.value)) {
+    if (next.done) return next.value;
+  }
 }
 
-/** The run loop itself; synchronous (a JIT tier needs loadJitSupport's result passed in). */
+/** The run loop, synchronously: the tier's JIT modules, compilers included, must be loaded
+ *  (loadJitSupport(tier, { compilersNow: true })). */
 export function runMachineSync(machine: Machine, options: LoopOptions, jit?: JitSupport): RunResult {
+  const next = runLoop(machine, options, jit).next();
+  if (!next.done) throw new Error(`internal error: runMachineSync in the ${options.tier ?? 'interp'} tier without its compilers loaded`);
+  return next.value;
+}
+
+/** The run loop itself. It yields only when the adaptive tier wants its compilers, and is
+ *  resumed with them. */
+function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport): Generator<Promise<Compilers>, RunResult, Compilers> {
   const tier = options.tier ?? 'interp';
   const stats = new RunStats(tier);
   const started = performance.now();
@@ -115,11 +142,13 @@ export function runMachineSync(machine: Machine, options: LoopOptions, jit?: Jit
   } else if (tier === 'adaptive' || tier === 'aot') {
     // aot: the adaptive tier over preloaded AOT code (the CLI compiles or finds the module).
     codeCache = new jit.CodeCache(machine.wasmMemory);
-    const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter()));
+    const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter(), jit.compilers));
     step = () => a.step();
+  } else if (!jit.compilers) {
+    throw new Error(`internal error: the ${tier} tier needs its compilers loaded`);
   } else {
     const cache = (codeCache = new jit.CodeCache(machine.wasmMemory));
-    const t = (translator = new jit.Translator(machine, cache, jit.backend));
+    const t = (translator = new jit.compilers.Translator(machine, cache, jit.backend));
     step = () => {
       const pc = state.pc;
       const translation = cache.lookup(pc) ?? (tier === 'opt' ? t.optimized(pc) : t.baseline(pc));
@@ -168,6 +197,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, jit?: Jit
       throw e;
     }
     stats.countExit(exitCodeName(code));
+    if (adaptive?.wantsCompilers) adaptive.attachCompilers(yield jit!.loadCompilers());
     switch (code) {
       case ExitCode.ecall: {
         // An ecall served in place that ended the program leaves with exitStatus already set.

@@ -49,7 +49,7 @@ export function runSnippet(input: SnippetInput): SnippetResult {
 
 /** Runs a snippet in any tier. */
 export async function runSnippetInTier(input: SnippetInput, tier: Tier): Promise<SnippetResult> {
-  return runSnippetWith(input, tier, await loadJitSupport(tier));
+  return runSnippetWith(input, tier, await loadJitSupport(tier, { compilersNow: true }));
 }
 
 function runSnippetWith(input: SnippetInput, tier: Tier, jit?: JitSupport): SnippetResult {

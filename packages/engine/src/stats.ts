@@ -58,7 +58,7 @@ export class RunStats {
       ...(this.controller ? [`controller           ${this.controller}`] : []),
       ...(this.preloaded ? [`preloaded (${this.preloaded.tier})`.padEnd(21) + `${this.preloaded.translations} translations installed in ${this.preloaded.ms.toFixed(1)} ms`] : []),
       ...this.coverageLines(),
-      ...Object.entries(this.perTier).filter(([, e]) => e.instructions !== '0').map(([t, e]) => `slices entered in ${t}`.padEnd(21) + `${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
+      ...Object.entries(this.perTier).filter(([, e]) => e.instructions !== '0').map(([t, e]) => `slices entered in ${t}`.padEnd(20) + ` ${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `transitions          ${this.transitions} (${this.transitionsPerMillion.toFixed(1)} per million guest instructions); exits served in place (coalesced) ${this.exitsServedInPlace}`,
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,

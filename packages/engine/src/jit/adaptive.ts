@@ -3,21 +3,21 @@
 // where budget samples show time being spent are recompiled as optimized regions in the compile
 // worker when the controller's cost model says it pays. Translated code is entered whenever the pc
 // has a translation (T0 exits with ExitCode.translated on a branch to one). Optimized compiles never
-// block the main thread; finished modules are installed between slices. The worker (and binaryen
-// in it) starts with the first baseline compile, so runs that stay in T0 never pay for it.
-import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
+// block the main thread; finished modules are installed between slices. The compilers (lifter,
+// passes, wasm writer: jit/compilers.ts) are handed in when the first code gets hot: until then
+// the executor runs T0 alone and, at the first exit that needs a compile, sets wantsCompilers
+// and keeps the request for attachCompilers to replay. The worker (and binaryen in it) starts
+// with the first baseline compile, so runs that stay in T0 never pay for either.
 import { stateAddress } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
-import {
-  discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
-} from '@ferry/lift-riscv';
+import type { GuestBlock } from '@ferry/lift-riscv';
 import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache, pageOf } from './code-cache.js';
-import { CompileClient, type CompileOptions } from './compile-client.js';
+import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
-import { OPT_CODEGEN, optimizeRegion } from './translator.js';
+import type { Compilers } from './index.js';
 
 const T0_SLICE = 1n << 20n;
 /** Instructions per slice of translated code: budget exits are the samples the controller sees. */
@@ -57,12 +57,32 @@ export class AdaptiveExecutor {
   private readonly misses = new Map<bigint, number>();
   /** Bumped when a page's code is invalidated, so results compiled from old bytes are dropped. */
   private readonly pageEpoch = new Map<number, number>();
+  /** Compiles asked for before the compilers were attached, in order. */
+  private readonly deferred: (() => void)[] = [];
 
   constructor(
     private readonly machine: Machine,
     private readonly cache: CodeCache,
     private readonly interpret: () => number,
+    private compilers?: Compilers,
   ) {}
+
+  /** True when some code is hot and the compilers are not attached yet: the run loop loads them
+   *  (jit/index.ts loadCompilers) and calls attachCompilers before the next slice. */
+  get wantsCompilers(): boolean {
+    return this.compilers === undefined && this.deferred.length > 0;
+  }
+
+  /** Hands in the compilers and makes the compiles asked for while they were missing. */
+  attachCompilers(compilers: Compilers): void {
+    this.compilers = compilers;
+    for (const compile of this.deferred.splice(0)) compile();
+  }
+
+  private compile(request: () => void): void {
+    if (this.compilers) request();
+    else this.deferred.push(request);
+  }
 
   private readonly fetch = (pc: bigint): number | undefined => {
     try {
@@ -109,19 +129,21 @@ export class AdaptiveExecutor {
     const pc = this.machine.state.pc;
     switch (code) {
       case ExitCode.hot:
-        this.requestBaseline(pc);
+        this.compile(() => this.requestBaseline(pc));
         break;
       case ExitCode.untranslated: {
         const n = (this.misses.get(pc) ?? 0) + 1;
         this.misses.set(pc, n);
-        if (n >= MISSES_BEFORE_COMPILE) this.requestBaseline(pc);
+        if (n >= MISSES_BEFORE_COMPILE) this.compile(() => this.requestBaseline(pc));
         break;
       }
       case ExitCode.budget: {
         const t = this.cache.lookup(pc);
         if (!t || t.tier !== 'baseline') break;
         this.controller.sample(pc, ms);
-        if (!this.requested.opt.has(pc) && this.controller.shouldRecompile(pc, 'baseline', 'opt', Math.max(t.insns * 4, 50))) this.requestOpt(pc);
+        if (!this.requested.opt.has(pc) && this.controller.shouldRecompile(pc, 'baseline', 'opt', Math.max(t.insns * 4, 50))) {
+          this.compile(() => this.requestOpt(pc));
+        }
         break;
       }
     }
@@ -130,6 +152,7 @@ export class AdaptiveExecutor {
   /** Compiles the block at pc and its untranslated static successors, and installs them. */
   private requestBaseline(pc: bigint): void {
     if (this.cache.lookup(pc)) return;
+    const { discoverBlock, staticSuccessors, liftBlock, compileBaselineModule, CompileClient } = this.attached();
     const blocks: GuestBlock[] = [];
     const queue = [pc];
     const seen = new Set(queue);
@@ -153,9 +176,15 @@ export class AdaptiveExecutor {
   }
 
   private requestOpt(pc: bigint): void {
+    const { discoverRegion, optimizeRegion, liftRegion, OPT_CODEGEN } = this.attached();
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
     this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { codegen: OPT_CODEGEN(), promoteRegisters: true });
+  }
+
+  private attached(): Compilers {
+    if (!this.compilers) throw new Error('internal error: adaptive tier compiling before its compilers were attached');
+    return this.compilers;
   }
 
   /** The pages and size of a translation unit; marks its pages as holding code. */
@@ -175,7 +204,7 @@ export class AdaptiveExecutor {
       this.requested[tier].add(unit.pc);
       return unit;
     });
-    this.client ??= new CompileClient();
+    this.client ??= new (this.attached().CompileClient)();
     const id = this.client.request(units.map((u) => u.func), options);
     if (id === undefined) {
       // The compile worker is gone: stay in the lower tiers.

@@ -1,0 +1,63 @@
+// The adaptive tier loads its compilers only when code gets hot: a short program stays in T0
+// without them, a hot one gets them mid-run (runMachine's loop waits for them once) and compiles,
+// and runMachineSync, which cannot wait, says so unless they were loaded up front.
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain JavaScript helper shared with the scripts
+import { loadManifest, prepareRun, ferryRunOptions } from '../../../scripts/corpus-lib.mjs';
+import { Machine } from '@ferry/runtime';
+import { loadJitSupport, runMachine, runMachineSync } from './run.js';
+
+interface Entry { name: string; runs: Record<string, unknown> }
+
+function load(name: string): { machine: Machine; cleanup: () => void } {
+  const entry = (loadManifest() as Entry[]).find((e) => e.name === name)!;
+  const prepared = prepareRun(entry, 'default');
+  const sink = { write() {} };
+  const machine = Machine.load({ ...ferryRunOptions(entry, prepared), stdout: sink, stderr: sink });
+  return { machine, cleanup: () => (machine.close(), prepared.cleanup()) };
+}
+
+describe('adaptive tier compilers', () => {
+  it('are not needed by hello, which stays in T0', async () => {
+    const { machine, cleanup } = load('hello');
+    try {
+      const result = await runMachine(machine, { tier: 'adaptive' });
+      expect(result.status).toBe(0);
+      expect(result.stats.compile.baseline?.functions).toBe(0);
+      expect(Object.entries(result.stats.perTier).filter(([, e]) => e.instructions !== '0').map(([tier]) => tier)).toEqual(['interp']);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('are loaded when code gets hot, and then compile it', async () => {
+    const { machine, cleanup } = load('bench_sort');
+    try {
+      const result = await runMachine(machine, { tier: 'adaptive' });
+      expect(result.status).toBe(0);
+      expect(result.stats.compile.baseline!.functions).toBeGreaterThan(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('must be loaded up front for runMachineSync', async () => {
+    const first = load('bench_sort');
+    try {
+      const lazy = await loadJitSupport('adaptive');
+      expect(lazy?.compilers).toBeUndefined();
+      expect(() => runMachineSync(first.machine, { tier: 'adaptive' }, lazy)).toThrow(/runMachineSync in the adaptive tier without its compilers/);
+    } finally {
+      first.cleanup();
+    }
+    const second = load('bench_sort');
+    try {
+      const eager = await loadJitSupport('adaptive', { compilersNow: true });
+      const result = runMachineSync(second.machine, { tier: 'adaptive' }, eager);
+      expect(result.status).toBe(0);
+      expect(result.stats.compile.baseline!.functions).toBeGreaterThan(0);
+    } finally {
+      second.cleanup();
+    }
+  });
+});
