@@ -27,6 +27,12 @@ export interface BodyContext {
   promoteRegisters?: boolean;
 }
 
+/** State slots a JIT region keeps in locals with the registers. Invariant: no runtime helper
+ *  reads or writes them while translated code runs, except store_slow, which may set codeModified
+ *  (reloaded after it), and serve_exit, which runs only after the write-back at an exit; a guest
+ *  fault raised in a helper ends the run, so it sees instret as of the region's entry. */
+const PROMOTED_SLOTS: ReadonlySet<StateSlotName> = new Set(['budget', 'instret', 'codeModified']);
+
 export function emitFunctionBody(mb: ModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
   return new BodyEmitter(mb, func, ctx).emit();
 }
@@ -124,43 +130,58 @@ class BodyEmitter {
     return nested;
   }
 
-  /** Registers (x: 0..31, f: 32..63) held in locals, and which of them are written. */
+  /** State cells held in locals, by offset in the state block (x registers 0..31 at 8 * n, f
+   *  registers 32..63 at 8 * n, and the PROMOTED_SLOTS), and which of them are written. */
   private promoted?: { local: Map<number, number>; written: Set<number> };
 
-  /** Sets up register promotion when every register access uses a constant number; returns the
-   *  loads of the promoted registers. */
+  /** Sets up promotion when every register access uses a constant number; returns the loads of
+   *  the promoted cells. */
   private promote(): ExpressionRef[] {
     const used = new Set<number>();
     const written = new Set<number>();
     for (const block of this.func.blocks) {
       for (const inst of block.insts) {
+        if (inst.op === 'get_slot' || inst.op === 'set_slot') {
+          if (!PROMOTED_SLOTS.has(inst.imm as StateSlotName)) continue;
+          const offset = StateSlot[inst.imm as StateSlotName];
+          used.add(offset);
+          if (inst.op === 'set_slot') written.add(offset);
+          continue;
+        }
         if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') continue;
         const c = this.constants.get(inst.args[0]!);
         if (!c) return [];
         const reg = Number(c.imm) + (inst.op.endsWith('freg') ? 32 : 0);
         if (reg === 0) continue;
-        used.add(reg);
-        if (inst.op.startsWith('set')) written.add(reg);
+        used.add(reg * 8);
+        if (inst.op.startsWith('set')) written.add(reg * 8);
       }
     }
     const local = new Map<number, number>();
     const loads: ExpressionRef[] = [];
-    for (const reg of [...used].sort((a, b) => a - b)) {
+    for (const offset of [...used].sort((a, b) => a - b)) {
       const l = this.ctx.addLocal(this.mb.types.i64);
-      local.set(reg, l);
-      loads.push(this.m.local.set(l, this.m.i64.load(STATE_BASE + reg * 8, 8, this.m.i32.const(0))));
+      local.set(offset, l);
+      loads.push(this.m.local.set(l, this.m.i64.load(STATE_BASE + offset, 8, this.m.i32.const(0))));
     }
     this.promoted = { local, written };
     return loads;
   }
 
-  /** Stores of promoted registers that were written, before leaving the function. */
+  /** Stores of promoted cells that were written, before leaving the function. */
   private writeBack(): ExpressionRef[] {
     if (!this.promoted) return [];
     const m = this.m;
-    return [...this.promoted.written].sort((a, b) => a - b).map((reg) =>
-      m.i64.store(STATE_BASE + reg * 8, 8, m.i32.const(0), m.local.get(this.promoted!.local.get(reg)!, this.mb.types.i64)),
+    return [...this.promoted.written].sort((a, b) => a - b).map((offset) =>
+      m.i64.store(STATE_BASE + offset, 8, m.i32.const(0), m.local.get(this.promoted!.local.get(offset)!, this.mb.types.i64)),
     );
+  }
+
+  /** After a slow-path store: the engine may have set codeModified (the store hit translated code). */
+  private reloadCodeModified(): ExpressionRef | undefined {
+    const offset = StateSlot.codeModified;
+    const l = this.promoted?.local.get(offset);
+    return l === undefined ? undefined : this.m.local.set(l, this.m.i64.load(STATE_BASE + offset, 8, this.m.i32.const(0)));
   }
 
   private leave(expr: ExpressionRef): ExpressionRef {
@@ -303,7 +324,7 @@ class BodyEmitter {
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
     if (family === 'store') {
       const cache = this.pageCache(inst);
-      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache);
+      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache, () => this.reloadCodeModified());
     }
     switch (op) {
       case 'mulh_s.i64':
@@ -343,14 +364,14 @@ class BodyEmitter {
       case 'get_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant * 8);
         if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.nop();
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant * 8);
         if (l !== undefined) return m.local.set(l, a(1));
         const store = m.i64.store(r.offset, 8, r.ptr, a(1));
         if (r.constant !== undefined) return store;
@@ -359,22 +380,27 @@ class BodyEmitter {
       }
       case 'get_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant + 32);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get((r.constant + 32) * 8);
         if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant + 32);
+        const l = r.constant === undefined ? undefined : this.promoted?.local.get((r.constant + 32) * 8);
         if (l !== undefined) return m.local.set(l, a(1));
         return m.i64.store(r.offset, 8, r.ptr, a(1));
       }
       case 'get_slot': {
         const slot = inst.imm as StateSlotName;
+        const l = this.promoted?.local.get(StateSlot[slot]);
+        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return this.ctx.readSlot?.(slot) ?? m.i64.load(STATE_BASE + StateSlot[slot], 8, m.i32.const(0));
       }
-      case 'set_slot':
+      case 'set_slot': {
+        const l = this.promoted?.local.get(StateSlot[inst.imm as StateSlotName]);
+        if (l !== undefined) return m.local.set(l, a(0));
         return m.i64.store(STATE_BASE + StateSlot[inst.imm as StateSlotName], 8, m.i32.const(0), a(0));
+      }
       case 'call_helper': {
         const name = inst.imm as HelperName;
         return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), this.type(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));

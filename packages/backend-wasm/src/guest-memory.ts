@@ -100,13 +100,17 @@ export function emitLoad(
 export function emitStore(
   mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef,
   cache?: PageCache,
+  /** Code to run right after the slow-path helper (the JIT reloads codeModified there). */
+  afterSlow?: () => ExpressionRef | undefined,
 ): ExpressionRef {
   const { m, types } = mb;
   const size = width / 8;
   const v = () => m.local.get(s.value, types.i64);
   const host = hostAddress(m, types, s);
   const fast = { 8: () => m.i64.store8(0, 1, host, v()), 16: () => m.i64.store16(0, 1, host, v()), 32: () => m.i64.store32(0, 1, host, v()), 64: () => m.i64.store(0, 1, host, v()) }[width]();
-  const slow = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
+  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
+  const reload = afterSlow?.();
+  const slow = reload === undefined ? call : m.block(null, [call, reload]);
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),

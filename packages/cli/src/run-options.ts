@@ -18,7 +18,7 @@ interface OptionSpec {
 }
 
 export const RUN_OPTIONS = {
-  tier: { type: 'string', choices: TIERS, default: 'interp', describe: 'execution tier' },
+  tier: { type: 'string', choices: TIERS, default: 'adaptive', describe: 'execution tier' },
   strace: { type: 'boolean', default: false, describe: 'print every system call to stderr' },
   stats: { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit' },
   'stats-json': { type: 'string', describe: 'write execution statistics and peak RSS as JSON to this file at exit' },

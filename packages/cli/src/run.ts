@@ -82,7 +82,7 @@ function machineOptions(argv: RunArgs, env: string[], guestArgs: string[]) {
 
 /** `run --check`: lockstep against the interpreter; a divergence report goes to stderr. */
 async function runCheckCommand(argv: RunArgs, env: string[], guestArgs: string[]): Promise<void> {
-  const tier = argv.tier === 'interp' ? 'opt' : argv.tier;
+  const tier = argv.tier === 'interp' || argv.tier === 'adaptive' ? 'opt' : argv.tier;
   if (tier !== 'baseline' && tier !== 'opt') throw new FerryError(`--check compares the interpreter with --tier baseline or opt, not ${tier}`);
   const { runChecked } = await import('@ferry/engine/check');
   const result = await runChecked({

@@ -31,7 +31,7 @@ export class TieringController {
   /** Compile cost in ms per guest instruction, per tier. */
   private readonly compileRate: Record<'baseline' | 'opt', Average> = {
     baseline: new Average(0.08),
-    opt: new Average(0.3),
+    opt: new Average(0.1), // regions written directly (no binaryen): ~8-15 ms for ~120-insn regions
   };
   /** Estimated ms spent so far per translation entry pc, at its current tier. */
   private readonly spent = new Map<bigint, number>();
