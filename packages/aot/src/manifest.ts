@@ -2,10 +2,10 @@
 // before trusting the code (Ferry's version + ABI fingerprint, the translation options, sha256 of
 // the guest's executable segments and of the module's bytes before it) and, per entry in ascending
 // pc order, the guest pc, its size and its pages; entry i's function is table slot i (see
-// table-placement.ts). Decoding fills typed arrays: no per-entry objects or strings.
-// Layout (LEB = unsigned LEB128): "FAOT", format u8, strings (LEB length + UTF-8) version, options,
-// source; content hash, code hash (32 bytes each); LEB entry count; per entry LEB pc delta, LEB
-// insns, LEB page count, pages (first, then deltas).
+// table-placement.ts). Decoding copies typed arrays: no per-entry objects or strings.
+// Layout: "FAOT", format u8, strings (LEB128 length + UTF-8) version, options, source; content
+// hash, code hash (32 bytes each); u32 entry count n, u32 page count; the arrays of
+// ManifestEntries, little-endian: pcs (n x u64), insns (n x u32), pageStart (n + 1 x u32), pages (f64).
 // Invariant: decodeManifest(encodeManifest(m)) deep-equals m, and any malformed or truncated
 // input raises AotFormatError, never returns a partial manifest.
 import { decodeULEB128, encodeULEB128 } from '@ferry/util';
@@ -51,6 +51,7 @@ export class AotFormatError extends Error {}
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 const byPc = (a: ManifestEntry, b: ManifestEntry) => (a.pc < b.pc ? -1 : a.pc > b.pc ? 1 : 0);
 
@@ -92,18 +93,15 @@ export function encodeManifest(m: AotManifest): Uint8Array {
     for (let i = 0; i < 64; i += 2) out.push(parseInt(hash.slice(i, i + 2), 16));
   }
   const { pcs, insns, pageStart, pages } = m.entries;
-  out.push(...encodeULEB128(pcs.length));
-  let pc = 0n;
-  for (let i = 0; i < pcs.length; i++) {
-    if (i > 0 && pcs[i]! <= pc) throw new Error('internal error: manifest pcs are not ascending');
-    out.push(...encodeULEB128(pcs[i]! - pc));
-    pc = pcs[i]!;
-    out.push(...encodeULEB128(insns[i]!));
-    out.push(...encodeULEB128(pageStart[i + 1]! - pageStart[i]!));
-    let page = 0;
-    for (let k = pageStart[i]!; k < pageStart[i + 1]!; k++) (out.push(...encodeULEB128(pages[k]! - page)), (page = pages[k]!));
-  }
-  return Uint8Array.from(out);
+  if (!LITTLE_ENDIAN) throw new Error('AOT manifests are little-endian; this host is not');
+  for (let i = 1; i < pcs.length; i++) if (pcs[i]! <= pcs[i - 1]!) throw new Error('internal error: manifest pcs are not ascending');
+  const counts = Uint32Array.of(pcs.length, pages.length);
+  const arrays = [counts, pcs, insns, pageStart, pages];
+  const result = new Uint8Array(out.length + arrays.reduce((n, a) => n + a.byteLength, 0));
+  result.set(out);
+  let at = out.length;
+  for (const a of arrays) (result.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at), (at += a.byteLength));
+  return result;
 }
 
 class Reader {
@@ -137,6 +135,13 @@ class Reader {
     this.at += n;
     return out;
   }
+  /** The next n bytes in a buffer of their own (aligned for typed arrays; a Buffer's slice would
+   *  share the file's). */
+  copyOf(n: number): ArrayBuffer {
+    const copy = new Uint8Array(n);
+    copy.set(this.bytesOf(n));
+    return copy.buffer;
+  }
   string(): string {
     const bytes = this.bytesOf(this.count('string length', this.bytes.length));
     try {
@@ -158,32 +163,19 @@ export function decodeManifest(bytes: Uint8Array): AotManifest {
   const hexOf = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   const contentHash = hexOf(r.bytesOf(32));
   const codeHash = hexOf(r.bytesOf(32));
-  // Each entry takes at least three bytes, each page one: bounds the arrays before allocating.
-  const n = r.count('entry count', (bytes.length - r.at) / 3);
-  const pcs = new BigUint64Array(n);
-  const insns = new Uint32Array(n);
-  const pageStart = new Uint32Array(n + 1);
-  let pages = new Float64Array(Math.max(16, n * 2));
-  let pageCount = 0;
-  let pc = 0;
-  for (let i = 0; i < n; i++) {
-    pc += r.leb();
-    if (pc > Number.MAX_SAFE_INTEGER || (i > 0 && pc <= Number(pcs[i - 1]))) throw new AotFormatError(`manifest entry ${i} has pc ${pc}, not above the one before`);
-    pcs[i] = BigInt(pc);
-    insns[i] = r.count('instruction count', 1 << 30);
-    pageStart[i] = pageCount;
-    const entryPages = r.count('page count', bytes.length - r.at);
-    if (pageCount + entryPages > pages.length) {
-      const grown = new Float64Array(Math.max(pages.length * 2, pageCount + entryPages));
-      grown.set(pages);
-      pages = grown;
-    }
-    let page = 0;
-    for (let k = 0; k < entryPages; k++) pages[pageCount++] = page += r.leb();
-  }
-  pageStart[n] = pageCount;
-  if (r.at !== bytes.length) throw new AotFormatError(`manifest has ${bytes.length - r.at} bytes of trailing garbage`);
-  return { version, options, contentHash, codeHash, source, entries: { pcs, insns, pageStart, pages: pages.slice(0, pageCount) } };
+  // The arrays, copied out of the file (which need not align them) into typed arrays.
+  if (!LITTLE_ENDIAN) throw new AotFormatError('AOT manifests are little-endian; this host is not');
+  const [n, pageCount] = new Uint32Array(r.copyOf(8)) as unknown as [number, number];
+  if (r.at + n * 16 + 4 + pageCount * 8 !== bytes.length) throw new AotFormatError(`manifest is truncated or has trailing garbage (${n} entries and ${pageCount} pages in ${bytes.length - r.at} bytes)`);
+  const pcs = new BigUint64Array(r.copyOf(n * 8));
+  const insns = new Uint32Array(r.copyOf(n * 4));
+  const pageStart = new Uint32Array(r.copyOf((n + 1) * 4));
+  const pages = new Float64Array(r.copyOf(pageCount * 8));
+  for (let i = 1; i < n; i++) if (pcs[i]! <= pcs[i - 1]!) throw new AotFormatError(`manifest entry ${i} has pc ${pcs[i]}, not above the one before`);
+  if (pageStart[0] !== 0 || pageStart[n] !== pageCount) throw new AotFormatError('manifest page ranges do not cover its pages');
+  for (let i = 0; i < n; i++) if (pageStart[i + 1]! < pageStart[i]!) throw new AotFormatError(`manifest entry ${i} has a negative page range`);
+  for (let k = 0; k < pageCount; k++) if (!Number.isSafeInteger(pages[k]) || pages[k]! < 0) throw new AotFormatError(`manifest page ${pages[k]} is not a page number`);
+  return { version, options, contentHash, codeHash, source, entries: { pcs, insns, pageStart, pages } };
 }
 
 /** The bytes of a wasm custom section holding `payload`. */

@@ -143,21 +143,16 @@ export function placeFunctionsInTable(module: Uint8Array, functionExports: reado
   return out;
 }
 
-/** The number of table slots the module's element segments fill (0 without any). */
+/** The number of table slots the module's element segment fills (0 without one): the count in
+ *  the header of the one segment ferry aot writes (V8 validates the indices as it compiles). */
 export function tableSlotsFilled(module: Uint8Array): number {
   const elements = sectionsOf(module).find((s) => s.id === SECTION.element);
   if (!elements) return 0;
   const c = new Cursor(module, elements.body);
-  let total = 0;
-  for (let n = c.u32(); n > 0; n--) {
-    const flags = c.u32();
-    if (flags !== 0) throw new AotFormatError(`element segment kind ${flags} is not one ferry aot writes`);
-    if (c.byte() !== GLOBAL_GET) throw new AotFormatError('element segment offset is not global.get');
-    c.u32();
-    if (c.byte() !== END) throw new AotFormatError('element segment offset is malformed');
-    const count = c.u32();
-    for (let i = 0; i < count; i++) c.u32();
-    total += count;
-  }
-  return total;
+  if (c.u32() !== 1) throw new AotFormatError('the module has more than one element segment; ferry aot writes one');
+  if (c.u32() !== 0) throw new AotFormatError('the element segment is not of the kind ferry aot writes');
+  if (c.byte() !== GLOBAL_GET) throw new AotFormatError('element segment offset is not global.get');
+  c.u32();
+  if (c.byte() !== END) throw new AotFormatError('element segment offset is malformed');
+  return c.u32();
 }

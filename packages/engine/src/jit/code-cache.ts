@@ -34,6 +34,7 @@ export interface PendingTranslations {
 }
 
 const TABLE_CHUNK = 1024;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export class CodeCache {
   readonly table: WebAssembly.Table;
@@ -66,15 +67,22 @@ export class CodeCache {
     return base;
   }
 
-  /** Points the jump cache at slots base, base + 1, ... for pcs (pending translations' entries). */
+  /** Points the jump cache at slots base, base + 1, ... for pcs (pending translations' entries).
+   *  Thousands of entries: 32-bit halves instead of a BigInt operation per entry. */
   seedJumpCache(pcs: BigUint64Array, base: number): void {
     if (!this.chain) return;
-    const tags = new BigInt64Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * (JUMP_CACHE_ENTRY_SIZE / 8));
-    const slots = new Int32Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * (JUMP_CACHE_ENTRY_SIZE / 4));
+    if (!LITTLE_ENDIAN) {
+      for (let i = 0; i < pcs.length; i++) this.writeJumpCache(pcs[i]!, base + i);
+      return;
+    }
+    const halves = new Uint32Array(pcs.buffer, pcs.byteOffset, pcs.length * 2);
+    const words = new Uint32Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * (JUMP_CACHE_ENTRY_SIZE / 4));
     for (let i = 0; i < pcs.length; i++) {
-      const index = Number((pcs[i]! >> 1n) & BigInt(JUMP_CACHE_INDEX_MASK));
-      tags[index * (JUMP_CACHE_ENTRY_SIZE / 8)] = pcs[i]!;
-      slots[index * (JUMP_CACHE_ENTRY_SIZE / 4) + 2] = base + i;
+      const low = halves[2 * i]!;
+      const at = ((low >>> 1) & JUMP_CACHE_INDEX_MASK) * (JUMP_CACHE_ENTRY_SIZE / 4);
+      words[at] = low;
+      words[at + 1] = halves[2 * i + 1]!;
+      words[at + 2] = base + i;
     }
   }
 

@@ -50,19 +50,29 @@ export class PreloadedTranslations implements PendingTranslations {
   }
 
   dropPage(page: number): bigint[] {
-    const { pageStart, pages, pcs } = this.code;
     const dropped: bigint[] = [];
-    for (let i = 0; i < this.status.length; i++) {
+    for (const i of this.entriesOfPage().get(page) ?? []) {
       if (this.status[i] !== PENDING) continue;
-      for (let k = pageStart[i]!; k < pageStart[i + 1]!; k++) {
-        if (pages[k] === page) {
-          this.status[i] = DROPPED;
-          dropped.push(pcs[i]!);
-          break;
-        }
-      }
+      this.status[i] = DROPPED;
+      dropped.push(this.code.pcs[i]!);
     }
     return dropped;
+  }
+
+  /** page -> entries made from it, built at the first invalidation (most runs have none). */
+  private byPage?: Map<number, number[]>;
+  private entriesOfPage(): Map<number, number[]> {
+    if (this.byPage) return this.byPage;
+    const { pageStart, pages } = this.code;
+    const byPage = (this.byPage = new Map<number, number[]>());
+    for (let i = 0; i < this.status.length; i++) {
+      for (let k = pageStart[i]!; k < pageStart[i + 1]!; k++) {
+        const list = byPage.get(pages[k]!);
+        if (list) list.push(i);
+        else byPage.set(pages[k]!, [i]);
+      }
+    }
+    return byPage;
   }
 
   dropAll(): void {
@@ -90,8 +100,8 @@ export function installPreloaded(machine: Machine, cache: CodeCache, code: Prelo
   const started = performance.now();
   const slotBase = cache.reserveSlots(code.pcs.length);
   new WebAssembly.Instance(code.module, { ferry: { ...machine.helpers(), table: cache.table, [PRELOADED_SLOT_BASE]: slotBase } });
-  let last = -1;
-  for (const page of code.pages) if (page !== last) (machine.memory.markCode(page), (last = page));
+  const marked = new Set<number>();
+  for (const page of code.pages) if (!marked.has(page)) (marked.add(page), machine.memory.markCode(page));
   cache.seedJumpCache(code.pcs, slotBase);
   cache.addPending(new PreloadedTranslations(code, slotBase));
   return performance.now() - started;
