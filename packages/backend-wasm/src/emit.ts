@@ -33,6 +33,23 @@ export interface BodyContext {
  *  fault raised in a helper ends the run, so it sees instret as of the region's entry. */
 const PROMOTED_SLOTS: ReadonlySet<StateSlotName> = new Set(['budget', 'instret', 'codeModified']);
 
+/** Per block: whether it lies on a cycle of the CFG (it can reach itself). */
+function blocksInCycles(func: Func): boolean[] {
+  const successorsOf = func.blocks.map((b) => (b.insts[b.insts.length - 1]!.targets ?? []).map((t) => t.block));
+  return func.blocks.map((_, start) => {
+    const seen = new Uint8Array(func.blocks.length);
+    const stack = [...successorsOf[start]!];
+    while (stack.length) {
+      const b = stack.pop()!;
+      if (b === start) return true;
+      if (seen[b]) continue;
+      seen[b] = 1;
+      stack.push(...successorsOf[b]!);
+    }
+    return false;
+  });
+}
+
 export function emitFunctionBody(mb: ModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {
   return new BodyEmitter(mb, func, ctx).emit();
 }
@@ -135,26 +152,39 @@ class BodyEmitter {
   private promoted?: { local: Map<number, number>; written: Set<number> };
 
   /** Sets up promotion when every register access uses a constant number; returns the loads of
-   *  the promoted cells. */
+   *  the promoted cells. Only cells accessed inside a loop of the function are promoted: they are
+   *  loaded at entry and stored at every exit, which pays only when the loop runs them many times
+   *  (reg-forward has already removed the redundant accesses of straight-line code, and a region
+   *  entered and left after a few blocks would spend more on the loads and stores than it saves). */
   private promote(): ExpressionRef[] {
+    const cellOf = (inst: Inst): number | undefined => {
+      if (inst.op === 'get_slot' || inst.op === 'set_slot') {
+        return PROMOTED_SLOTS.has(inst.imm as StateSlotName) ? StateSlot[inst.imm as StateSlotName] : undefined;
+      }
+      if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') return undefined;
+      const reg = Number(this.constants.get(inst.args[0]!)!.imm) + (inst.op.endsWith('freg') ? 32 : 0);
+      return reg === 0 ? undefined : reg * 8;
+    };
+    for (const block of this.func.blocks) {
+      for (const inst of block.insts) {
+        const register = inst.op === 'get_xreg' || inst.op === 'set_xreg' || inst.op === 'get_freg' || inst.op === 'set_freg';
+        if (register && !this.constants.has(inst.args[0]!)) return []; // a run-time register number
+      }
+    }
+    const inLoop = blocksInCycles(this.func);
     const used = new Set<number>();
+    this.func.blocks.forEach((block, b) => {
+      if (!inLoop[b]) return;
+      for (const inst of block.insts) {
+        const cell = cellOf(inst);
+        if (cell !== undefined) used.add(cell);
+      }
+    });
     const written = new Set<number>();
     for (const block of this.func.blocks) {
       for (const inst of block.insts) {
-        if (inst.op === 'get_slot' || inst.op === 'set_slot') {
-          if (!PROMOTED_SLOTS.has(inst.imm as StateSlotName)) continue;
-          const offset = StateSlot[inst.imm as StateSlotName];
-          used.add(offset);
-          if (inst.op === 'set_slot') written.add(offset);
-          continue;
-        }
-        if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') continue;
-        const c = this.constants.get(inst.args[0]!);
-        if (!c) return [];
-        const reg = Number(c.imm) + (inst.op.endsWith('freg') ? 32 : 0);
-        if (reg === 0) continue;
-        used.add(reg * 8);
-        if (inst.op.startsWith('set')) written.add(reg * 8);
+        const cell = cellOf(inst);
+        if (cell !== undefined && used.has(cell) && inst.op.startsWith('set')) written.add(cell);
       }
     }
     const local = new Map<number, number>();
