@@ -1,18 +1,18 @@
 // Whole-binary translation: discovers the guest's code, cuts it into regions, lifts each with
 // the T2 lifter and IR passes, and compiles them all into one wasm module (binaryen, loaded
-// lazily) with the manifest appended as a custom section.
+// lazily) with the manifest appended as a custom section. The lifter, the IR passes and discovery
+// are imported when a compile starts, so `@ferry/aot` loads light for runs that only load modules.
 // Invariant: the manifest's entries are exactly the module's table slots, entry i (by pc) in slot
 // i, each the translation of its pc, made from the pages it lists; the options recorded are the
 // ones used.
 import { createHash } from 'node:crypto';
-import { liftRegion, type GuestBlock } from '@ferry/lift-riscv';
-import { runPipeline } from '@ferry/opt';
+import type { GuestBlock } from '@ferry/lift-riscv';
 import { GUEST_PAGE_SHIFT } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
-import { discoverCode, type Discovery } from './discover.js';
+import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
 import { type AotManifest, customSection, encodeManifest, MANIFEST_SECTION, manifestEntries } from './manifest.js';
-import { DEFAULT_REGION_LIMITS, planRegions, type RegionLimits } from './regions.js';
+import { DEFAULT_TRANSLATION_OPTIONS, describeOptions, type TranslationOptions } from './options.js';
 import { placeFunctionsInTable } from './table-placement.js';
 import { FERRY_AOT_VERSION } from './version.js';
 
@@ -21,21 +21,6 @@ import { FERRY_AOT_VERSION } from './version.js';
 const QUICK_WASM_PASSES = ['simplify-locals-nostructure', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'coalesce-locals', 'vacuum'];
 /** IR passes, one round each (the `opt` pipeline repeats up to four rounds). */
 const QUICK_IR_PASSES = ['reg-forward', 'const-fold', 'copy-prop', 'dce'];
-
-export interface TranslationOptions {
-  /** IR passes per region: the full `opt` pipeline, one quick round, or none. */
-  ir: 'opt' | 'quick' | 'none';
-  /** binaryen optimization of the module: -O2, a cheap list, or none. */
-  wasm: 'O2' | 'quick' | 'none';
-  limits: RegionLimits;
-}
-
-export const DEFAULT_TRANSLATION_OPTIONS: TranslationOptions = { ir: 'quick', wasm: 'quick', limits: DEFAULT_REGION_LIMITS };
-
-/** Canonical text of the options (recorded in the manifest and part of the cache key). */
-export function describeOptions(o: TranslationOptions): string {
-  return JSON.stringify({ ir: o.ir, wasm: o.wasm, maxBlocks: o.limits.maxBlocks, maxInsns: o.limits.maxInsns, duplicateBelow: o.limits.duplicateBelow });
-}
 
 export interface AotSummary {
   functions: number;
@@ -78,6 +63,9 @@ function regionPages(blocks: readonly GuestBlock[]): number[] {
 export async function compileAot(image: GuestImage, options: CompileAotOptions = {}): Promise<AotResult> {
   const translation = options.translation ?? DEFAULT_TRANSLATION_OPTIONS;
   const started = performance.now();
+  const [{ liftRegion }, { runPipeline }, { discoverCode }, { planRegions }] = await Promise.all([
+    import('@ferry/lift-riscv'), import('@ferry/opt'), import('./discover.js'), import('./regions.js'),
+  ]);
   const discovery = discoverCode(image, options.profile ?? []);
   const regions = planRegions(image, discovery, translation.limits);
   const discovered = performance.now();

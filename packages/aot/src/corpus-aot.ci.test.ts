@@ -12,7 +12,7 @@ import { runCaptured, type PreloadedCode, type Tier } from '@ferry/engine';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { loadManifest, prepareRun, readExpected, repoRoot, ferryRunOptions } from '../../../scripts/corpus-lib.mjs';
 import { CACHE_DIR_ENV, TranslationCache } from './cache.js';
-import { DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './compile.js';
+import { DEFAULT_TRANSLATION_OPTIONS, describeOptions } from './options.js';
 import { writeProfile } from './profile.js';
 import { GuestImage } from './guest-image.js';
 import { checkAotModule } from './load.js';

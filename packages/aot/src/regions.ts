@@ -8,16 +8,7 @@
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
-
-export interface RegionLimits {
-  maxBlocks: number;
-  maxInsns: number;
-  /** Shared code reaching at most this many instructions is compiled into each region using it
-   *  (an epilogue) instead of becoming a region of its own. */
-  duplicateBelow: number;
-}
-
-export const DEFAULT_REGION_LIMITS: RegionLimits = { maxBlocks: 48, maxInsns: 1200, duplicateBelow: 24 };
+import { DEFAULT_REGION_LIMITS, type RegionLimits } from './options.js';
 
 export interface AotRegion {
   entry: bigint;
