@@ -13,6 +13,7 @@ const subpaths = {
   '@ferry/engine/check': 'engine/src/check.ts',
   '@ferry/engine/inspect': 'engine/src/inspect.ts',
   '@ferry/engine/profile': 'engine/src/profile.ts',
+  '@ferry/interp/artifact': 'interp/src/artifact.ts',
 };
 export const aliases = {
   ...Object.fromEntries(Object.entries(subpaths).map(([id, file]) => [id, fileURLToPath(new URL(`./packages/${file}`, import.meta.url))])),

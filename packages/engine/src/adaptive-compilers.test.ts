@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { loadManifest, prepareRun, ferryRunOptions } from '../../../scripts/corpus-lib.mjs';
 import { Machine } from '@ferry/runtime';
+import { describeInstruction } from './describe-instruction.js';
 import { loadJitSupport, runMachine, runMachineSync } from './run.js';
 
 interface Entry { name: string; runs: Record<string, unknown> }
@@ -46,14 +47,14 @@ describe('adaptive tier compilers', () => {
     try {
       const lazy = await loadJitSupport('adaptive');
       expect(lazy?.compilers).toBeUndefined();
-      expect(() => runMachineSync(first.machine, { tier: 'adaptive' }, lazy)).toThrow(/runMachineSync in the adaptive tier without its compilers/);
+      expect(() => runMachineSync(first.machine, { tier: 'adaptive' }, { jit: lazy, describeInstruction })).toThrow(/runMachineSync in the adaptive tier without its compilers/);
     } finally {
       first.cleanup();
     }
     const second = load('bench_sort');
     try {
       const eager = await loadJitSupport('adaptive', { compilersNow: true });
-      const result = runMachineSync(second.machine, { tier: 'adaptive' }, eager);
+      const result = runMachineSync(second.machine, { tier: 'adaptive' }, { jit: eager, describeInstruction });
       expect(result.status).toBe(0);
       expect(result.stats.compile.baseline!.functions).toBeGreaterThan(0);
     } finally {

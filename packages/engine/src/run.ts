@@ -6,17 +6,19 @@
 // Linux would (status 128 + signal) with one clear line naming the guest address. T0 offers ecalls
 // to the runtime in place (exit coalescing: a cluster of them costs one transition) unless the
 // run turns coalescing off; it runs with superoperators unless the run asks for the plain build.
-// The adaptive tier starts without its compilers and loads them at its first hot code (one await
-// in runMachine's loop); runMachineSync needs them loaded up front.
+// The adaptive tier starts without its compilers and loads them at its first hot code, and the
+// disassembler that describes an illegal instruction loads when one is met (each an await in
+// runMachine's loop); runMachineSync is handed both up front.
 import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
-import { loadInterpreterModule } from '@ferry/interp';
+import { loadInterpreterModule } from '@ferry/interp/artifact';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
+import { nowMs } from './clock.js';
 import { DecodeCache } from './decode-cache.js';
-import { describeAddress, describeInstruction } from './describe.js';
+import { describeAddress } from './describe.js';
 import type { AdaptiveExecutor } from './jit/adaptive.js';
 import type { CodeCache } from './jit/code-cache.js';
-import type { Compilers, JitSupport } from './jit/index.js';
+import type { JitSupport } from './jit/index.js';
 import type { PreloadedCode } from './jit/preload.js';
 import type { Translator } from './jit/translator.js';
 import { RunStats } from './stats.js';
@@ -78,6 +80,20 @@ export interface JitSupportOptions {
   compilersNow?: boolean;
 }
 
+export type DescribeInstruction = typeof import('./describe-instruction.js').describeInstruction;
+/** Loaded on first need (an illegal instruction): it builds the isa-riscv tables. */
+let loadedDescribeInstruction: DescribeInstruction | undefined;
+const loadDescribeInstruction = async (): Promise<void> => {
+  loadedDescribeInstruction ??= (await import('./describe-instruction.js')).describeInstruction;
+};
+
+/** What a synchronous run cannot wait to load: the tier's JIT modules with their compilers
+ *  (loadJitSupport(tier, { compilersNow: true })) and the instruction describer (describe-instruction.ts). */
+export interface SyncRunSupport {
+  jit?: JitSupport;
+  describeInstruction: DescribeInstruction;
+}
+
 /** The JIT modules a tier needs (none for interp): the compilers up front for baseline and opt
  *  (adaptive loads them when code gets hot, unless asked now), and binaryen for the opt tier when
  *  it is to run binaryen's optimizer on the main thread (FERRY_OPT_CODEGEN=binaryen; otherwise
@@ -100,20 +116,19 @@ export async function runMachine(machine: Machine, options: LoopOptions): Promis
   }
 }
 
-/** The run loop, synchronously: the tier's JIT modules, compilers included, must be loaded
- *  (loadJitSupport(tier, { compilersNow: true })). */
-export function runMachineSync(machine: Machine, options: LoopOptions, jit?: JitSupport): RunResult {
-  const next = runLoop(machine, options, jit).next();
+/** The run loop, synchronously, with everything it may need handed in. */
+export function runMachineSync(machine: Machine, options: LoopOptions, support: SyncRunSupport): RunResult {
+  const next = runLoop(machine, options, support.jit, support.describeInstruction).next();
   if (!next.done) throw new Error(`internal error: runMachineSync in the ${options.tier ?? 'interp'} tier without its compilers loaded`);
   return next.value;
 }
 
-/** The run loop itself. It yields only when the adaptive tier wants its compilers, and is
- *  resumed with them. */
-function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport): Generator<Promise<Compilers>, RunResult, Compilers> {
+/** The run loop itself. It yields a load to wait for when it needs a module it does not have yet
+ *  (the adaptive tier's compilers, the instruction describer), and goes on once it is done. */
+function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, describeInstruction?: DescribeInstruction): Generator<Promise<void>, RunResult, void> {
   const tier = options.tier ?? 'interp';
   const stats = new RunStats(tier);
-  const started = performance.now();
+  const started = nowMs();
   const state = machine.state;
   const decodeCache = new DecodeCache(machine.wasmMemory);
   decodeCache.clear();
@@ -165,7 +180,7 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport): Gen
 
   const finish = (status: number, message?: string): RunResult => {
     stats.instructions = state.instret;
-    stats.wallMs = performance.now() - started;
+    stats.wallMs = nowMs() - started;
     stats.syscalls = machine.syscallCounts;
     stats.exitsServedInPlace = machine.exitsServedInPlace;
     if (translator) stats.compile = translator.counters;
@@ -197,7 +212,10 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport): Gen
       throw e;
     }
     stats.countExit(exitCodeName(code));
-    if (adaptive?.wantsCompilers) adaptive.attachCompilers(yield jit!.loadCompilers());
+    if (adaptive?.wantsCompilers) {
+      const a = adaptive;
+      yield jit!.loadCompilers().then((compilers) => a.attachCompilers(compilers));
+    }
     switch (code) {
       case ExitCode.ecall: {
         // An ecall served in place that ended the program leaves with exitStatus already set.
@@ -223,8 +241,11 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport): Gen
         codeCache?.clear();
         state.pc = state.exitPc + 4n;
         break;
-      case ExitCode.illegalInstruction:
-        return finish(128 + SIGNAL.SIGILL, `illegal instruction ${describeInstruction(machine, state.exitPc)} at ${where(state.exitPc)}`);
+      case ExitCode.illegalInstruction: {
+        if (!describeInstruction && !loadedDescribeInstruction) yield loadDescribeInstruction();
+        const instruction = (describeInstruction ?? loadedDescribeInstruction!)(machine, state.exitPc);
+        return finish(128 + SIGNAL.SIGILL, `illegal instruction ${instruction} at ${where(state.exitPc)}`);
+      }
       case ExitCode.ebreak:
         return finish(128 + SIGNAL.SIGTRAP, `breakpoint (ebreak) at ${where(state.exitPc)}`);
       default:

@@ -4,6 +4,7 @@
 // tests across tiers use this; the final state is returned as plain values.
 import { Machine, buildElf } from '@ferry/runtime';
 import type { JitSupport } from './jit/index.js';
+import { describeInstruction } from './describe-instruction.js';
 import { loadJitSupport, runMachineSync, SIGNAL } from './run.js';
 import type { Tier } from './tiers.js';
 
@@ -73,7 +74,7 @@ function runSnippetWith(input: SnippetInput, tier: Tier, jit?: JitSupport): Snip
     maxInsns: input.maxInsns ?? 1_000_000n,
     ...(input.superops === undefined ? {} : { superops: input.superops }),
     ...(input.coalesce === undefined ? {} : { coalesce: input.coalesce }),
-  }, jit);
+  }, jit ? { jit, describeInstruction } : { describeInstruction });
   const endedAtBreak = result.status === 128 + SIGNAL.SIGTRAP;
   return {
     x: Array.from({ length: 32 }, (_, r) => state.x(r)),

@@ -13,6 +13,7 @@ import type { Func } from '@ferry/ir';
 import type { GuestBlock } from '@ferry/lift-riscv';
 import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
+import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache, pageOf } from './code-cache.js';
 import type { CompileClient, CompileOptions } from './compile-client.js';
@@ -102,7 +103,7 @@ export class AdaptiveExecutor {
     const state = this.machine.state;
     const pc = state.pc;
     const translation = this.cache.lookup(pc);
-    const started = performance.now();
+    const started = nowMs();
     const before = state.instret;
     let code: number;
     if (translation) {
@@ -114,7 +115,7 @@ export class AdaptiveExecutor {
       this.machine.memory.dataView.setBigInt64(stateAddress('hotThreshold'), BigInt(this.controller.hotThreshold()), true);
       code = this.interpret();
     }
-    const ms = performance.now() - started;
+    const ms = nowMs() - started;
     const tier = translation ? (translation.tier as 'baseline' | 'opt' | 'aot') : 'interp';
     // Preloaded (AOT) code is optimized code as far as the controller's speed estimates go.
     this.controller.observeSlice(tier === 'aot' ? 'opt' : tier, Number(state.instret - before), ms);
@@ -168,10 +169,10 @@ export class AdaptiveExecutor {
     this.client ??= new CompileClient();
     const funcs = blocks.map((b) => liftBlock(b));
     const units = blocks.map((b) => this.describe([b]));
-    const started = performance.now();
+    const started = nowMs();
     const compiled = compileBaselineModule(funcs);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
-    const ms = performance.now() - started;
+    const ms = nowMs() - started;
     this.installInstance('baseline', units, instance, compiled.exports, ms);
   }
 

@@ -177,9 +177,9 @@ export class CodeCache {
     view.setInt32(8, slot, true);
   }
 
+  /** Every entry empty: all bytes 0xff, so every tag reads -1 (an empty entry's slot is never read). */
   private clearJumpCache(): void {
-    const tags = new BigInt64Array(this.memory.buffer, JUMP_CACHE, (JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_SIZE) / 8);
-    for (let i = 0; i < tags.length; i += JUMP_CACHE_ENTRY_SIZE / 8) tags[i] = -1n;
+    new Uint8Array(this.memory.buffer, JUMP_CACHE, JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY_SIZE).fill(0xff);
   }
 }
 
