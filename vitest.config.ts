@@ -13,6 +13,7 @@ const subpaths = {
   '@ferry/engine/check': 'engine/src/check.ts',
   '@ferry/engine/inspect': 'engine/src/inspect.ts',
   '@ferry/engine/profile': 'engine/src/profile.ts',
+  '@ferry/engine/snippet': 'engine/src/snippet.ts',
   '@ferry/interp/artifact': 'interp/src/artifact.ts',
 };
 export const aliases = {
