@@ -4,7 +4,7 @@
 // /usr/bin/time is installed (CPU time is steadier than wall time on a busy machine).
 // Usage: node scripts/measure-startup.mjs [--runs N] [--aot FILE] [--compare-cli MAIN_JS]
 // (--aot: a module made by `ferry aot` for hello; --compare-cli: another build of the CLI, e.g. an
-// older one, run in the interp tier beside this one). Needs `npm run build`; prints a markdown table.
+// older one, run in its default tier beside this one). Needs `npm run build`; prints a markdown table.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,9 @@ const hello = 'corpus/bin/hello';
 const subjects = [
   ['node -e 0', ['node', '-e', '0']],
   ['qemu-riscv64', ['qemu-riscv64', hello]],
-  ['ferry run (interp, default)', ['node', ...ferry, hello]],
-  ...(compareCli ? [[`${compareCli} run (interp)`, ['node', compareCli, 'run', hello]]] : []),
+  ['ferry run (default tier)', ['node', ...ferry, hello]],
+  ...(compareCli ? [[`${compareCli} run (default tier)`, ['node', compareCli, 'run', hello]]] : []),
+  ['ferry run --tier interp', ['node', ...ferry, '--tier', 'interp', hello]],
   ['ferry run --tier adaptive', ['node', ...ferry, '--tier', 'adaptive', hello]],
   ['ferry run --tier baseline', ['node', ...ferry, '--tier', 'baseline', hello]],
   ...(aot ? [[`ferry run --aot ${aot}`, ['node', ...ferry, '--aot', aot, hello]]] : []),
