@@ -1,8 +1,9 @@
 // reg-forward: treats guest registers with constant numbers and state slots as memory cells:
 // forwards a cell's known value to later reads, and deletes writes that are overwritten before
-// anything can observe them. Invariant: exits, goto_pc and stores (a slow-path store may exit)
-// observe every cell; helper calls read and write every slot but no register (helpers cannot
-// see registers; a faulting load only reports them). Cells are small integers, per-block cell
+// anything can observe them. Invariant: exits, goto_pc, stores (a slow-path store may exit) and
+// loads (a slow-path load may fault, and the fault reports the registers as they are) observe
+// every cell; helper calls read and write every slot but no register (helpers cannot see
+// registers). Cells are small integers, per-block cell
 // states flat Int32Arrays and liveness bitsets of 32-bit words, so a region costs no strings.
 import { predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { definitions, makeConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
@@ -23,6 +24,8 @@ const KIND_OF_OP: ReadonlyMap<string, Kind> = new Map([
   ['get_slot', Kind.GetSlot], ['set_slot', Kind.SetSlot], ['call_helper', Kind.Call],
   ['exit', Kind.ReadsAll], ['goto_pc', Kind.ReadsAll],
   ['store.8', Kind.ReadsAll], ['store.16', Kind.ReadsAll], ['store.32', Kind.ReadsAll], ['store.64', Kind.ReadsAll],
+  ['load.u8', Kind.ReadsAll], ['load.s8', Kind.ReadsAll], ['load.u16', Kind.ReadsAll], ['load.s16', Kind.ReadsAll],
+  ['load.u32', Kind.ReadsAll], ['load.s32', Kind.ReadsAll], ['load.64', Kind.ReadsAll],
 ]);
 /** First letters of the ops above, by character code: ops starting otherwise skip the lookup. */
 const MAY_ACCESS = new Uint8Array(128);
