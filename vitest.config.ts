@@ -8,6 +8,7 @@ const pkgs = ['util', 'abi', 'isa-riscv', 'ir', 'lift-riscv', 'opt', 'backend-wa
 // Subpath exports come first: an alias also matches `<key>/...`, and the first match wins.
 const subpaths = {
   '@ferry/aot/cache': 'aot/src/cache.ts',
+  '@ferry/aot/cache-env': 'aot/src/cache-env.ts',
   '@ferry/backend-wasm/baseline': 'backend-wasm/src/baseline.ts',
   '@ferry/backend-wasm/counters': 'backend-wasm/src/counters.ts',
   '@ferry/engine/check': 'engine/src/check.ts',

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { FerryError } from '@ferry/util';
 import { FERRY_AOT_VERSION } from './version.js';
 
-export const CACHE_DIR_ENV = 'FERRY_CACHE_DIR';
+export { CACHE_DIR_ENV } from './cache-env.js';
 export const DEFAULT_CACHE_LIMIT = 2 << 30;
 /** A compile lock older than this is taken to be left by a process that died. */
 const STALE_LOCK_MS = 15 * 60_000;

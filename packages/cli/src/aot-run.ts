@@ -4,9 +4,8 @@
 // or in the foreground for --tier aot), and --profile-out FILE (record the pcs the run entered).
 // Invariant: nothing here can make a run wrong: every problem with a module means running
 // without it, and the ELF is parsed again (and @ferry/aot loaded) only when one of these is used.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CACHE_DIR_ENV } from '@ferry/aot/cache';
+import { CACHE_DIR_ENV } from '@ferry/aot/cache-env';
 import type { PreloadedCode, Tier } from '@ferry/engine';
 
 export interface AotRunArgs {
@@ -28,8 +27,9 @@ export interface AotRunPlan {
 const warn = (message: string) => process.stderr.write(`ferry: warning: ${message}\n`);
 
 /** Set FERRY_CACHE_BACKGROUND=0 to keep a cache miss from starting a background compile. */
-function compileInBackground(elf: string, dir: string): void {
+async function compileInBackground(elf: string, dir: string): Promise<void> {
   if (process.env.FERRY_CACHE_BACKGROUND === '0') return;
+  const { spawn } = await import('node:child_process');
   const main = fileURLToPath(new URL('./main.js', import.meta.url));
   const child = spawn(process.execPath, [main, 'aot', elf, '--cache-dir', dir, '--quiet'], { detached: true, stdio: 'ignore' });
   child.on('error', () => undefined);
@@ -67,7 +67,7 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
       }
     } else if (!bytes && cache.lock(key)) {
       cache.unlock(key); // the background process takes it again
-      compileInBackground(args.elf, cache.dir);
+      await compileInBackground(args.elf, cache.dir);
     }
     if (bytes) {
       const load = checkAotModule(bytes, cache.pathOf(key), image);
