@@ -5,7 +5,7 @@
 export * from './module.js';
 export * from './emit.js';
 export * from './packing.js';
-export { addDecoder, DECODE_BUCKETS, FILL_FUNCTION, rowsInBucket, type BitField, type BitSlice, type DecoderRow, type DecoderSlot } from './pattern-decoder.js';
+export { addDecoder, FILL_FUNCTION, type BitField, type BitSlice, type DecoderRow, type DecoderSlot } from './pattern-decoder.js';
 export {
   addInterpreter, DISPATCH_COUNT_EXPORT, PC_COUNTS, PROFILE_EVICT_IMPORT, RUN_EXPORT, SUCCESSOR_COUNTS, SUCCESSOR_COUNTS_ROWS,
   type InterpreterCase, type InterpreterOptions,

@@ -1,15 +1,11 @@
 // A bit-pattern decoder as a wasm function, generated from table rows given as data (the T0
 // interpreter passes the isa-riscv table): fill(pc, entry) fetches the instruction at pc (inline
-// shadow-table fast path, fetch_slow otherwise), branches on its major opcode to that opcode's
-// function (kept out of line: small functions are cheap for V8 to tier up, one 25 KB one took
-// 30-90 ms of TurboFan in every short run), which tries the rows that can match most-specific first,
-// unscrambles each operand from the row's bit slices and writes the cache entry (packing.ts): the
-// row's index, which selects its handler, and its unpacked operands. fill also flags the page as
-// holding code, so stores to it invalidate. Fused rows (fused-rows.ts) are tried inside their first
-// row's case: when the following words in the same page decode as the fused row's other parts, with
-// the registers its shape relates equal, the entry gets the fused row instead. Invariant: a word
-// decodes as the first row in most-specific-first order that matches it (buckets skip only rows
-// that cannot match).
+// shadow-table fast path, fetch_slow otherwise), matches rows most-specific first, unscrambles each
+// operand from the row's bit slices, and writes the cache entry (packing.ts): the matched row's
+// index, which selects its handler, and its unpacked operands. It also flags the page as holding
+// code, so stores to it invalidate. Fused rows (fused-rows.ts) are tried inside their first row's
+// case: when the following words in the same page decode as the fused row's other parts, with the
+// registers its shape relates equal, the entry gets the fused row instead.
 import binaryen from 'binaryen';
 import {
   FETCH_CHECK, GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, GUEST_PAGE_SIZE, PageFlag, SHADOW_HOST_MASK, SHADOW_TABLE,
@@ -50,15 +46,11 @@ export interface DecoderRow {
 }
 
 export const FILL_FUNCTION = 'decode_fill';
-/** Prefix of the per-opcode decoder functions (marked no-inline: they must stay small). */
-const BUCKET_FUNCTION_PREFIX = 'decode_bucket_';
 
 // Locals of fill: 0 pc (i64), 1 entry (i32), 2 word (i32), 3 shadow entry (i32), 4 table address (i32),
-// 5 host address of the word (i32), 6 fetched through the fast path (i32), 7.. later words of a fused row.
-// A bucket function takes 0-6 as parameters (same indexes) and has the later words as locals.
+// 5 host address of the word (i32), 6 fetched through the fast path (i32), 7.. later words of a fused row
 const PC = 0, ENTRY_PTR = 1, WORD = 2, SHADOW = 3, TABLE_ADDR = 4, HOST = 5, FAST = 6, LATER_WORDS = 7;
 const MAX_FUSED_PARTS = 4;
-const BUCKET_PARAMS = [binaryen.i64, binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32];
 
 function field(m: binaryen.Module, spec: BitField | number | undefined, wordLocal = WORD): ExpressionRef {
   if (spec === undefined) return m.i32.const(0);
@@ -184,27 +176,6 @@ function fusedCase(m: binaryen.Module, candidate: FusedCandidate): ExpressionRef
   return m.if(where, m.block(null, [...loads, matched]));
 }
 
-/** The word bits the decoder branches on first, as patterns: one bucket per compressed quadrant
- *  (bits 1:0 = 0..2) and funct3 (bits 15:13), then one per 32-bit major opcode (bits 6:2, with
- *  bits 1:0 = 3). A word is in exactly one bucket: bucketIndex computes which. */
-export const DECODE_BUCKETS: readonly { name: string; mask: number; match: number }[] = [
-  ...Array.from({ length: 3 * 8 }, (_, k) => ({ name: `q${k >> 3}_funct3_${k & 7}`, mask: 0xe003, match: ((k & 7) << 13) | (k >> 3) })),
-  ...Array.from({ length: 32 }, (_, op) => ({ name: `opcode_${((op << 2) | 3).toString(16).padStart(2, '0')}`, mask: 0x7f, match: (op << 2) | 3 })),
-];
-
-/** The bucket of `word`: (bits 1:0) * 8 + bits 15:13 for compressed words, 24 + bits 6:2 otherwise. */
-function bucketIndex(m: binaryen.Module): ExpressionRef {
-  const word = () => m.local.get(WORD, binaryen.i32);
-  const compressed = m.i32.or(m.i32.shl(m.i32.and(word(), m.i32.const(3)), m.i32.const(3)), m.i32.and(m.i32.shr_u(word(), m.i32.const(13)), m.i32.const(7)));
-  const full = m.i32.add(m.i32.const(24), m.i32.and(m.i32.shr_u(word(), m.i32.const(2)), m.i32.const(31)));
-  return m.select(m.i32.eq(m.i32.and(word(), m.i32.const(3)), m.i32.const(3)), full, compressed);
-}
-
-/** Rows that can match some word of the bucket (those whose fixed bits agree with the bucket's). */
-export function rowsInBucket<T extends { mask: number; match: number }>(rows: readonly T[], bucket: { mask: number; match: number }): T[] {
-  return rows.filter((r) => ((r.mask & bucket.mask) & ((r.match ^ bucket.match) >>> 0)) === 0);
-}
-
 function illegal(m: binaryen.Module): ExpressionRef {
   const e = () => m.local.get(ENTRY_PTR, binaryen.i32);
   return m.block(null, [
@@ -249,34 +220,7 @@ export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderR
   const rows = decoderRows.map((row, handler) => ({ row, handler })).sort((a, b) => popcount32(b.row.mask) - popcount32(a.row.mask));
   const fusedByFirst = (row: number): FusedCandidate[] =>
     fused.flatMap((f, i) => (f.parts[0]!.row === row ? [{ fused: f, handler: decoderRows.length + i, rows: decoderRows }] : []));
-  // One function per bucket with rows: its rows' cases, most specific first, then illegal.
-  const keyed = rows.map((r) => ({ ...r, mask: r.row.mask, match: r.row.match }));
-  const laterWords = Array<binaryen.Type>(MAX_FUSED_PARTS - 1).fill(binaryen.i32);
-  const bucketFunctions = DECODE_BUCKETS.map((bucket) => {
-    const cases = rowsInBucket(keyed, bucket);
-    if (!cases.length) return undefined;
-    const name = BUCKET_FUNCTION_PREFIX + bucket.name;
-    const body = m.block(null, [...cases.map((r) => rowCase(m, r.row, r.handler, fusedByFirst(r.handler))), illegal(m)]);
-    m.addFunction(name, binaryen.createType(BUCKET_PARAMS), binaryen.none, laterWords, body);
-    return name;
-  });
-  binaryen.setPassArgument('no-inline', `${BUCKET_FUNCTION_PREFIX}*`);
-  mb.runPasses(['no-inline']);
-  binaryen.setPassArgument('no-inline', null);
-
-  // block $no_rows { block $b0 { br_table (bucket) } return_call b0 }... illegal: each section ends
-  // by returning, so none falls into the next; buckets without rows branch to the illegal section.
-  const params = BUCKET_PARAMS.map((type, i) => m.local.get(i, type));
-  const sections = [
-    { label: 'no_rows', code: illegal(m) },
-    ...bucketFunctions.flatMap((name) => (name ? [{ label: name, code: m.return_call(name, params, binaryen.none) }] : [])),
-  ];
-  const targets = bucketFunctions.map((name) => name ?? 'no_rows');
-  let dispatch = m.block(sections[0]!.label, [m.switch(targets, 'no_rows', bucketIndex(m))]);
-  sections.forEach((section, i) => {
-    dispatch = m.block(i + 1 < sections.length ? sections[i + 1]!.label : null, [dispatch, section.code]);
-  });
-  const body = m.block(null, [tableAddr, shadow, fetch, dispatch]);
-  const locals = [binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32];
+  const body = m.block(null, [tableAddr, shadow, fetch, ...rows.map((r) => rowCase(m, r.row, r.handler, fusedByFirst(r.handler))), illegal(m)]);
+  const locals = [binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32, binaryen.i32, ...Array<binaryen.Type>(MAX_FUSED_PARTS - 1).fill(binaryen.i32)];
   m.addFunction(FILL_FUNCTION, binaryen.createType([binaryen.i64, binaryen.i32]), binaryen.none, locals, body);
 }
