@@ -39,9 +39,6 @@ export function structureCfg(mb: ModuleBuilder, func: Func, code: CfgCode): Expr
       else return dispatchLoop(mb, func, code, dom.rpo); // a retreating edge that is no back edge
     }
   }
-  const children: BlockId[][] = func.blocks.map(() => []);
-  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
-
   const m = mb.m;
   /** Labels in scope: a loop's label continues at its header; a block's label at its follower. */
   const loopLabel = new Map<BlockId, string>();
@@ -56,7 +53,7 @@ export function structureCfg(mb: ModuleBuilder, func: Func, code: CfgCode): Expr
   /** The code of block x and of the blocks it immediately dominates. */
   const tree = (x: BlockId): ExpressionRef => {
     // Merge children latest-first: the latest is the outermost block, so its code comes last.
-    const merges = children[x]!.filter((c) => forwardIn[c]! >= 2).sort((a, b) => order[b]! - order[a]!);
+    const merges = dom.children[x]!.filter((c) => forwardIn[c]! >= 2).sort((a, b) => order[b]! - order[a]!);
     const within = (i: number): ExpressionRef => {
       if (i === merges.length) {
         const body = code.statements(x);

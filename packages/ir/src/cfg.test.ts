@@ -41,6 +41,9 @@ describe('cfg', () => {
   it('computes immediate dominators and dominance', () => {
     const dom = new DominatorTree(diamondWithLoop);
     expect(dom.idom).toEqual([-1, 0, 0, 0, 3, 3, -1]);
+    // Children agree with idom, in reverse postorder; the unreachable block 6 is nobody's child.
+    expect(dom.children.map((c) => [...c].sort())).toEqual([[1, 2, 3], [], [], [4, 5], [], [], []]);
+    for (const kids of dom.children) expect(kids).toEqual([...kids].sort((a, b) => dom.rpo.indexOf(a) - dom.rpo.indexOf(b)));
     expect(dom.dominates(0, 5)).toBe(true);
     expect(dom.dominates(3, 4)).toBe(true);
     expect(dom.dominates(3, 3)).toBe(true);

@@ -79,6 +79,8 @@ export class DominatorTree {
   /** Immediate dominator per block; -1 for block0 and for unreachable blocks. */
   readonly idom: BlockId[];
   readonly rpo: BlockId[];
+  /** The blocks each block immediately dominates, in reverse postorder. */
+  readonly children: BlockId[][];
   // Preorder interval of each block in the dominator tree: a dominates b iff b's interval nests in a's.
   private readonly enter: number[];
   private readonly leave: number[];
@@ -119,6 +121,7 @@ export class DominatorTree {
 
     const children: BlockId[][] = func.blocks.map(() => []);
     for (const b of this.rpo) if (idom[b]! >= 0) children[idom[b]!]!.push(b);
+    this.children = children;
     this.enter = new Array<number>(n).fill(-1);
     this.leave = new Array<number>(n).fill(-1);
     let clock = 0;
@@ -153,9 +156,8 @@ export class DominatorTree {
  *  what it added; `leave(b, added)` runs after all blocks b dominates (for scoped tables: what a
  *  block makes available is visible exactly in the blocks it dominates). Iterative, so deep trees
  *  do not overflow the stack. */
-export function walkDominatorTree<T>(func: Func, dom: DominatorTree, enter: (b: BlockId) => T, leave: (b: BlockId, added: T) => void): void {
-  const children: BlockId[][] = func.blocks.map(() => []);
-  for (const b of dom.rpo) if (dom.idom[b]! >= 0) children[dom.idom[b]!]!.push(b);
+export function walkDominatorTree<T>(dom: DominatorTree, enter: (b: BlockId) => T, leave: (b: BlockId, added: T) => void): void {
+  const children = dom.children;
   const stack: { block: BlockId; next: number; added: T }[] = [{ block: 0, next: 0, added: enter(0) }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;

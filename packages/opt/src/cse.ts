@@ -102,7 +102,7 @@ export function cse(func: Func): boolean {
     if (kept !== undefined) func.blocks[b]!.insts = kept;
     return mark;
   };
-  walkDominatorTree(func, dom, visit, (_b, mark) => {
+  walkDominatorTree(dom, visit, (_b, mark) => {
     while (added.length > mark) {
       const v = added.pop()!;
       head[hashOf[v]! & mask] = below[v]!;

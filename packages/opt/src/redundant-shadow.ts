@@ -71,7 +71,7 @@ export function redundantShadow(func: Func): boolean {
   };
   // A single access has no partner: only its old tag (if any) goes.
   if (accessCount > 1) {
-    walkDominatorTree(func, new DominatorTree(func), visit, (_b, added) => {
+    walkDominatorTree(new DominatorTree(func), visit, (_b, added) => {
       for (const base of added.reverse()) dominating.get(base)!.pop();
     });
   }
