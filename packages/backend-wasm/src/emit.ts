@@ -6,7 +6,7 @@
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
-import { OPS, type Func, type Inst, type Target, type Value } from '@ferry/ir';
+import { OPS, successorLists, type Func, type Inst, type Target, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { structureCfg } from './structure.js';
@@ -32,19 +32,21 @@ export interface BodyContext {
  *  (reloaded after it), and serve_exit, which runs only after the write-back at an exit; a guest
  *  fault raised in a helper ends the run, so it sees instret as of the region's entry. */
 const PROMOTED_SLOTS: ReadonlySet<StateSlotName> = new Set(['budget', 'instret', 'codeModified']);
+/** cellOf's answer for a register access whose number is not a constant (no promotion then). */
+const RUN_TIME_REGISTER = -1;
 
 /** Per block: whether it lies on a cycle of the CFG (it can reach itself). */
 function blocksInCycles(func: Func): boolean[] {
-  const successorsOf = func.blocks.map((b) => (b.insts[b.insts.length - 1]!.targets ?? []).map((t) => t.block));
+  const succs = successorLists(func);
   return func.blocks.map((_, start) => {
     const seen = new Uint8Array(func.blocks.length);
-    const stack = [...successorsOf[start]!];
+    const stack = [...succs[start]!];
     while (stack.length) {
       const b = stack.pop()!;
       if (b === start) return true;
       if (seen[b]) continue;
       seen[b] = 1;
-      stack.push(...successorsOf[b]!);
+      stack.push(...succs[b]!);
     }
     return false;
   });
@@ -151,42 +153,46 @@ class BodyEmitter {
    *  registers 32..63 at 8 * n, and the PROMOTED_SLOTS), and which of them are written. */
   private promoted?: { local: Map<number, number>; written: Set<number> };
 
+  /** The state cell an instruction reads or writes: its offset in the state block for a register
+   *  with a constant number (x0 excluded) or a PROMOTED_SLOTS slot, RUN_TIME_REGISTER for a
+   *  register numbered at run time, undefined otherwise. */
+  private cellOf(inst: Inst): number | undefined {
+    if (inst.op === 'get_slot' || inst.op === 'set_slot') {
+      return PROMOTED_SLOTS.has(inst.imm as StateSlotName) ? StateSlot[inst.imm as StateSlotName] : undefined;
+    }
+    if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') return undefined;
+    const c = this.constants.get(inst.args[0]!);
+    if (!c) return RUN_TIME_REGISTER;
+    const reg = Number(c.imm) + (inst.op.endsWith('freg') ? 32 : 0);
+    return reg === 0 ? undefined : reg * 8;
+  }
+
+  /** The local holding the cell the instruction accesses, when that cell is promoted. */
+  private promotedLocal(inst: Inst): number | undefined {
+    if (!this.promoted) return undefined;
+    const cell = this.cellOf(inst);
+    return cell === undefined ? undefined : this.promoted.local.get(cell);
+  }
+
   /** Sets up promotion when every register access uses a constant number; returns the loads of
    *  the promoted cells. Only cells accessed inside a loop of the function are promoted: they are
    *  loaded at entry and stored at every exit, which pays only when the loop runs them many times
    *  (reg-forward has already removed the redundant accesses of straight-line code, and a region
    *  entered and left after a few blocks would spend more on the loads and stores than it saves). */
   private promote(): ExpressionRef[] {
-    const cellOf = (inst: Inst): number | undefined => {
-      if (inst.op === 'get_slot' || inst.op === 'set_slot') {
-        return PROMOTED_SLOTS.has(inst.imm as StateSlotName) ? StateSlot[inst.imm as StateSlotName] : undefined;
-      }
-      if (inst.op !== 'get_xreg' && inst.op !== 'set_xreg' && inst.op !== 'get_freg' && inst.op !== 'set_freg') return undefined;
-      const reg = Number(this.constants.get(inst.args[0]!)!.imm) + (inst.op.endsWith('freg') ? 32 : 0);
-      return reg === 0 ? undefined : reg * 8;
-    };
-    for (const block of this.func.blocks) {
-      for (const inst of block.insts) {
-        const register = inst.op === 'get_xreg' || inst.op === 'set_xreg' || inst.op === 'get_freg' || inst.op === 'set_freg';
-        if (register && !this.constants.has(inst.args[0]!)) return []; // a run-time register number
-      }
-    }
     const inLoop = blocksInCycles(this.func);
     const used = new Set<number>();
-    this.func.blocks.forEach((block, b) => {
-      if (!inLoop[b]) return;
-      for (const inst of block.insts) {
-        const cell = cellOf(inst);
-        if (cell !== undefined) used.add(cell);
-      }
-    });
-    const written = new Set<number>();
-    for (const block of this.func.blocks) {
-      for (const inst of block.insts) {
-        const cell = cellOf(inst);
-        if (cell !== undefined && used.has(cell) && inst.op.startsWith('set')) written.add(cell);
+    const set = new Set<number>();
+    for (let b = 0; b < this.func.blocks.length; b++) {
+      for (const inst of this.func.blocks[b]!.insts) {
+        const cell = this.cellOf(inst);
+        if (cell === RUN_TIME_REGISTER) return [];
+        if (cell === undefined) continue;
+        if (inLoop[b]) used.add(cell);
+        if (inst.op.startsWith('set')) set.add(cell);
       }
     }
+    const written = new Set([...set].filter((cell) => used.has(cell)));
     const local = new Map<number, number>();
     const loads: ExpressionRef[] = [];
     for (const offset of [...used].sort((a, b) => a - b)) {
@@ -356,6 +362,11 @@ class BodyEmitter {
       const cache = this.pageCache(inst);
       return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache, () => this.reloadCodeModified());
     }
+    const promoted = this.promotedLocal(inst);
+    if (promoted !== undefined) {
+      // A get or set of a cell held in a local; a set's value is its last operand.
+      return op.startsWith('get') ? m.local.get(promoted, this.mb.types.i64) : m.local.set(promoted, a(inst.args.length - 1));
+    }
     switch (op) {
       case 'mulh_s.i64':
         return m.call(this.mb.mulh('s'), [a(0), a(1)], this.mb.types.i64);
@@ -394,15 +405,11 @@ class BodyEmitter {
       case 'get_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant * 8);
-        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.nop();
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get(r.constant * 8);
-        if (l !== undefined) return m.local.set(l, a(1));
         const store = m.i64.store(r.offset, 8, r.ptr, a(1));
         if (r.constant !== undefined) return store;
         // A run-time register number may be 0: store, then restore x0.
@@ -410,27 +417,18 @@ class BodyEmitter {
       }
       case 'get_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get((r.constant + 32) * 8);
-        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        const l = r.constant === undefined ? undefined : this.promoted?.local.get((r.constant + 32) * 8);
-        if (l !== undefined) return m.local.set(l, a(1));
         return m.i64.store(r.offset, 8, r.ptr, a(1));
       }
       case 'get_slot': {
         const slot = inst.imm as StateSlotName;
-        const l = this.promoted?.local.get(StateSlot[slot]);
-        if (l !== undefined) return m.local.get(l, this.mb.types.i64);
         return this.ctx.readSlot?.(slot) ?? m.i64.load(STATE_BASE + StateSlot[slot], 8, m.i32.const(0));
       }
-      case 'set_slot': {
-        const l = this.promoted?.local.get(StateSlot[inst.imm as StateSlotName]);
-        if (l !== undefined) return m.local.set(l, a(0));
+      case 'set_slot':
         return m.i64.store(STATE_BASE + StateSlot[inst.imm as StateSlotName], 8, m.i32.const(0), a(0));
-      }
       case 'call_helper': {
         const name = inst.imm as HelperName;
         return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), this.type(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
