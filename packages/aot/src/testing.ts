@@ -48,17 +48,19 @@ export function loopProgram(message = 'aot ok\n'): TestProgram {
   `, 42, message, text);
 }
 
+/** The encoding of `addi a0, zero, 40` (li a0, 40), stored over f's first instruction. */
+const LI_A0_FORTY = (40 << 20) | (10 << 7) | 0x13;
+
 /** Calls f (returns 1), overwrites f's first instruction with `li a0, 40` by an ordinary store
  *  (no fence.i), calls f again: 41 if the translation of f was invalidated, 2 if stale code ran. */
 export function selfModifyingProgram(): TestProgram {
-  const liA0Forty = (40 << 20) | (10 << 7) | 0x13;
   const source = (f: number) => `
     _start:
       li s0, 0
       jal ra, f
       add s0, s0, a0
       li t0, ${f}
-      li t2, ${liA0Forty}
+      li t2, ${LI_A0_FORTY}
       sw t2, 0(t0)
       jal ra, f
       add s0, s0, a0
@@ -69,19 +71,16 @@ export function selfModifyingProgram(): TestProgram {
       addi a0, zero, 1
       ret
   `;
-  // The first pass finds f (the placeholder assembles to the same length: lui + addi).
-  const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
-  return program(source(f), 41);
+  return programStoringIntoF(source, 41);
 }
 
 /** Overwrites f (addi a0, zero, 1 -> 40) before its first call, then exits with f's result:
  *  an AOT translation of f made from the old bytes must be dropped though never run. */
 export function overwriteBeforeFirstCallProgram(): TestProgram {
-  const liA0Forty = (40 << 20) | (10 << 7) | 0x13;
   const source = (f: number) => `
     _start:
       li t0, ${f}
-      li t2, ${liA0Forty}
+      li t2, ${LI_A0_FORTY}
       sw t2, 0(t0)
       jal ra, f
       li a7, 93
@@ -90,6 +89,12 @@ export function overwriteBeforeFirstCallProgram(): TestProgram {
       addi a0, zero, 1
       ret
   `;
+  return programStoringIntoF(source, 40);
+}
+
+/** A program whose text names the address of its own label f: a first pass with a placeholder
+ *  address (which assembles to the same length: lui + addi) finds f. */
+function programStoringIntoF(source: (f: number) => string, status: number): TestProgram {
   const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
-  return program(source(f), 40);
+  return program(source(f), status);
 }
