@@ -23,6 +23,8 @@ export interface SnippetInput {
   /** Initial contents of the data page. */
   data?: Uint8Array;
   maxInsns?: bigint;
+  /** Map the code read-write-execute, so the snippet may rewrite itself (default read-execute). */
+  writableCode?: boolean;
   /** T0 superoperators and exit coalescing (RunOptions; both default on). */
   superops?: boolean;
   coalesce?: boolean;
@@ -57,7 +59,7 @@ function runSnippetWith(input: SnippetInput, tier: Tier, jit?: JitSupport): Snip
   const image = buildElf({
     entry: SNIPPET_CODE,
     segments: [
-      { flags: 5, vaddr: SNIPPET_CODE, data: input.code },
+      { flags: input.writableCode ? 7 : 5, vaddr: SNIPPET_CODE, data: input.code },
       { flags: 6, vaddr: SNIPPET_DATA, data: input.data ?? new Uint8Array(0), memsz: SNIPPET_DATA_SIZE },
     ],
   });

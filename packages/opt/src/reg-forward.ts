@@ -2,8 +2,9 @@
 // forwards a cell's known value to later reads, and deletes writes that are overwritten before
 // anything can observe them. Invariant: exits, goto_pc, stores (a slow-path store may exit) and
 // loads (a slow-path load may fault, and the fault reports the registers as they are) observe
-// every cell; helper calls read and write every slot but no register (helpers cannot see
-// registers). Cells are small integers, per-block cell
+// every cell, and a store may also set the codeModified slot (its slow path does when it hits
+// translated code), so no earlier read of that slot is forwarded past a store; helper calls read
+// and write every slot but no register (helpers cannot see registers). Cells are small integers, per-block cell
 // states flat Int32Arrays and liveness bitsets of 32-bit words, so a region costs no strings.
 import { predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { definitions, makeConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
@@ -18,12 +19,12 @@ const FIXED_CELLS = 64;
 const ANY_REGISTER = -1;
 
 /** What an op does to cells. */
-const enum Kind { None, GetX, SetX, GetF, SetF, GetSlot, SetSlot, Call, ReadsAll }
+const enum Kind { None, GetX, SetX, GetF, SetF, GetSlot, SetSlot, Call, ReadsAll, Store }
 const KIND_OF_OP: ReadonlyMap<string, Kind> = new Map([
   ['get_xreg', Kind.GetX], ['set_xreg', Kind.SetX], ['get_freg', Kind.GetF], ['set_freg', Kind.SetF],
   ['get_slot', Kind.GetSlot], ['set_slot', Kind.SetSlot], ['call_helper', Kind.Call],
   ['exit', Kind.ReadsAll], ['goto_pc', Kind.ReadsAll],
-  ['store.8', Kind.ReadsAll], ['store.16', Kind.ReadsAll], ['store.32', Kind.ReadsAll], ['store.64', Kind.ReadsAll],
+  ['store.8', Kind.Store], ['store.16', Kind.Store], ['store.32', Kind.Store], ['store.64', Kind.Store],
   ['load.u8', Kind.ReadsAll], ['load.s8', Kind.ReadsAll], ['load.u16', Kind.ReadsAll], ['load.s16', Kind.ReadsAll],
   ['load.u32', Kind.ReadsAll], ['load.s32', Kind.ReadsAll], ['load.64', Kind.ReadsAll],
 ]);
@@ -53,6 +54,11 @@ class Cells {
     const n = def.imm as number | bigint;
     if (n >= 0 && n < 32) return (x ? 0 : FIRST_F) + Number(n);
     return this.number(`${x ? 'x' : 'f'}${n}`, false);
+  }
+
+  /** The cell of a state slot some instruction of the function accesses, or -1. */
+  slotCell(slot: string): number {
+    return this.named.get(`slot:${slot}`) ?? -1;
   }
 
   private number(name: string, slot: boolean): number {
@@ -109,6 +115,7 @@ function forwardReads(func: Func, view: AccessView): boolean {
   const visited = new Uint8Array(func.blocks.length);
   const known = new Int32Array(count);
   const replace = new Replacements(func);
+  const codeModified = cells.slotCell('codeModified');
   let changed = false;
   for (const b of view.order) {
     meet(preds[b]!, outState, visited, known);
@@ -125,6 +132,8 @@ function forwardReads(func: Func, view: AccessView): boolean {
       let drop = false;
       if (kind === Kind.Call) {
         for (const c of cells.slots) known[c] = -1;
+      } else if (kind === Kind.Store) {
+        if (codeModified >= 0) known[codeModified] = -1;
       } else if (isGet(kind)) {
         if (cell === X0 && kind === Kind.GetX) {
           makeConstant(inst, 'i64', 0n); // get_xreg 0 --> iconst 0
@@ -200,7 +209,7 @@ function removeDeadWrites(func: Func, view: AccessView): boolean {
   for (let w = 0; w < words; w++) allCells[w] = xFamily[w]! | fFamily[w]! | slotSet[w]!;
   /** The cells a gen-kind access reads, other than a single cell. */
   const readSet = (kind: Kind): Uint32Array | undefined =>
-    kind === Kind.ReadsAll ? allCells : kind === Kind.Call ? slotSet : kind === Kind.GetX ? xFamily : kind === Kind.GetF ? fFamily : undefined;
+    kind === Kind.ReadsAll || kind === Kind.Store ? allCells : kind === Kind.Call ? slotSet : kind === Kind.GetX ? xFamily : kind === Kind.GetF ? fFamily : undefined;
 
   const order = view.order.slice().reverse();
   const n = func.blocks.length;
