@@ -2,13 +2,16 @@
 // instruction runs in the T0 interpreter (and, on fewer operands, the opt JIT tier) over seeded
 // random and edge-case operands, and each result and its accrued fflags must equal what the exact
 // runtime helper (makeFpuHelpers) gives for the same operands. RNE exercises the fast paths; the
-// other modes (static and dynamic) check that everything else still reaches the helper.
+// other modes (static and dynamic) check that everything else still reaches the helper. The
+// arithmetic and roots also run with fflags preset (NX set: the sticky paths; other flags with NX
+// clear: the NX-deciding paths), expecting the preset flags OR-ed with the helper's.
 import { describe, expect, it } from 'vitest';
 import { assemble } from '@ferry/isa-riscv';
 import { makeFpuHelpers, type FpuHelpers } from '@ferry/runtime';
 import { runSnippet, runSnippetInTier, SNIPPET_CODE, SNIPPET_DATA, type SnippetInput, type SnippetResult } from './snippet.js';
 import { SIGNAL } from './run.js';
-import { fpOperandPairs, fpOperands, fpOperandTriples, intOperands, type Width } from './testing/fp-operands.js';
+import type { Tier } from './tiers.js';
+import { flagBoundaryPairs, fpOperandPairs, fpOperands, fpOperandTriples, intOperands, type Width } from './testing/fp-operands.js';
 
 let raised = 0;
 const fpu: FpuHelpers = makeFpuHelpers((flags) => {
@@ -72,7 +75,7 @@ const effectiveRm = (m: Mode): number => (m.rm === 'dyn' ? m.frm : MODE_NAMES.in
 
 /** A guest loop applying the instruction to each operand record (a0: records of 24 bytes, a1:
  *  results, a3: flag bytes, a2: count). Operands go through t0/t1/t4 into ft1/ft2/ft3. */
-function loopProgram(s: Spec, m: Mode | undefined): Uint8Array {
+function loopProgram(s: Spec, m: Mode | undefined, initialFlags: number): Uint8Array {
   const rm = m ? `, ${m.rm}` : '';
   const dest = s.result === 'f' ? 'ft0' : 't2';
   const srcs = s.sources === 'fff' ? 'ft1, ft2, ft3' : s.sources === 'ff' ? 'ft1, ft2' : s.sources === 'f' ? 'ft1' : 't0';
@@ -84,7 +87,7 @@ function loopProgram(s: Spec, m: Mode | undefined): Uint8Array {
       fmv.d.x ft1, t0
       fmv.d.x ft2, t1
       fmv.d.x ft3, t4
-      csrw fflags, zero
+      csrrwi zero, fflags, ${initialFlags}
       ${s.mnemonic} ${dest}, ${srcs}${rm}
       ${s.result === 'f' ? 'fmv.x.d t2, ft0' : 'nop'}
       csrr t3, fflags
@@ -106,8 +109,8 @@ interface Outcome {
 }
 
 /** Runs `cases` (operand pairs) through the guest loop in batches; returns each result and its flags. */
-async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: 'interp' | 'opt'): Promise<Outcome[]> {
-  const loop = loopProgram(s, m);
+async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags: number): Promise<Outcome[]> {
+  const loop = loopProgram(s, m, initialFlags);
   const codeSize = (loop.length + 7) & ~7;
   const out: Outcome[] = [];
   for (let start = 0; start < cases.length; start += CASES_PER_RUN) {
@@ -129,12 +132,13 @@ async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: '
   return out;
 }
 
-/** The helper's outcome, shaped as the guest sees it (singles NaN-boxed, integers as 64-bit patterns). */
-function expected(s: Spec, ops: bigint[], rm: number): Outcome {
+/** The helper's outcome, shaped as the guest sees it (singles NaN-boxed, integers as 64-bit
+ *  patterns), with its flags accrued onto the preset ones. */
+function expected(s: Spec, ops: bigint[], rm: number, initialFlags: number): Outcome {
   raised = 0;
   const value = s.reference(ops, rm);
   const bits = s.result === 'x' ? BigInt.asUintN(64, value) : s.resultWidth === 's' ? value | BOX : value;
-  return { bits, flags: raised };
+  return { bits, flags: initialFlags | raised };
 }
 
 function operandsFor(s: Spec, seed: number, count: number): bigint[][] {
@@ -146,15 +150,15 @@ function operandsFor(s: Spec, seed: number, count: number): bigint[][] {
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-async function check(s: Spec, m: Mode | undefined, cases: bigint[][], tier: 'interp' | 'opt'): Promise<void> {
-  const got = await runGuest(s, m, cases, tier);
+async function check(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags = 0): Promise<void> {
+  const got = await runGuest(s, m, cases, tier, initialFlags);
   const rm = m ? effectiveRm(m) : 0;
   const mismatches: string[] = [];
   cases.forEach((ops, i) => {
-    const want = expected(s, ops, rm);
+    const want = expected(s, ops, rm, initialFlags);
     const g = got[i]!;
     if (g.bits !== want.bits || g.flags !== want.flags) {
-      mismatches.push(`${s.mnemonic} ${ops.map(hex).join(', ')} rm=${rm}: got ${hex(g.bits)} flags ${g.flags}, helper ${hex(want.bits)} flags ${want.flags}`);
+      mismatches.push(`${s.mnemonic} ${ops.map(hex).join(', ')} rm=${rm} preset flags ${initialFlags}: got ${hex(g.bits)} flags ${g.flags}, helper ${hex(want.bits)} flags ${want.flags}`);
     }
   });
   expect(mismatches.slice(0, 10)).toEqual([]);
@@ -185,5 +189,28 @@ describe('FP fast paths equal the runtime helpers (opt JIT tier, constant operan
     const seed = 0xfa57 + index * 104729;
     await check(s, s.hasRm ? { rm: 'rne', frm: 1 } : undefined, operandsFor(s, seed, CASES_PER_RUN), 'opt');
     if (s.hasRm) await check(s, { rm: 'dyn', frm: 0 }, operandsFor(s, seed + 1, CASES_PER_RUN), 'opt');
+  });
+});
+
+/** fflags presets: NX alone and all five (the sticky paths apply), and flags without NX (they do not). */
+const NX = 1;
+const PRESET_FLAGS = [NX, 31, 2 | 4, 8 | 16] as const;
+const STICKY_SPECS = SPECS.filter((s) => /^f(add|sub|mul|div|sqrt)\./.test(s.mnemonic));
+
+/** The flag-boundary pairs, then seeded random and related ones (unary ops use the first operand). */
+function stickyCases(s: Spec, seed: number): bigint[][] {
+  const boundary = flagBoundaryPairs(s.width);
+  const cases = s.sources === 'f' ? [...boundary.map(([a]) => [a!, 0n]), ...boundary.map(([, b]) => [b!, 0n])] : boundary;
+  return [...cases, ...operandsFor(s, seed, CASES_PER_RUN - cases.length)];
+}
+
+describe.each(['interp', 'baseline'] as const)('FP arithmetic with fflags preset equals the runtime helpers (%s)', (tier) => {
+  it.each(STICKY_SPECS.map((s) => [s.mnemonic, s] as const))('%s', async (_, s) => {
+    const seed = 0x57c4 + SPECS.indexOf(s) * 65537;
+    for (const flags of PRESET_FLAGS) await check(s, { rm: 'rne', frm: 3 }, stickyCases(s, seed + flags), tier, flags);
+    // The sticky path also serves dyn with frm = RNE; any other mode must not take it.
+    await check(s, { rm: 'dyn', frm: 0 }, stickyCases(s, seed + 40), tier, NX);
+    await check(s, { rm: 'rtz', frm: 0 }, stickyCases(s, seed + 41), tier, NX);
+    await check(s, { rm: 'dyn', frm: 2 }, stickyCases(s, seed + 42), tier, NX);
   });
 });

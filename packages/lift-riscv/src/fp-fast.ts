@@ -8,6 +8,8 @@
 //     quotients and roots safely double-rounded as 53 >= 2*24 + 2), narrowed; NX iff narrowing was
 //     inexact; the result must be exact or normal and finite. min/max/compares: no NaN operand.
 //   conversions: from integers when exact (any rm) or rounded in RNE; to integers in RTZ only.
+// Sticky paths (arithmetic and roots, RNE, fflags already holding NX): NX cannot change, so the
+// host result applies whenever it is provably correctly rounded and raises no other flag.
 import type { Builder, OpName, Value } from '@ferry/ir';
 
 export interface FastPath {
@@ -36,6 +38,28 @@ export function withFastPath(b: Builder, fast: FastPath, slow: () => Value): Val
   return b.param(join, 0);
 }
 
+/** A host result for when the mode is RNE and fflags already holds NX: `ok` means it is the
+ *  correctly rounded result and raises no flag but NX (the caller gates on RNE and NX). */
+export interface StickyPath {
+  ok: Value;
+  result: Value;
+}
+
+/** The sticky result when `gate` (RNE with NX already set) and its own condition hold, with no
+ *  fflags write; else `otherwise()`, built in a block of its own so none of its work (error
+ *  terms, rounding-mode checks, helper calls) runs on the sticky path. */
+export function withStickyPath(b: Builder, gate: Value | undefined, sticky: () => StickyPath, otherwise: () => Value): Value {
+  if (gate === undefined) return otherwise();
+  const path = sticky();
+  const rest = b.createBlock();
+  const join = b.createBlock(['i64']);
+  b.brif(b.bin('and', gate, path.ok), join, rest, [path.result]);
+  b.switchTo(rest);
+  b.jump(join, [otherwise()]);
+  b.switchTo(join);
+  return b.param(join, 0);
+}
+
 // ---- small builders over the float ops ----
 
 const view = new DataView(new ArrayBuffer(8));
@@ -43,6 +67,11 @@ const view = new DataView(new ArrayBuffer(8));
 export function f64(b: Builder, value: number): Value {
   view.setFloat64(0, value);
   return b.emit('fconst.f64', [], view.getBigInt64(0));
+}
+/** A single constant (the value must be exact in binary32). */
+function f32(b: Builder, value: number): Value {
+  view.setFloat32(0, value);
+  return b.emit('fconst.f32', [], view.getInt32(0));
 }
 const floatType = (b: Builder, v: Value): 'f32' | 'f64' => {
   const t = b.func.typeOf(v);
@@ -271,3 +300,54 @@ export function doubleToSingle(b: Builder, rne: Value, x: Value): FastPath {
 export function singleToDouble(b: Builder, x: Value): FastPath {
   return { ok: notNaN(b, x), result: doubleBits(b, x) };
 }
+
+// ---- sticky paths (the caller gates on RNE with NX already set) ----
+// Host ops round to nearest even, so a host result is the correctly rounded one unless it is NaN.
+// With finite operands NV and DZ cannot arise; in RNE a finite result means no overflow; and a
+// result of magnitude above the smallest normal was not tiny even before rounding to subnormal
+// precision (tininess is detected after rounding: a result of exactly the smallest normal may
+// still underflow, so the bound is strict). Zero, infinite, tiny and NaN results fall through.
+
+/** minNormal < |r| < inf, for a double or single r (false for NaN). */
+function normalFinite(b: Builder, r: Value): Value {
+  const constant = floatType(b, r) === 'f64' ? f64 : f32;
+  const magnitude = abs(b, r);
+  const minNormal = floatType(b, r) === 'f64' ? MIN_NORMAL_DOUBLE : MIN_NORMAL_SINGLE;
+  return b.bin('and', lt(b, constant(b, minNormal), magnitude), lt(b, magnitude, constant(b, Infinity)));
+}
+
+/** fadd.d / fsub.d: a finite sum has finite operands and, were it below the smallest normal,
+ *  would be exact (sums are multiples of the least subnormal), so only its finiteness matters.
+ *  x + (-x) = +0 and -0 + -0 = -0 in RNE on the host too. */
+export function stickyAddDouble(b: Builder, x: Value, y: Value): StickyPath {
+  const s = add(b, x, y);
+  return { ok: lt(b, abs(b, s), f64(b, Infinity)), result: doubleBits(b, s) };
+}
+
+/** fmul.d / fdiv.d: a normal finite product or quotient (zero ones may have underflowed). */
+export function stickyMulDouble(b: Builder, x: Value, y: Value): StickyPath {
+  const p = mul(b, x, y);
+  return { ok: normalFinite(b, p), result: doubleBits(b, p) };
+}
+export function stickyDivDouble(b: Builder, x: Value, y: Value): StickyPath {
+  const q = fop(b, 'fdiv', x, y);
+  return { ok: normalFinite(b, q), result: doubleBits(b, q) };
+}
+
+/** fsqrt.d: the root of a positive finite double is normal and finite. */
+export function stickySqrtDouble(b: Builder, x: Value): StickyPath {
+  const s = b.emit('fsqrt.f64', [x]);
+  return { ok: b.bin('and', lt(b, f64(b, 0), s), lt(b, s, f64(b, Infinity))), result: doubleBits(b, s) };
+}
+
+/** Singles, operands widened: rounding the f64 result of +, -, *, / or sqrt to single gives the
+ *  correctly rounded single (53 >= 2*24 + 2 makes the double rounding innocuous); the narrowed
+ *  result must be normal and finite. */
+function stickySingle(b: Builder, d: Value): StickyPath {
+  const r = b.emit('demote.f64', [d]);
+  return { ok: normalFinite(b, r), result: singleBits(b, r) };
+}
+export const stickyAddSingle = (b: Builder, x: Value, y: Value): StickyPath => stickySingle(b, add(b, x, y));
+export const stickyMulSingle = (b: Builder, x: Value, y: Value): StickyPath => stickySingle(b, mul(b, x, y));
+export const stickyDivSingle = (b: Builder, x: Value, y: Value): StickyPath => stickySingle(b, fop(b, 'fdiv', x, y));
+export const stickySqrtSingle = (b: Builder, x: Value): StickyPath => stickySingle(b, b.emit('fsqrt.f64', [x]));

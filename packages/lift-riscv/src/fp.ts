@@ -4,9 +4,11 @@
 // accrued there). The hot ones (arithmetic, min/max, compares, conversions) first try an inline
 // fast path (fp-fast.ts): host float ops where their result and NX provably equal the helper's,
 // mostly RNE with operands and results in range; a brif sends every other case to the helper.
+// Arithmetic and roots first try a sticky path: in RNE with NX already set (as it stays in most
+// FP code) the host result applies without deciding NX or writing fflags.
 // Moves, sign injection, loads and stores are bit operations here. fma.d and fclass: helper only.
-import { ExitCode, RoundingMode, type HelperName } from '@ferry/abi';
-import type { Builder, Value } from '@ferry/ir';
+import { ExitCode, FFlag, RoundingMode, type HelperName } from '@ferry/abi';
+import type { Builder, Func, Value } from '@ferry/ir';
 import { effectiveAddress, exitIf, setRd, sext32, x, zext32 } from './common.js';
 import * as fast from './fp-fast.js';
 import type { Operands } from './operands.js';
@@ -37,6 +39,25 @@ export function roundingMode(b: Builder, o: Operands): Value {
   return rm;
 }
 
+/** The i32 constant v was defined as, if it is one (the JIT passes instruction fields so). */
+function constantI32(func: Func, v: Value): number | undefined {
+  const block = func.blocks[func.values[v]!.block]!;
+  const inst = block.insts.find((i) => i.result === v);
+  return inst?.op === 'iconst.i32' ? Number(inst.imm) : undefined;
+}
+
+/** i32, nonzero when the effective rounding mode is RNE and fflags already holds NX; undefined
+ *  when a constant rm field rules RNE out. No illegal-mode check is needed: RNE is legal. */
+function rneWithStickyNx(b: Builder, o: Operands): Value | undefined {
+  const field = constantI32(b.func, o.rm);
+  if (field !== undefined && field !== RoundingMode.RNE && field !== RoundingMode.DYN) return undefined;
+  const nx = b.emit('wrap.i64', [b.bin('and', b.getSlot('fflags'), b.i64(FFlag.NX))]);
+  if (field === RoundingMode.RNE) return nx;
+  const frm = b.getSlot('frm');
+  const effective = field === RoundingMode.DYN ? frm : b.select(b.cmp('eq', o.rm, b.i32(RoundingMode.DYN)), frm, b.emit('extend_u.i32', [o.rm]));
+  return b.bin('and', b.unary('eqz', effective), nx);
+}
+
 const helper = (p: Precision, base: string) => `${base}_${p}` as HelperName;
 
 export const fpLoad = (p: Precision) => (b: Builder, o: Operands) =>
@@ -56,22 +77,34 @@ const FAST_ARITH = {
   d: { fadd: fast.addDouble, fmul: fast.mulDouble, fdiv: fast.divDouble },
   s: { fadd: fast.addSingle, fmul: fast.mulSingle, fdiv: fast.divSingle },
 } as const;
+const STICKY_ARITH = {
+  d: { fadd: fast.stickyAddDouble, fmul: fast.stickyMulDouble, fdiv: fast.stickyDivDouble },
+  s: { fadd: fast.stickyAddSingle, fmul: fast.stickyMulSingle, fdiv: fast.stickyDivSingle },
+} as const;
 
-/** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm), inline when the fast path applies. */
+/** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm), inline when a fast path applies. */
 export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => (b: Builder, o: Operands) => {
-  const rm = roundingMode(b, o);
   const a = readF(b, p, o.rs1);
   const c = readF(b, p, o.rs2);
-  const y = hostDouble(b, p, c);
-  const inline = FAST_ARITH[p][base === 'fsub' ? 'fadd' : base](b, isMode(b, rm, RoundingMode.RNE), hostDouble(b, p, a), base === 'fsub' ? fast.fneg(b, y) : y);
-  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, base), a, c, rm)));
+  const x = hostDouble(b, p, a);
+  const y = base === 'fsub' ? fast.fneg(b, hostDouble(b, p, c)) : hostDouble(b, p, c);
+  const family = base === 'fsub' ? 'fadd' : base;
+  writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), () => STICKY_ARITH[p][family](b, x, y), () => {
+    const rm = roundingMode(b, o);
+    const inline = FAST_ARITH[p][family](b, isMode(b, rm, RoundingMode.RNE), x, y);
+    return fast.withFastPath(b, inline, () => b.helper(helper(p, base), a, c, rm));
+  }));
 };
 export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
-  const rm = roundingMode(b, o);
   const a = readF(b, p, o.rs1);
-  const rne = isMode(b, rm, RoundingMode.RNE);
-  const inline = p === 'd' ? fast.sqrtDouble(b, rne, hostDouble(b, p, a)) : fast.sqrtSingle(b, rne, hostDouble(b, p, a));
-  writeF(b, p, o.rd, fast.withFastPath(b, inline, () => b.helper(helper(p, 'fsqrt'), a, rm)));
+  const x = hostDouble(b, p, a);
+  const sticky = () => (p === 'd' ? fast.stickySqrtDouble(b, x) : fast.stickySqrtSingle(b, x));
+  writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), sticky, () => {
+    const rm = roundingMode(b, o);
+    const rne = isMode(b, rm, RoundingMode.RNE);
+    const inline = p === 'd' ? fast.sqrtDouble(b, rne, x) : fast.sqrtSingle(b, rne, x);
+    return fast.withFastPath(b, inline, () => b.helper(helper(p, 'fsqrt'), a, rm));
+  }));
 };
 /** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms.
  *  Singles try the inline path (the f64 product of two singles is exact); doubles: helper only. */

@@ -180,3 +180,31 @@ export function intOperands(seed: number, count: number): bigint[] {
   }
   return out.slice(0, count);
 }
+
+/** Binary32/binary64 limits for the boundary pairs below. */
+const LIMITS: Record<Width, { minNormal: number; max: number; fractionBits: number; maxExponent: number }> = {
+  d: { minNormal: 2 ** -1022, max: Number.MAX_VALUE, fractionBits: 52, maxExponent: 1023 },
+  s: { minNormal: 2 ** -126, max: 3.4028234663852886e38, fractionBits: 23, maxExponent: 127 },
+};
+
+/** Operand pairs whose sum, difference, product, quotient or root lands on a flag boundary, in all
+ *  four sign combinations: results that round up to exactly the smallest normal (tiny before
+ *  rounding: UF), just above it, overflow by a halfway case, the largest finite, exact zeros of
+ *  both signs, halfway cases, and zero, infinite and NaN operands. */
+export function flagBoundaryPairs(w: Width): bigint[][] {
+  const { minNormal, max, fractionBits, maxExponent } = LIMITS[w];
+  const ulp1 = 2 ** -fractionBits;
+  const half = ulp1 / 2;
+  const ulpMax = 2 ** (maxExponent - fractionBits);
+  const pairs: [number, number][] = [
+    [1 - half, minNormal], [1 + ulp1, minNormal], [1.5, minNormal], [2 - ulp1, minNormal / 2], [minNormal, minNormal],
+    [1 - half, 2 ** -Math.log2(minNormal)], [minNormal, 1 + ulp1], [minNormal, 1 - half], [minNormal * 1.5, minNormal],
+    [max, 1 + ulp1], [max, 1], [2 ** maxExponent, 2], [2 ** maxExponent, 2 - ulp1], [max, 0.5], [max, 2],
+    [max, ulpMax / 2], [max, ulpMax / 4], [max, max], [max, -max],
+    [1, half], [1, half * 1.5], [1 + ulp1, 1 + ulp1], [1 + ulp1, half], [3, 1 / 3], [6, 3], [2, 4], [0.1, 0.7],
+    [0, 5], [5, 5], [0, 0], [1, 0], [1, Infinity], [Infinity, 1], [Infinity, Infinity], [NaN, 1],
+  ];
+  const out: bigint[][] = [];
+  for (const [x, y] of pairs) for (const [sx, sy] of [[1, 1], [-1, 1], [1, -1], [-1, -1]] as const) out.push([bitsOf(w, sx * x), bitsOf(w, sy * y)]);
+  return out;
+}
