@@ -1,5 +1,5 @@
 // Shared helpers the per-extension lift tables delegate to, so each instruction is a one-liner.
-import type { Builder, Value } from '@ferry/ir';
+import type { Builder, Func, Value } from '@ferry/ir';
 import { ExitCode } from '@ferry/abi';
 import type { Operands } from './operands.js';
 
@@ -33,4 +33,11 @@ export const illegalIf = (b: Builder, cond: Value, o: Operands): void => exitIf(
 export function branch(b: Builder, o: Operands, cond: Value): void {
   const target = b.bin('add', o.pc, o.imm);
   b.gotoPc(b.select(cond, target, o.next));
+}
+
+/** The constant an operand field was defined as (the JIT passes fields as iconsts; T0 does not):
+ *  lift functions may specialize on it, never rely on it. */
+export function constantField(func: Func, v: Value): bigint | undefined {
+  const inst = func.blocks[func.values[v]!.block]!.insts.find((i) => i.result === v);
+  return inst?.op === 'iconst.i32' || inst?.op === 'iconst.i64' ? BigInt(inst.imm!) : undefined;
 }

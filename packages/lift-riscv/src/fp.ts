@@ -9,7 +9,7 @@
 // Moves, sign injection, loads and stores are bit operations here. fma.d and fclass: helper only.
 import { ExitCode, FFlag, RoundingMode, type HelperName } from '@ferry/abi';
 import type { Builder, Func, Value } from '@ferry/ir';
-import { effectiveAddress, exitIf, setRd, sext32, x, zext32 } from './common.js';
+import { constantField, effectiveAddress, exitIf, setRd, sext32, x, zext32 } from './common.js';
 import * as fast from './fp-fast.js';
 import type { Operands } from './operands.js';
 
@@ -31,19 +31,21 @@ export function writeF(b: Builder, p: Precision, reg: Value, bits: Value): void 
 }
 
 /** The effective rounding mode: the rm field, or frm when it is 7 (dynamic). Modes 5 and 6, and
- *  frm values above 4, make the instruction illegal. */
+ *  frm values above 4, make the instruction illegal. A constant legal static field (the JIT's) is
+ *  used as it is, with no frm read and no check. */
 export function roundingMode(b: Builder, o: Operands): Value {
+  const field = constantI32(b.func, o.rm);
+  if (field !== undefined && field <= RoundingMode.RMM) return o.rm;
   const frm = b.emit('wrap.i64', [b.getSlot('frm')]);
-  const rm = b.select(b.cmp('eq', o.rm, b.i32(7)), frm, o.rm);
-  exitIf(b, b.cmp('gt_u', rm, b.i32(4)), ExitCode.illegalInstruction, o.pc);
+  const rm = field === RoundingMode.DYN ? frm : b.select(b.cmp('eq', o.rm, b.i32(RoundingMode.DYN)), frm, o.rm);
+  exitIf(b, b.cmp('gt_u', rm, b.i32(RoundingMode.RMM)), ExitCode.illegalInstruction, o.pc);
   return rm;
 }
 
 /** The i32 constant v was defined as, if it is one (the JIT passes instruction fields so). */
 function constantI32(func: Func, v: Value): number | undefined {
-  const block = func.blocks[func.values[v]!.block]!;
-  const inst = block.insts.find((i) => i.result === v);
-  return inst?.op === 'iconst.i32' ? Number(inst.imm) : undefined;
+  const known = constantField(func, v);
+  return known === undefined ? undefined : Number(known);
 }
 
 /** i32, nonzero when the effective rounding mode is RNE and fflags already holds NX; undefined
@@ -65,7 +67,11 @@ export const fpLoad = (p: Precision) => (b: Builder, o: Operands) =>
 export const fpStore = (p: Precision) => (b: Builder, o: Operands) =>
   b.store(p === 'd' ? 64 : 32, effectiveAddress(b, o), b.getF(o.rs2), o.pc);
 
-const isMode = (b: Builder, rm: Value, mode: number): Value => b.cmp('eq', rm, b.i32(mode));
+/** i32: whether rm is the mode (a constant when rm is). */
+function isMode(b: Builder, rm: Value, mode: number): Value {
+  const known = constantI32(b.func, rm);
+  return known === undefined ? b.cmp('eq', rm, b.i32(mode)) : b.i32(known === mode ? 1 : 0);
+}
 
 /** A register's value (readF bits) as a host f64: doubles as they are, singles widened exactly. */
 const hostDouble = (b: Builder, p: Precision, bits: Value): Value =>

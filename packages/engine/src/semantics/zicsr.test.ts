@@ -1,14 +1,15 @@
 // Zicsr semantics on T0 for the user-mode CSRs: fflags, frm, fcsr (read-write, fcsr = frm << 5 |
 // fflags, fields masked to their width), cycle / instret / time (read-only counters), every
 // register and immediate form, the "rs1 = x0 (or zimm = 0) does not write" rule, and SIGILL for
-// unknown CSRs and writes to read-only ones. Expected values are the spec's, written out.
+// unknown CSRs and writes to read-only ones. Expected values are the spec's, written out. The JIT
+// tiers (which lift constant fflags/frm/fcsr accesses specially) must leave the same state as T0.
 import { describe, expect, it } from 'vitest';
-import { program, run, runTrapping } from './harness.js';
+import { program, run, runTrapping, type RunInput } from './harness.js';
+import { runSnippetInTier } from '../snippet.js';
 
 const SIGILL_STATUS = 128 + 4;
 
-describe('fflags, frm and fcsr', () => {
-  const p = program(`
+const FLOAT_CSRS = program(`
     csrrw a0, fflags, a1     # old fflags; writes the low 5 bits of a1
     csrrs a2, fflags, zero   # reads without writing
     csrrc a3, fflags, a4     # clears bits 0 and 2
@@ -25,8 +26,13 @@ describe('fflags, frm and fcsr', () => {
     csrrs s5, frm, zero
     csrrs s6, fflags, zero
   `);
+const FLOAT_CSRS_INPUT: RunInput = { fflags: 0b01010, frm: 3, x: { 11: 0xffe3n, 14: 0b101n, 6: 0b10000n, 16: 0xfcn, 20: 0xabcn } };
+const X0_WRITES = program('csrrw zero, frm, a1\ncsrrs a0, frm, zero\ncsrrc zero, fflags, zero\ncsrrwi zero, fflags, 7\ncsrrs a2, fflags, zero');
+const X0_WRITES_INPUT: RunInput = { x: { 11: 2n }, fflags: 1 };
+
+describe('fflags, frm and fcsr', () => {
   it('read the old value and write, set or clear the new one', async () => {
-    const r = await run(p, { fflags: 0b01010, frm: 3, x: { 11: 0xffe3n, 14: 0b101n, 6: 0b10000n, 16: 0xfcn, 20: 0xabcn } });
+    const r = await run(FLOAT_CSRS, FLOAT_CSRS_INPUT);
     expect(r.x[10]).toBe(0b01010n);
     expect(r.x[12]).toBe(0b00011n); // 0xffe3 & 31
     expect(r.x[13]).toBe(0b00011n); // csrrc returns the value before clearing
@@ -45,9 +51,8 @@ describe('fflags, frm and fcsr', () => {
     expect(r.frm).toBe(5);
     expect(r.fflags).toBe(0x1c);
   });
-  const x0 = program('csrrw zero, frm, a1\ncsrrs a0, frm, zero\ncsrrc zero, fflags, zero\ncsrrwi zero, fflags, 7\ncsrrs a2, fflags, zero');
   it('write with rd = x0 and leave x0 zero', async () => {
-    const r = await run(x0, { x: { 11: 2n }, fflags: 1 });
+    const r = await run(X0_WRITES, X0_WRITES_INPUT);
     expect(r.x[10]).toBe(2n);
     expect(r.x[12]).toBe(7n);
   });
@@ -94,4 +99,12 @@ describe('illegal CSR accesses', () => {
       expect(r.x[10]).toBe(7n); // the faulting instruction did not write rd
     });
   }
+});
+
+describe.each(['baseline', 'opt'] as const)('fflags, frm and fcsr in the %s tier', (tier) => {
+  it.each([['every form', FLOAT_CSRS, FLOAT_CSRS_INPUT], ['rd = x0', X0_WRITES, X0_WRITES_INPUT]] as const)('%s: same state as T0', async (_, p, input) => {
+    const want = await run(p, input);
+    const got = await runSnippetInTier({ ...input, code: p.code }, tier);
+    expect({ x: got.x, fflags: got.fflags, frm: got.frm, message: got.message }).toEqual({ x: want.x, fflags: want.fflags, frm: want.frm, message: undefined });
+  });
 });
