@@ -2,14 +2,12 @@
 // the abi helper's; a brif sends every other case to the helper. Invariant: when `ok` holds,
 // `result` and `inexact` equal the helper's result bits and raised flags exactly, in every tier
 // (the conditions exclude NV, DZ, OF and UF, so NX is the only flag). Per family:
-//   doubles (RNE): operands/results inside the ranges where TwoSum / Dekker's product are exact
-//     (as in runtime fpu arith.ts), the error term decides NX; zero/infinite operands are exact.
-//   singles (RNE), fma.s too: computed in f64 (sums exact when TwoSum's error is 0, products always,
-//     quotients and roots safely double-rounded as 53 >= 2*24 + 2), narrowed; NX iff narrowing was
-//     inexact; the result must be exact or normal and finite. min/max/compares: no NaN operand.
+//   doubles (RNE): in the ranges where TwoSum / Dekker's product are exact, the error term decides NX.
+//   singles (RNE), fma.s too: computed in f64 (53 >= 2*24 + 2: double rounding innocuous), narrowed;
+//     NX iff inexact; the result exact or normal and finite. min/max/compares: no NaN operand.
 //   conversions: from integers when exact (any rm) or rounded in RNE; to integers in RTZ only.
-// Sticky paths (arithmetic and roots, RNE, fflags already holding NX): NX cannot change, so the
-// host result applies whenever it is provably correctly rounded and raises no other flag.
+//   sticky (arithmetic and roots, RNE with NX already set): no NX to decide, no fflags write; the
+//     host result when it is correctly rounded and can raise no other flag.
 import type { Builder, OpName, Value } from '@ferry/ir';
 
 export interface FastPath {

@@ -1,11 +1,9 @@
 // Shared pieces of the F and D lifters. FP registers hold raw 64-bit patterns; a single is valid
 // only NaN-boxed (upper 32 bits all ones), otherwise it reads as the canonical NaN. Operations that
 // round or raise flags are defined by the abi FP helpers (exact in every rounding mode, flags
-// accrued there). The hot ones (arithmetic, min/max, compares, conversions) first try an inline
-// fast path (fp-fast.ts): host float ops where their result and NX provably equal the helper's,
-// mostly RNE with operands and results in range; a brif sends every other case to the helper.
-// Arithmetic and roots first try a sticky path: in RNE with NX already set (as it stays in most
-// FP code) the host result applies without deciding NX or writing fflags.
+// accrued there). The hot ones first try inline fast paths (fp-fast.ts): arithmetic and roots a
+// sticky one (RNE with NX already set: no NX to decide, no fflags write), then host float ops whose
+// result and NX provably equal the helper's; a brif sends every other case to the helper.
 // Moves, sign injection, loads and stores are bit operations here. fma.d and fclass: helper only.
 import { ExitCode, FFlag, RoundingMode, type HelperName } from '@ferry/abi';
 import type { Builder, Func, Value } from '@ferry/ir';
