@@ -1,15 +1,18 @@
 // Lowers one IR function to a wasm expression (through builder.ts) inside a wasm function the caller owns.
-// Every non-constant value lives in a wasm local (binaryen's passes coalesce them); constants
-// are rematerialized at each use. Forward-only CFGs (all lifted instructions) become nested
-// blocks; cyclic ones (JIT regions) are structured with loops by structure.ts, for binaryen and
-// the wasm writer alike. Block parameters become locals set on the edges. goto_pc and exit are lowered by the
+// A value used once in its own block is nested in its use when sinking.ts allows; every other
+// non-constant value lives in a wasm local shared with values of disjoint live range
+// (local-allocation.ts); constants are rematerialized at each use. Forward-only CFGs (all lifted
+// instructions) become nested blocks; cyclic ones (JIT regions) are structured with loops by
+// structure.ts. Block parameters become locals set on the edges. goto_pc and exit are lowered by the
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
-import { OPS, successorLists, type Func, type Inst, type Target, type Value } from '@ferry/ir';
+import { OPS, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
-import { structureCfg } from './structure.js';
+import { allocateLocals, type LocalAssignment } from './local-allocation.js';
+import { planSinking, type SinkPlan } from './sinking.js';
+import { layoutCfg, structureCfg, type CfgLayout } from './structure.js';
 
 export interface BodyContext {
   /** The expression for the function's i-th input (an entry-block parameter). */
@@ -92,9 +95,18 @@ function partsOf(op: string): OpParts {
 
 class BodyEmitter {
   private readonly m: ExpressionBuilder;
+  /** Locals of values the allocator gave no slot (e.g. an entry parameter written on a back edge). */
   private readonly locals = new Map<Value, number>();
   private readonly constants = new Map<Value, Inst>();
   private readonly entryParams = new Map<Value, number>();
+  private readonly sinks: SinkPlan;
+  /** Defining instruction of each value nested in its use. */
+  private readonly nestedDefinitions = new Map<Value, Inst>();
+  private assignment?: LocalAssignment;
+  /** The wasm local of each allocation slot, added on first use. */
+  private readonly slotLocals: number[] = [];
+  /** Temporaries of parallel edge copies, per type: written and read inside one copy only. */
+  private readonly copyTemps = new Map<Type, number[]>();
   private scratch?: { address: number; entry: number; value: number };
   /** Locals of each page-cache slot named by a memory op's `page N` immediate. */
   private readonly pageCaches = new Map<number, PageCache>();
@@ -103,6 +115,13 @@ class BodyEmitter {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
+    this.sinks = planSinking(func, this.constants);
+    for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0 && this.sinks.consumer[inst.result]! >= 0) this.nestedDefinitions.set(inst.result, inst);
+  }
+
+  /** Lays out the locals for code emitted in `layout`'s block order. */
+  private allocate(layout: Pick<CfgLayout, 'order' | 'loops' | 'irreducible'>): void {
+    this.assignment = allocateLocals(this.func, layout, this.sinks, (v) => !this.constants.has(v) && !this.entryParams.has(v));
   }
 
   emit(): ExpressionRef {
@@ -110,10 +129,14 @@ class BodyEmitter {
     if (this.promoted?.written.size) this.prepareTails();
     const blocks = this.func.blocks;
     let body: ExpressionRef;
-    if (blocks.length === 1) body = this.m.block(null, this.blockCode(0));
-    else {
-      const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
-      body = forwardOnly ? this.emitForward() : this.emitStructured();
+    const forwardOnly = blocks.every((b, i) => (b.insts[b.insts.length - 1]!.targets ?? []).every((t) => t.block > i));
+    if (forwardOnly) {
+      this.allocate({ order: blocks.map((_, i) => i), loops: [], irreducible: false });
+      body = blocks.length === 1 ? this.m.block(null, this.blockCode(0)) : this.emitForward();
+    } else {
+      const layout = layoutCfg(this.func);
+      this.allocate(layout);
+      body = this.emitStructured(layout);
     }
     if (this.tails) body = this.withTails(body);
     return prologue.length ? this.m.block(null, [...prologue, body]) : body;
@@ -247,7 +270,7 @@ class BodyEmitter {
   }
 
   /** A cyclic CFG (a JIT region with loops), structured by structure.ts. */
-  private emitStructured(): ExpressionRef {
+  private emitStructured(layout: CfgLayout): ExpressionRef {
     const m = this.m;
     return structureCfg(this.mb, this.func, {
       statements: (b) => this.blockCode(b),
@@ -264,30 +287,50 @@ class BodyEmitter {
         return undefined;
       },
       addLocal: () => this.ctx.addLocal(this.mb.types.i32),
-    });
+    }, layout);
   }
 
   /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
     const code: ExpressionRef[] = [];
     for (const inst of this.func.blocks[index]!.insts) {
-      if (this.constants.has(inst.result) || inst.op === 'jump' || inst.op === 'brif') continue;
+      const r = inst.result;
+      if (this.constants.has(r) || inst.op === 'jump' || inst.op === 'brif') continue;
+      if (r >= 0 && this.sinks.consumer[r]! >= 0) continue; // emitted inside its use
       const expr = this.instruction(inst);
-      code.push(inst.result >= 0 ? this.m.local.set(this.localOf(inst.result), expr) : expr);
+      if (r < 0) code.push(expr);
+      else code.push(this.sinks.uses[r]! > 0 ? this.m.local.set(this.localOf(r), expr) : this.m.drop(expr));
     }
     return code;
   }
 
+  /** The copies of an edge's arguments into its target's parameters (0 when there are none). */
   private edgeCopies(target: { block: number; args: Value[] }): ExpressionRef {
     const params = this.func.blocks[target.block]!.params;
-    if (params.length === 0) return 0;
-    // Parallel copy: read every argument into a temporary first (arguments may be target params).
-    const temps = target.args.map((a) => {
-      const t = this.ctx.addLocal(this.type(this.func.typeOf(a)));
-      return { t, set: this.m.local.set(t, this.use(a)) };
+    // Parameters never read need no copy; a parameter passed itself stays as it is.
+    const live = params.flatMap((p, i) => (this.sinks.uses[p]! > 0 && target.args[i] !== p ? [i] : []));
+    if (live.length === 0) return 0;
+    // In sequence unless an argument is a parameter an earlier copy overwrites: then a parallel
+    // copy, every argument read into a temporary first.
+    const overwritten = new Set<Value>();
+    let parallel = false;
+    for (const i of live) {
+      if (overwritten.has(target.args[i]!)) parallel = true;
+      overwritten.add(params[i]!);
+    }
+    if (!parallel) return this.m.block(null, live.map((i) => this.m.local.set(this.localOf(params[i]!), this.use(target.args[i]!))));
+    const used = new Map<Type, number>();
+    const temps = live.map((i) => {
+      const type = this.func.typeOf(params[i]!);
+      const k = used.get(type) ?? 0;
+      used.set(type, k + 1);
+      const pool = this.copyTemps.get(type) ?? this.copyTemps.set(type, []).get(type)!;
+      if (k === pool.length) pool.push(this.ctx.addLocal(this.type(type)));
+      return pool[k]!;
     });
-    const sets = params.map((p, i) => this.m.local.set(this.localOf(p), this.m.local.get(temps[i]!.t, this.type(this.func.typeOf(p)))));
-    return this.m.block(null, [...temps.map((x) => x.set), ...sets]);
+    const reads = live.map((i, k) => this.m.local.set(temps[k]!, this.use(target.args[i]!)));
+    const writes = live.map((i, k) => this.m.local.set(this.localOf(params[i]!), this.m.local.get(temps[k]!, this.type(this.func.typeOf(params[i]!)))));
+    return this.m.block(null, [...reads, ...writes]);
   }
 
   private type(t: Parameters<typeof valueType>[1]): TypeRef {
@@ -295,6 +338,8 @@ class BodyEmitter {
   }
 
   private localOf(v: Value): number {
+    const slot = this.assignment?.slotOf[v] ?? -1;
+    if (slot >= 0) return (this.slotLocals[slot] ??= this.ctx.addLocal(this.type(this.assignment!.slotTypes[slot]!)));
     let l = this.locals.get(v);
     if (l === undefined) {
       l = this.ctx.addLocal(this.type(this.func.typeOf(v)));
@@ -308,6 +353,8 @@ class BodyEmitter {
     if (c) return this.constant(c);
     const p = this.entryParams.get(v);
     if (p !== undefined) return this.ctx.param(p);
+    const nested = this.nestedDefinitions.get(v);
+    if (nested) return this.instruction(nested);
     return this.m.local.get(this.localOf(v), this.type(this.func.typeOf(v)));
   }
 

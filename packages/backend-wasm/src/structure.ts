@@ -5,7 +5,8 @@
 // that its predecessors leave with `br`; any other block is placed inside the branch to it. An
 // irreducible CFG falls back to a dispatch loop: a label local and a `br_table`.
 // Invariant: every block's code is emitted exactly once, and every transfer of control is a `br`
-// to a label in scope or the target's code itself, so the structured code runs the same edges.
+// to a label in scope or the target's code itself, so the structured code runs the same edges;
+// layoutCfg's order is the order in which structureCfg emits the blocks' code.
 import { DominatorTree, type BlockId, type Func } from '@ferry/ir';
 import type { ExpressionRef, ModuleBuilder } from './builder.js';
 
@@ -26,19 +27,56 @@ function edgesOf(func: Func, block: BlockId): BlockId[] {
   return (insts[insts.length - 1]!.targets ?? []).map((t) => t.block);
 }
 
-export function structureCfg(mb: ModuleBuilder, func: Func, code: CfgCode): ExpressionRef {
+/** How structureCfg lays a CFG out, computed once and shared with the local allocator (emit.ts). */
+export interface CfgLayout {
+  /** Reachable blocks in the order their code appears in the structured output. */
+  order: BlockId[];
+  /** Each loop as [first, last] indices into `order`: a loop's blocks are contiguous there. */
+  loops: { first: number; last: number }[];
+  /** A retreating edge that is no back edge: the dispatch-loop fallback, whose blocks form one loop
+   *  entered anywhere, so positions in `order` say nothing about liveness. */
+  irreducible: boolean;
+  dom: DominatorTree;
+  /** Per block, its index in dom.rpo (-1 when unreachable). */
+  rpoIndex: number[];
+  forwardIn: number[];
+  loopHeader: boolean[];
+}
+
+export function layoutCfg(func: Func): CfgLayout {
   const dom = new DominatorTree(func);
-  const order = new Array<number>(func.blocks.length).fill(-1);
-  dom.rpo.forEach((b, i) => (order[b] = i));
+  const rpoIndex = new Array<number>(func.blocks.length).fill(-1);
+  dom.rpo.forEach((b, i) => (rpoIndex[b] = i));
   const forwardIn = new Array<number>(func.blocks.length).fill(0);
   const loopHeader = new Array<boolean>(func.blocks.length).fill(false);
+  const layout: CfgLayout = { order: [], loops: [], irreducible: false, dom, rpoIndex, forwardIn, loopHeader };
   for (const b of dom.rpo) {
     for (const t of edgesOf(func, b)) {
-      if (order[t]! > order[b]!) forwardIn[t]!++;
+      if (rpoIndex[t]! > rpoIndex[b]!) forwardIn[t]!++;
       else if (dom.dominates(t, b)) loopHeader[t] = true;
-      else return dispatchLoop(mb, func, code, dom.rpo); // a retreating edge that is no back edge
+      else layout.irreducible = true; // a retreating edge that is no back edge
     }
   }
+  if (layout.irreducible) {
+    layout.order = [...dom.rpo];
+    return layout;
+  }
+  // The order tree() below emits code in: a block, the children placed inside its terminator's
+  // branches (edge order), then its merge children, earliest first.
+  const visit = (x: BlockId): void => {
+    const first = layout.order.push(x) - 1;
+    for (const t of edgesOf(func, x)) if (rpoIndex[t]! > rpoIndex[x]! && forwardIn[t]! < 2) visit(t);
+    const merges = dom.children[x]!.filter((c) => forwardIn[c]! >= 2).sort((a, b) => rpoIndex[a]! - rpoIndex[b]!);
+    for (const c of merges) visit(c);
+    if (loopHeader[x]) layout.loops.push({ first, last: layout.order.length - 1 });
+  };
+  visit(0);
+  return layout;
+}
+
+export function structureCfg(mb: ModuleBuilder, func: Func, code: CfgCode, layout: CfgLayout = layoutCfg(func)): ExpressionRef {
+  const { dom, rpoIndex: order, forwardIn, loopHeader } = layout;
+  if (layout.irreducible) return dispatchLoop(mb, func, code, dom.rpo);
   const m = mb.m;
   /** Labels in scope: a loop's label continues at its header; a block's label at its follower. */
   const loopLabel = new Map<BlockId, string>();
