@@ -100,8 +100,6 @@ class BodyEmitter {
   private readonly constants = new Map<Value, Inst>();
   private readonly entryParams = new Map<Value, number>();
   private readonly sinks: SinkPlan;
-  /** Defining instruction of each value nested in its use. */
-  private readonly nestedDefinitions = new Map<Value, Inst>();
   private assignment?: LocalAssignment;
   /** The wasm local of each allocation slot, added on first use. */
   private readonly slotLocals: number[] = [];
@@ -116,7 +114,6 @@ class BodyEmitter {
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
     this.sinks = planSinking(func, this.constants);
-    for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0 && this.sinks.consumer[inst.result]! >= 0) this.nestedDefinitions.set(inst.result, inst);
   }
 
   /** Lays out the locals for code emitted in `layout`'s block order. */
@@ -353,7 +350,7 @@ class BodyEmitter {
     if (c) return this.constant(c);
     const p = this.entryParams.get(v);
     if (p !== undefined) return this.ctx.param(p);
-    const nested = this.nestedDefinitions.get(v);
+    const nested = this.sinks.definition[v];
     if (nested) return this.instruction(nested);
     return this.m.local.get(this.localOf(v), this.type(this.func.typeOf(v)));
   }

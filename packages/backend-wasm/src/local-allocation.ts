@@ -10,8 +10,8 @@ import type { SinkPlan } from './sinking.js';
 import type { CfgLayout } from './structure.js';
 
 export interface LocalAssignment {
-  /** Per value: its slot (an index into slotTypes), or -1 when it needs none. */
-  slotOf: Int32Array;
+  /** Per value: its slot (an index into slotTypes); -1 or undefined when it needs none. */
+  slotOf: number[];
   slotTypes: Type[];
 }
 
@@ -35,12 +35,16 @@ export function allocateLocals(
   return assignSlots(ranges, layout.irreducible);
 }
 
+/** First and last access positions per value, reused across calls (liveRanges re-enters nothing). */
+let work = new Int32Array(0);
+
 export function liveRanges(
   func: Func, layout: Pick<CfgLayout, 'order' | 'loops'>, plan: SinkPlan, needsLocal: (v: Value) => boolean,
 ): LiveRange[] {
   const count = func.values.length;
-  const first = new Int32Array(count).fill(-1);
-  const last = new Int32Array(count).fill(-1);
+  if (work.length < 2 * count) work = new Int32Array(2 * count + 1024);
+  const first = work.subarray(0, count).fill(-1);
+  const last = work.subarray(count, 2 * count);
   const touched: Value[] = [];
   const touch = (v: Value, at: number) => {
     // Nested instructions run at their statement, so positions do not come in order.
@@ -83,7 +87,7 @@ export function liveRanges(
     .sort((a, b) => a.end - a.start - (b.end - b.start));
   const ranges: LiveRange[] = [];
   for (const v of touched) {
-    if (!needsLocal(v)) continue;
+    if (plan.consumer[v]! >= 0 || !needsLocal(v)) continue;
     let start = first[v]!;
     let end = last[v]!;
     for (const loop of loops) {
@@ -106,8 +110,8 @@ export function assignSlots(ranges: LiveRange[], separate = false): LocalAssignm
   const freeAfter: number[] = [];
   let maxValue = -1;
   for (const r of ranges) maxValue = Math.max(maxValue, r.value);
-  const slotOf = new Int32Array(maxValue + 1).fill(-1);
-  const sorted = separate ? ranges : [...ranges].sort((a, b) => a.start - b.start || a.value - b.value);
+  const slotOf = new Array<number>(maxValue + 1).fill(-1);
+  const sorted = separate ? ranges : ranges.sort((a, b) => a.start - b.start || a.value - b.value);
   for (const r of sorted) {
     let slot = -1;
     if (!separate) {

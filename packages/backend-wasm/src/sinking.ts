@@ -18,166 +18,195 @@ const MEMORY = READS_MEMORY | WRITES_MEMORY;
 const NO_CELL = -1;
 const ANY_CELL = -2;
 
-/** What an instruction, with everything nested in it, does besides computing its value. */
-interface Effects {
-  flags: number;
-  /** The one state cell it reads (NO_CELL, ANY_CELL or a cell number); likewise the one it writes. */
-  read: number;
-  write: number;
-}
-
-/** A slot's cell number. instret and budget are one cell: T0 derives instret from its budget. */
-const slotCell = (slot: StateSlotName): number => 64 + StateSlot[slot === 'instret' ? 'budget' : slot];
-
-const PURE: Effects = { flags: 0, read: NO_CELL, write: NO_CELL };
-
+/** What an instruction, with everything nested in it, does besides computing its value: flags,
+ *  and the one state cell it reads and the one it writes (NO_CELL, ANY_CELL or a cell number).
+ *  Kept as three numbers, not objects: this runs for every instruction the baseline compiles. */
 const mergeCell = (a: number, b: number): number => (a === NO_CELL ? b : b === NO_CELL || a === b ? a : ANY_CELL);
 const sameCell = (a: number, b: number): boolean => a !== NO_CELL && b !== NO_CELL && (a === ANY_CELL || b === ANY_CELL || a === b);
 
-function merge(a: Effects, b: Effects): Effects {
-  if (b.flags === 0) return a;
-  if (a.flags === 0) return b;
-  return { flags: a.flags | b.flags, read: mergeCell(a.read, b.read), write: mergeCell(a.write, b.write) };
-}
-
-/** Whether a and b may run in either order with the same outcome. */
-export function commute(a: Effects, b: Effects): boolean {
-  if (a.flags === 0 || b.flags === 0) return true;
-  if ((a.flags | b.flags) & CALLS) return false;
-  const aMemory = a.flags & MEMORY;
-  const bMemory = b.flags & MEMORY;
+/** Whether effects a and b may run in either order with the same outcome. */
+export function commute(aFlags: number, aRead: number, aWrite: number, bFlags: number, bRead: number, bWrite: number): boolean {
+  if (aFlags === 0 || bFlags === 0) return true;
+  if ((aFlags | bFlags) & CALLS) return false;
+  const aMemory = aFlags & MEMORY;
+  const bMemory = bFlags & MEMORY;
   if (aMemory && bMemory) return false; // faults stay in order; stores alias loads
-  if (aMemory || bMemory) {
-    const [memory, cells] = aMemory ? [a, b] : [b, a];
-    if (cells.flags & WRITES_CELL) return false; // a fault reports every cell as it is
-    return !(memory.flags & WRITES_MEMORY && cells.flags & READS_CELL); // codeModified
-  }
-  return !(sameCell(a.write, b.read) || sameCell(a.read, b.write) || sameCell(a.write, b.write));
+  if (aMemory) return !(bFlags & WRITES_CELL) && !(aFlags & WRITES_MEMORY && bFlags & READS_CELL);
+  if (bMemory) return !(aFlags & WRITES_CELL) && !(bFlags & WRITES_MEMORY && aFlags & READS_CELL);
+  // (a fault reports every cell as it is; a store's slow path may set codeModified)
+  return !(sameCell(aWrite, bRead) || sameCell(aRead, bWrite) || sameCell(aWrite, bWrite));
 }
 
 /** The result of planSinking. */
 export interface SinkPlan {
   /** Per value: how many operands (edge arguments included) name it. */
-  uses: Int32Array;
+  uses: number[];
   /** Per value: the index, in its block, of the instruction it is nested in; -1 when not nested. */
-  consumer: Int32Array;
+  consumer: number[];
+  /** Per nested value, its defining instruction. */
+  definition: (Inst | undefined)[];
 }
 
-/** Operand evaluation order of an instruction as emit.ts lowers it: [operand index, evaluated
- *  only sometimes (or not at all)]. */
-function evaluationOrder(inst: Inst, isZeroRegister: boolean): readonly (readonly [number, boolean])[] {
-  const op = inst.op;
-  if (op.startsWith('select.')) return [[1, false], [2, false], [0, false]]; // wasm select: condition last
-  if (op.startsWith('load.')) return [[0, false], [1, true]]; // the pc only on the slow path
-  if (op.startsWith('store.')) return [[0, false], [1, false], [2, true]];
-  if (op === 'exit') return [[0, true]]; // some exit contexts ignore the pc
-  if ((op === 'set_xreg' || op === 'set_freg') && isZeroRegister) return [[1, true]]; // x0 ignores writes
-  return inst.args.map((_, i) => [i, false] as const);
+/** How an op takes part in sinking, looked up once per op name. */
+const enum Shape {
+  Plain, // operands evaluated in order, always
+  Select, // wasm select evaluates its condition (operand 0) last
+  Load, // the pc (operand 1) only on the slow path
+  Store, // the pc (operand 2) only on the slow path
+  Exit, // some exit contexts ignore the pc
+  SetRegister, // a write to x0 evaluates nothing
+  GetRegister,
+  Slot,
 }
+interface OpTraits {
+  shape: Shape;
+  flags: number;
+  /** A constant (rematerialized at each use: never pending). */
+  constant: boolean;
+}
+const TRAITS = new Map<string, OpTraits>();
+function traitsOf(op: string): OpTraits {
+  let t = TRAITS.get(op);
+  if (t === undefined) {
+    if (op.startsWith('select.')) t = { shape: Shape.Select, flags: 0, constant: false };
+    else if (op.startsWith('load.')) t = { shape: Shape.Load, flags: READS_MEMORY, constant: false };
+    else if (op.startsWith('store.')) t = { shape: Shape.Store, flags: WRITES_MEMORY, constant: false };
+    else if (op === 'exit') t = { shape: Shape.Exit, flags: CALLS, constant: false };
+    else if (op === 'call_helper' || op === 'goto_pc') t = { shape: Shape.Plain, flags: CALLS, constant: false };
+    else if (op === 'set_xreg' || op === 'set_freg') t = { shape: Shape.SetRegister, flags: WRITES_CELL, constant: false };
+    else if (op === 'get_xreg' || op === 'get_freg') t = { shape: Shape.GetRegister, flags: READS_CELL, constant: false };
+    else if (op === 'get_slot') t = { shape: Shape.Slot, flags: READS_CELL, constant: false };
+    else if (op === 'set_slot') t = { shape: Shape.Slot, flags: WRITES_CELL, constant: false };
+    else t = { shape: Shape.Plain, flags: 0, constant: op.startsWith('iconst.') || op.startsWith('fconst.') };
+    TRAITS.set(op, t);
+  }
+  return t;
+}
+
+/** A slot's cell number. instret and budget are one cell: T0 derives instret from its budget. */
+const slotCell = (slot: StateSlotName): number => 64 + StateSlot[slot === 'instret' ? 'budget' : slot];
+
+/** Per-value work arrays of planSinking, reused across calls (it calls nothing that re-enters it):
+ *  allocating typed arrays per function cost more than the analysis itself. */
+let work = new Int32Array(0);
 
 /** Per block, the single-use values to nest; `constants` are rematerialized at each use anyway. */
 export function planSinking(func: Func, constants: ReadonlyMap<Value, Inst>): SinkPlan {
   const count = func.values.length;
-  const uses = new Int32Array(count);
-  const useBlock = new Int32Array(count).fill(-1);
-  const consumer = new Int32Array(count).fill(-1);
-  func.blocks.forEach((block, b) => {
-    for (const inst of block.insts) {
-      for (const a of inst.args) {
+  // Filled by push: packed arrays (Array(n).fill is a slow path in V8).
+  const uses: number[] = [];
+  const consumer: number[] = [];
+  const definition: (Inst | undefined)[] = [];
+  for (let v = 0; v < count; v++) {
+    uses.push(0);
+    consumer.push(-1);
+    definition.push(undefined);
+  }
+  if (work.length < 6 * count) work = new Int32Array(6 * count + 1024);
+  const useBlock = work.subarray(0, count).fill(-1);
+  const isPending = work.subarray(count, 2 * count).fill(0);
+  const pendingIndex = work.subarray(2 * count, 3 * count);
+  const pendingFlags = work.subarray(3 * count, 4 * count);
+  const pendingRead = work.subarray(4 * count, 5 * count);
+  /** The one cell written, or the register number of a constant (read by cellOf). */
+  const pendingWrite = work.subarray(5 * count, 6 * count);
+  const blocks = func.blocks;
+  for (let b = 0; b < blocks.length; b++) {
+    const insts = blocks[b]!.insts;
+    for (let i = 0; i < insts.length; i++) {
+      const inst = insts[i]!;
+      if (traitsOf(inst.op).constant) pendingWrite[inst.result] = Number(inst.imm);
+      const args = inst.args;
+      for (let k = 0; k < args.length; k++) {
+        const a = args[k]!;
         uses[a]!++;
         useBlock[a] = b;
       }
-      for (const t of inst.targets ?? []) {
+      if (inst.targets === undefined) continue;
+      for (const t of inst.targets) {
         for (const a of t.args) {
           uses[a]!++;
           useBlock[a] = -2; // an edge copy: never nested
         }
       }
     }
-  });
-
-  const registerNumber = (v: Value): number | undefined => {
-    const c = constants.get(v);
-    return c === undefined ? undefined : Number(c.imm);
-  };
-  const cellEffects = (inst: Inst): Effects => {
-    switch (inst.op) {
-      case 'get_xreg':
-      case 'get_freg': {
-        const n = registerNumber(inst.args[0]!);
-        return { flags: READS_CELL, read: n === undefined ? ANY_CELL : n + (inst.op === 'get_freg' ? 32 : 0), write: NO_CELL };
-      }
-      case 'set_xreg':
-      case 'set_freg': {
-        const n = registerNumber(inst.args[0]!);
-        return { flags: WRITES_CELL, read: NO_CELL, write: n === undefined ? ANY_CELL : n + (inst.op === 'set_freg' ? 32 : 0) };
-      }
-      case 'get_slot':
-        return { flags: READS_CELL, read: slotCell(inst.imm as StateSlotName), write: NO_CELL };
-      case 'set_slot':
-        return { flags: WRITES_CELL, read: NO_CELL, write: slotCell(inst.imm as StateSlotName) };
-      default:
-        return PURE;
-    }
-  };
-  const ownEffects = (inst: Inst): Effects => {
-    const op = inst.op;
-    if (op.startsWith('load.')) return { flags: READS_MEMORY, read: NO_CELL, write: NO_CELL };
-    if (op.startsWith('store.')) return { flags: WRITES_MEMORY, read: NO_CELL, write: NO_CELL };
-    if (op === 'call_helper' || op === 'exit' || op === 'goto_pc') return { flags: CALLS, read: ANY_CELL, write: ANY_CELL };
-    return cellEffects(inst);
-  };
-
-  interface Pending {
-    value: Value;
-    index: number;
-    effects: Effects;
   }
-  const pending: Pending[] = [];
-  const pendingOf = new Map<Value, Pending>();
-  func.blocks.forEach((block, b) => {
-    pending.length = 0;
-    pendingOf.clear();
-    block.insts.forEach((inst, index) => {
-      if (constants.has(inst.result)) return;
-      let effects = ownEffects(inst);
-      const isMemoryOp = (effects.flags & MEMORY) !== 0;
-      const nested: Pending[] = [];
-      const isZeroRegister = inst.op === 'set_xreg' && registerNumber(inst.args[0]!) === 0;
-      for (const [operand, sometimes] of evaluationOrder(inst, isZeroRegister)) {
-        const p = pendingOf.get(inst.args[operand]!);
-        if (p === undefined) continue;
-        if (sometimes && p.effects.flags !== 0) continue;
-        // A nested guest load reuses the scratch locals, which a memory op's later operands must not.
-        if (isMemoryOp && operand > 0 && p.effects.flags & READS_MEMORY) continue;
-        // Operands nested earlier in this instruction now run before p: any defined after it must commute.
-        if (nested.some((n) => n.index > p.index && !commute(n.effects, p.effects))) continue;
-        nested.push(p);
-        consumer[p.value] = index;
-        effects = merge(effects, p.effects);
-        pendingOf.delete(p.value);
-      }
-      if (nested.length) {
-        let kept = 0;
-        for (const p of pending) if (pendingOf.has(p.value)) pending[kept++] = p;
-        pending.length = kept;
-      }
-      // Values still waiting would move past this instruction: drop those it conflicts with.
-      if (effects.flags !== 0) {
-        let kept = 0;
-        for (const p of pending) {
-          if (commute(p.effects, effects)) pending[kept++] = p;
-          else pendingOf.delete(p.value);
-        }
-        pending.length = kept;
-      }
+
+  const cellOf = (inst: Inst, shape: Shape): number => {
+    if (shape === Shape.Slot) return slotCell(inst.imm as StateSlotName);
+    const register = inst.args[0]!;
+    if (!constants.has(register)) return ANY_CELL;
+    return pendingWrite[register]! + (inst.op === 'get_freg' || inst.op === 'set_freg' ? 32 : 0);
+  };
+
+  // Values waiting for their use, in definition order, with the effects of their computation.
+  const pending: Value[] = [];
+  let pendingCount = 0;
+  const nested: Value[] = [];
+  let nestedCount = 0;
+  for (let b = 0; b < blocks.length; b++) {
+    for (let k = 0; k < pendingCount; k++) isPending[pending[k]!] = 0;
+    pendingCount = 0;
+    const insts = blocks[b]!.insts;
+    for (let index = 0; index < insts.length; index++) {
+      const inst = insts[index]!;
       const r = inst.result;
-      if (r >= 0 && uses[r] === 1 && useBlock[r] === b) {
-        const p = { value: r, index, effects };
-        pending.push(p);
-        pendingOf.set(r, p);
+      const { shape, flags: ownFlags, constant } = traitsOf(inst.op);
+      if (constant) continue;
+      let flags = ownFlags;
+      let read = NO_CELL;
+      let write = NO_CELL;
+      if (flags & CALLS) read = write = ANY_CELL;
+      else if (flags & READS_CELL) read = cellOf(inst, shape);
+      else if (flags & WRITES_CELL) write = cellOf(inst, shape);
+      const args = inst.args;
+      const zeroRegister = shape === Shape.SetRegister && write === 0;
+      nestedCount = 0;
+      for (let k = 0; k < args.length; k++) {
+        const operand = shape === Shape.Select ? (k + 1) % 3 : k; // select: 1, 2, then 0
+        const v = args[operand]!;
+        if (!isPending[v]) continue;
+        const vFlags = pendingFlags[v]!;
+        const sometimes = (shape === Shape.Load && operand === 1) || (shape === Shape.Store && operand === 2) || shape === Shape.Exit || zeroRegister;
+        if (sometimes && vFlags !== 0) continue;
+        // A nested guest load reuses the scratch locals, which a memory op's later operands must not.
+        if (ownFlags & MEMORY && operand > 0 && vFlags & READS_MEMORY) continue;
+        // Operands nested earlier in this instruction now run before v: any defined after it must commute.
+        let ordered = true;
+        for (let j = 0; j < nestedCount; j++) {
+          const n = nested[j]!;
+          if (pendingIndex[n]! > pendingIndex[v]! && !commute(pendingFlags[n]!, pendingRead[n]!, pendingWrite[n]!, vFlags, pendingRead[v]!, pendingWrite[v]!)) ordered = false;
+        }
+        if (!ordered) continue;
+        nested[nestedCount++] = v;
+        consumer[v] = index;
+        definition[v] = insts[pendingIndex[v]!];
+        isPending[v] = 0;
+        if (vFlags !== 0) {
+          flags |= vFlags;
+          read = mergeCell(read, pendingRead[v]!);
+          write = mergeCell(write, pendingWrite[v]!);
+        }
       }
-    });
-  });
-  return { uses, consumer };
+      // Values still waiting would move past this instruction: keep those it commutes with.
+      if (nestedCount || flags !== 0) {
+        let kept = 0;
+        for (let k = 0; k < pendingCount; k++) {
+          const p = pending[k]!;
+          if (isPending[p] && (flags === 0 || commute(pendingFlags[p]!, pendingRead[p]!, pendingWrite[p]!, flags, read, write))) pending[kept++] = p;
+          else isPending[p] = 0;
+        }
+        pendingCount = kept;
+      }
+      if (r >= 0 && uses[r] === 1 && useBlock[r] === b) {
+        pending[pendingCount++] = r;
+        isPending[r] = 1;
+        pendingIndex[r] = index;
+        pendingFlags[r] = flags;
+        pendingRead[r] = read;
+        pendingWrite[r] = write;
+      }
+    }
+  }
+  return { uses, consumer, definition };
 }

@@ -81,6 +81,41 @@ block6:
     inputs: [[0n], [1n], [2n], [5n], [17n], [40n]],
   },
   {
+    // k = 7n is defined before the loop and read inside it, before temporaries that are defined
+    // later in each iteration: its local must stay reserved across the back edge.
+    name: 'a value from before a loop read inside it',
+    ir: `
+func @outer_value(i64) {
+block0(v0: i64):
+  v1 = iconst.i64 7
+  v2 = mul.i64 v0, v1
+  v3 = iconst.i64 0
+  jump block1(v3, v3)
+block1(v4: i64, v5: i64):
+  v6 = add.i64 v5, v2
+  v7 = xor.i64 v6, v4
+  v8 = add.i64 v7, v7
+  v9 = iconst.i64 1
+  v10 = add.i64 v4, v9
+  v11 = lt_u.i64 v10, v0
+  brif v11, block1(v10, v8), block2
+block2:
+  goto_pc v8
+}`,
+    model: (n) => {
+      const mask = (1n << 64n) - 1n;
+      const k = (n * 7n) & mask;
+      let acc = 0n;
+      let i = 0n;
+      do {
+        acc = ((((acc + k) & mask) ^ i) * 2n) & mask;
+        i++;
+      } while (i < n);
+      return BigInt.asIntN(64, acc);
+    },
+    inputs: [[0n], [1n], [2n], [5n], [33n]],
+  },
+  {
     // A loop with two exits (a found value, or the end) and a merge after the loop.
     name: 'a loop with two exits to a common merge',
     ir: `
