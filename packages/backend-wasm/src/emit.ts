@@ -11,7 +11,7 @@ import { OPS, successorLists, type Func, type Inst, type Target, type Type, type
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
-import { planSinking, type SinkPlan } from './sinking.js';
+import { countUses, planSinking, type SinkPlan } from './sinking.js';
 import { layoutCfg, structureCfg, type CfgLayout } from './structure.js';
 
 export interface BodyContext {
@@ -28,6 +28,9 @@ export interface BodyContext {
   /** Keep guest registers accessed with constant numbers in wasm locals: loaded on entry, written
    *  back before every goto_pc and exit (JIT regions; the state block is then stale in between). */
   promoteRegisters?: boolean;
+  /** One local per value and nothing nested: cheapest to emit (the baseline tier, whose compile
+   *  time is mostly its JavaScript running cold, and whose small functions run no faster with it). */
+  plainLocals?: boolean;
 }
 
 /** State slots a JIT region keeps in locals with the registers. Invariant: no runtime helper
@@ -113,11 +116,12 @@ class BodyEmitter {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
-    this.sinks = planSinking(func, this.constants);
+    this.sinks = ctx.plainLocals ? countUses(func) : planSinking(func, this.constants);
   }
 
   /** Lays out the locals for code emitted in `layout`'s block order. */
   private allocate(layout: Pick<CfgLayout, 'order' | 'loops' | 'irreducible'>): void {
+    if (this.ctx.plainLocals) return;
     this.assignment = allocateLocals(this.func, layout, this.sinks, (v) => !this.constants.has(v) && !this.entryParams.has(v));
   }
 

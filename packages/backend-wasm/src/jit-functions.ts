@@ -66,7 +66,8 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
         ]);
       },
       exit,
-      ...(promoteRegisters ? { promoteRegisters: true } : {}),
+      // The optimizing tier nests values and shares locals; the baseline keeps its emit cheap.
+      ...(promoteRegisters ? { promoteRegisters: true } : { plainLocals: true }),
     };
     const body = emitFunctionBody(mb, func, context);
     const name = `f${index}`;

@@ -18,9 +18,9 @@ const MEMORY = READS_MEMORY | WRITES_MEMORY;
 const NO_CELL = -1;
 const ANY_CELL = -2;
 
-/** What an instruction, with everything nested in it, does besides computing its value: flags,
- *  and the one state cell it reads and the one it writes (NO_CELL, ANY_CELL or a cell number).
- *  Kept as three numbers, not objects: this runs for every instruction the baseline compiles. */
+// What an instruction, with everything nested in it, does besides computing its value is three
+// numbers (not an object: this runs for every instruction the baseline compiles): the flags
+// above, and the one state cell it reads and the one it writes (NO_CELL, ANY_CELL or a cell).
 const mergeCell = (a: number, b: number): number => (a === NO_CELL ? b : b === NO_CELL || a === b ? a : ANY_CELL);
 const sameCell = (a: number, b: number): boolean => a !== NO_CELL && b !== NO_CELL && (a === ANY_CELL || b === ANY_CELL || a === b);
 
@@ -31,9 +31,9 @@ export function commute(aFlags: number, aRead: number, aWrite: number, bFlags: n
   const aMemory = aFlags & MEMORY;
   const bMemory = bFlags & MEMORY;
   if (aMemory && bMemory) return false; // faults stay in order; stores alias loads
+  // A fault reports every cell as it is; a store's slow path may set codeModified.
   if (aMemory) return !(bFlags & WRITES_CELL) && !(aFlags & WRITES_MEMORY && bFlags & READS_CELL);
   if (bMemory) return !(aFlags & WRITES_CELL) && !(bFlags & WRITES_MEMORY && aFlags & READS_CELL);
-  // (a fault reports every cell as it is; a store's slow path may set codeModified)
   return !(sameCell(aWrite, bRead) || sameCell(aRead, bWrite) || sameCell(aWrite, bWrite));
 }
 
@@ -85,6 +85,23 @@ function traitsOf(op: string): OpTraits {
 
 /** A slot's cell number. instret and budget are one cell: T0 derives instret from its budget. */
 const slotCell = (slot: StateSlotName): number => 64 + StateSlot[slot === 'instret' ? 'budget' : slot];
+
+/** A plan that nests nothing: only the use counts. */
+export function countUses(func: Func): SinkPlan {
+  const uses: number[] = [];
+  const consumer: number[] = [];
+  for (let v = 0; v < func.values.length; v++) {
+    uses.push(0);
+    consumer.push(-1);
+  }
+  for (const block of func.blocks) {
+    for (const inst of block.insts) {
+      for (const a of inst.args) uses[a]!++;
+      for (const t of inst.targets ?? []) for (const a of t.args) uses[a]!++;
+    }
+  }
+  return { uses, consumer, definition: [] };
+}
 
 /** Per-value work arrays of planSinking, reused across calls (it calls nothing that re-enters it):
  *  allocating typed arrays per function cost more than the analysis itself. */
