@@ -8,6 +8,7 @@ import type { ModuleBuilder } from './builder.js';
 import { emitFunctionBody, type BodyContext } from './emit.js';
 import { WasmModuleBuilder } from './module.js';
 import { WasmWriter } from './wasm-writer/index.js';
+import { layoutCfg, structureCfg } from './structure.js';
 
 type Producer = { name: string; make: () => ModuleBuilder & { emitBinary(): Uint8Array } };
 const PRODUCERS: Producer[] = [
@@ -204,5 +205,31 @@ describe('structured control flow for cyclic CFGs', () => {
         for (const args of c.inputs) expect(f(...args), `inputs ${args.join(', ')}`).toBe(c.model(...args));
       });
     }
+  }
+});
+
+describe('layoutCfg', () => {
+  // The local allocator trusts layoutCfg's order to be the order structureCfg emits code in;
+  // structureCfg builds each block's statements where they go, so its call order is that order.
+  for (const c of CASES) {
+    it(`gives the order structureCfg emits blocks in (${c.name})`, () => {
+      const func = parseFunc(c.ir);
+      const layout = layoutCfg(func);
+      const emitted: number[] = [];
+      const mb = new WasmWriter();
+      structureCfg(mb, func, {
+        statements: (b) => (emitted.push(b), []),
+        terminator: (b, transfer) => {
+          const term = func.blocks[b]!.insts.at(-1)!;
+          const targets = term.targets ?? [];
+          if (targets.length === 0) return undefined;
+          const edges = targets.map((t) => transfer(t.block));
+          return edges.length === 1 ? edges[0]! : mb.m.if(mb.m.i32.const(1), edges[0]!, edges[1]!);
+        },
+        addLocal: () => 0,
+      }, layout);
+      if (!layout.irreducible) expect(emitted).toEqual(layout.order); // the dispatch loop: any order
+      expect([...emitted].sort((a, b) => a - b)).toEqual([...layout.order].sort((a, b) => a - b));
+    });
   }
 });
