@@ -30,9 +30,18 @@ export function successorLists(func: Func): BlockId[][] {
   return succs;
 }
 
+/** A control-flow graph as successor lists indexed by block id, entered at block 0: all that the
+ *  orders and dominators need, so graphs other than a Func's (a region's guest blocks) use them too. */
+export type SuccessorLists = readonly (readonly BlockId[])[];
+
 /** Predecessors of every block (each listed once), indexed by block id; `succs` (from
  *  successorLists) saves walking the terminators again. */
-export function predecessors(func: Func, succs: readonly (readonly BlockId[])[] = successorLists(func)): BlockId[][] {
+export function predecessors(func: Func, succs: SuccessorLists = successorLists(func)): BlockId[][] {
+  return graphPredecessors(succs);
+}
+
+/** predecessors over successor lists. */
+export function graphPredecessors(succs: SuccessorLists): BlockId[][] {
   const preds: BlockId[][] = [];
   for (let b = 0; b < succs.length; b++) preds.push([]);
   for (let b = 0; b < succs.length; b++) for (const s of succs[b]!) preds[s]!.push(b);
@@ -40,8 +49,13 @@ export function predecessors(func: Func, succs: readonly (readonly BlockId[])[] 
 }
 
 /** Blocks reachable from block0, in reverse postorder (block0 first); `succs` as for predecessors. */
-export function reversePostorder(func: Func, succs?: readonly (readonly BlockId[])[]): BlockId[] {
-  const n = func.blocks.length;
+export function reversePostorder(func: Func, succs: SuccessorLists = successorLists(func)): BlockId[] {
+  return graphReversePostorder(succs);
+}
+
+/** reversePostorder over successor lists. */
+export function graphReversePostorder(succs: SuccessorLists): BlockId[] {
+  const n = succs.length;
   if (n === 0) return [];
   const visited = new Uint8Array(n);
   const post: BlockId[] = [];
@@ -49,7 +63,7 @@ export function reversePostorder(func: Func, succs?: readonly (readonly BlockId[
   const blockAt = new Int32Array(n);
   const nextAt = new Int32Array(n);
   const succsAt: (readonly BlockId[])[] = new Array<readonly BlockId[]>(n);
-  const successorsOf = (b: BlockId): readonly BlockId[] => succs?.[b] ?? successors(func, b);
+  const successorsOf = (b: BlockId): readonly BlockId[] => succs[b]!;
   let depth = 0;
   blockAt[0] = 0;
   succsAt[0] = successorsOf(0);
@@ -85,13 +99,14 @@ export class DominatorTree {
   private readonly enter: number[];
   private readonly leave: number[];
 
-  constructor(func: Func) {
-    const n = func.blocks.length;
-    const succs = successorLists(func);
-    this.rpo = reversePostorder(func, succs);
+  /** Over a Func's blocks, or over any graph given as successor lists. */
+  constructor(graph: Func | SuccessorLists) {
+    const succs = Array.isArray(graph) ? (graph as SuccessorLists) : successorLists(graph as Func);
+    const n = succs.length;
+    this.rpo = graphReversePostorder(succs);
     const order = new Int32Array(n).fill(-1);
     for (let i = 0; i < this.rpo.length; i++) order[this.rpo[i]!] = i;
-    const preds = predecessors(func, succs);
+    const preds = graphPredecessors(succs);
     const idom = new Array<BlockId>(n).fill(-1);
     if (n > 0) idom[0] = 0;
     const intersect = (a: BlockId, b: BlockId): BlockId => {
@@ -119,7 +134,7 @@ export class DominatorTree {
     if (n > 0) idom[0] = -1;
     this.idom = idom;
 
-    const children: BlockId[][] = func.blocks.map(() => []);
+    const children: BlockId[][] = Array.from({ length: n }, () => []);
     for (const b of this.rpo) if (idom[b]! >= 0) children[idom[b]!]!.push(b);
     this.children = children;
     this.enter = new Array<number>(n).fill(-1);

@@ -8,7 +8,7 @@
 // gives back what did not retire, so instret matches the interpreter at every exit (including the
 // codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
-import { newFunction, type Builder, type BlockId, type Func, type Inst } from '@ferry/ir';
+import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type Inst } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
@@ -66,8 +66,13 @@ export function staticSuccessors(block: GuestBlock): bigint[] {
   }
 }
 
-/** Breadth-first from the entry through static edges, up to maxBlocks blocks / maxInsns instructions. */
+/** Breadth-first from the entry through static edges, up to maxBlocks blocks / maxInsns
+ *  instructions, then made reducible (reducibleRegion). */
 export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, maxInsns = 400): GuestBlock[] {
+  return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns));
+}
+
+function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number): GuestBlock[] {
   const blocks: GuestBlock[] = [];
   const seen = new Set<bigint>([entry]);
   const queue = [entry];
@@ -81,6 +86,27 @@ export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, 
     for (const s of staticSuccessors(block)) if (!seen.has(s)) (seen.add(s), queue.push(s));
   }
   return blocks;
+}
+
+/** The region without the blocks that make its control flow irreducible. A region entered in the
+ *  middle of a loop nest can hold a cycle with two ways in (the outer loop, entered both at its
+ *  header and from the inner loop's exit): structured wasm has no loop for it, and the backend
+ *  would fall back to one dispatch loop around the whole region, where every edge goes through a
+ *  br_table and V8 keeps little in registers. Dropping the target of a retreating edge that is no
+ *  back edge, one at a time, breaks such cycles (transfers to it leave the region instead); blocks
+ *  no longer reachable from the entry go too. The entry dominates everything, so it always stays. */
+export function reducibleRegion(blocks: readonly GuestBlock[]): GuestBlock[] {
+  let region = [...blocks];
+  for (;;) {
+    const index = new Map(region.map((b, i) => [b.pc, i]));
+    const succs = region.map((b) => [...new Set(staticSuccessors(b).flatMap((s) => (index.has(s) ? [index.get(s)!] : [])))]);
+    const dom = new DominatorTree(succs);
+    const rank = new Map(dom.rpo.map((b, i) => [b, i]));
+    const irreducible = dom.rpo.flatMap((b) => succs[b]!.filter((t) => rank.get(t)! <= rank.get(b)! && !dom.dominates(t, b)));
+    const kept = region.filter((_, i) => dom.isReachable(i) && i !== irreducible[0]);
+    if (kept.length === region.length) return region;
+    region = kept;
+  }
 }
 
 export const constantOperands = (b: Builder, insn: GuestInsn): Operands => {
