@@ -12,21 +12,29 @@ export type JitTier = 'interp' | 'baseline' | 'opt';
 
 /** Exponentially weighted running average, seeded with a prior. */
 class Average {
+  /** Samples taken so far: none means the value is still the prior. */
+  samples = 0;
   constructor(private value: number, private readonly weight = 0.2) {}
   get(): number {
     return this.value;
   }
   add(sample: number): void {
-    if (Number.isFinite(sample) && sample > 0) this.value += this.weight * (sample - this.value);
+    if (!Number.isFinite(sample) || sample <= 0) return;
+    this.value += this.weight * (sample - this.value);
+    this.samples++;
   }
 }
+
+/** Guest instructions per ms per tier before any measurement (this machine, corpus benchmarks).
+ *  Only their ratios matter once one tier is measured. */
+const PRIOR_SPEED: Record<JitTier, number> = { interp: 60_000, baseline: 300_000, opt: 900_000 };
 
 export class TieringController {
   /** Guest instructions per ms, per tier (priors measured on this machine, refined online). */
   private readonly speed: Record<JitTier, Average> = {
-    interp: new Average(60_000),
-    baseline: new Average(300_000),
-    opt: new Average(900_000),
+    interp: new Average(PRIOR_SPEED.interp),
+    baseline: new Average(PRIOR_SPEED.baseline),
+    opt: new Average(PRIOR_SPEED.opt),
   };
   /** Compile cost in ms per guest instruction, per tier. */
   private readonly compileRate: Record<'baseline' | 'opt', Average> = {
@@ -55,9 +63,14 @@ export class TieringController {
     this.spent.delete(pc);
   }
 
-  /** Speed ratio of tier `to` over tier `from` as measured so far. */
+  /** Speed ratio of tier `to` over tier `from` as measured so far. A tier not measured yet is
+   *  estimated from the other by the priors' ratio: comparing a measured rate with an absolute
+   *  prior would let a program where baseline code runs fast never try the optimizing tier. */
   speedup(from: JitTier, to: JitTier): number {
-    return this.speed[to].get() / this.speed[from].get();
+    const measured = (t: JitTier) => this.speed[t].samples > 0;
+    const rate = (t: JitTier, other: JitTier) =>
+      measured(t) || !measured(other) ? this.speed[t].get() : this.speed[other].get() * (PRIOR_SPEED[t] / PRIOR_SPEED[other]);
+    return rate(to, from) / rate(from, to);
   }
 
   /** Should code at pc, now at tier `from` and `size` guest instructions, be recompiled at `to`? */
