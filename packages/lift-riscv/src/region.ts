@@ -19,6 +19,8 @@ export const MAX_BLOCK_INSNS = 64;
 export interface GuestInsn {
   pc: bigint;
   size: 2 | 4;
+  /** The instruction word as fetched (a compressed one in the low 16 bits, maybe more above). */
+  word: number;
   /** undefined: the word does not decode (the instruction is illegal). */
   decoded: Decoded | undefined;
 }
@@ -42,7 +44,7 @@ export function discoverBlock(fetch: FetchWord, pc: bigint, maxInsns = MAX_BLOCK
     if (word === undefined) break;
     const size = (word & 3) === 3 ? 4 : 2;
     const decoded = decode(word);
-    insns.push({ pc: at, size, decoded });
+    insns.push({ pc: at, size, word, decoded });
     at += BigInt(size);
     if (!decoded || decoded.row.flags.endsBlock) break;
   }

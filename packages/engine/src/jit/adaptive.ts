@@ -9,13 +9,13 @@
 // and keeps the request for attachCompilers to replay. The worker (and binaryen in it) starts
 // with the first baseline compile, so runs that stay in T0 never pay for either.
 import { stateAddress } from '@ferry/abi';
-import type { Func } from '@ferry/ir';
 import type { GuestBlock } from '@ferry/lift-riscv';
 import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache, pageOf } from './code-cache.js';
+import type { PipelineName } from '@ferry/opt';
 import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
 import type { Compilers } from './index.js';
@@ -176,11 +176,12 @@ export class AdaptiveExecutor {
     this.installInstance('baseline', units, instance, compiled.exports, ms);
   }
 
+  /** Discovers the region entered at pc and has the worker lift, optimize and compile it. */
   private requestOpt(pc: bigint): void {
-    const { discoverRegion, optimizeRegion, liftRegion, OPT_CODEGEN } = this.attached();
+    const { discoverRegion, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
-    this.submit('opt', [{ blocks, func: optimizeRegion(liftRegion(blocks)).func }], { codegen: OPT_CODEGEN(), promoteRegisters: true });
+    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true }, OPT_PIPELINE());
   }
 
   private attached(): Compilers {
@@ -197,16 +198,16 @@ export class AdaptiveExecutor {
     return { pc: blocks[0]!.pc, pages: [...pages], insns };
   }
 
-  private submit(tier: 'opt', units: { blocks: GuestBlock[]; func: Func }[], options: CompileOptions): void {
+  private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName): void {
     const epochs = new Map<number, number>();
-    const described = units.map(({ blocks }) => {
+    const described = regions.map((blocks) => {
       const unit = this.describe(blocks);
       for (const p of unit.pages) epochs.set(p, this.pageEpoch.get(p) ?? 0);
       this.requested[tier].add(unit.pc);
       return unit;
     });
     this.client ??= new (this.attached().CompileClient)();
-    const id = this.client.request(units.map((u) => u.func), options);
+    const id = this.client.request([], options, { code: regions.map(this.attached().regionCode), pipeline });
     if (id === undefined) {
       // The compile worker is gone: stay in the lower tiers.
       for (const u of described) this.requested[tier].delete(u.pc);

@@ -1,8 +1,12 @@
 // The main thread's side of the compile worker: posts compile requests and collects finished
 // modules without ever blocking, by polling its port (receiveMessageOnPort) at each exit of the
-// run loop. The main thread keeps executing guest code meanwhile.
+// run loop. The main thread keeps executing guest code meanwhile. A request carries either lifted
+// IR or, for optimized regions, just the guest code (each block's pc and the instruction words it
+// was discovered from), so lifting and the IR passes run in the worker too.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Func } from '@ferry/ir';
+import type { PipelineName } from '@ferry/opt';
+import type { GuestBlock } from '@ferry/lift-riscv';
 
 /** How the worker compiles: `direct` with the wasm writer, `binaryen` through binaryen (with
  *  `passes`, or -O2 when absent). */
@@ -12,10 +16,26 @@ export interface CompileOptions {
   promoteRegisters?: boolean;
 }
 
+/** A region as guest code: its blocks' pcs (entry first) and every instruction word they hold. */
+export interface RegionCode {
+  pcs: bigint[];
+  words: [bigint, number][];
+}
+
 export interface CompileRequest {
   id: number;
   funcs: { name: string; values: Func['values']; blocks: Func['blocks'] }[];
+  /** Regions to lift and optimize with `pipeline` in the worker, after `funcs`. */
+  regions?: RegionCode[];
+  pipeline?: PipelineName;
   options: CompileOptions;
+}
+
+/** The guest code of a discovered region, for a request. */
+export function regionCode(blocks: readonly GuestBlock[]): RegionCode {
+  const words = new Map<bigint, number>();
+  for (const b of blocks) for (const i of b.insns) words.set(i.pc, i.word);
+  return { pcs: blocks.map((b) => b.pc), words: [...words] };
 }
 
 export interface CompileReply {
@@ -52,10 +72,15 @@ export class CompileClient {
     this.port = port2;
   }
 
-  request(funcs: readonly Func[], options: CompileRequest['options']): number | undefined {
+  request(funcs: readonly Func[], options: CompileRequest['options'], regions?: { code: RegionCode[]; pipeline: PipelineName }): number | undefined {
     if (this.failure) return undefined;
     const id = this.nextId++;
-    const message: CompileRequest = { id, funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })), options };
+    const message: CompileRequest = {
+      id,
+      funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })),
+      ...(regions ? { regions: regions.code, pipeline: regions.pipeline } : {}),
+      options,
+    };
     this.port.postMessage(message);
     this.inFlight++;
     return id;

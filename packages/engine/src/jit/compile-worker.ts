@@ -1,11 +1,14 @@
-// The compile worker: compiles batches of lifted IR into wasm modules off the main thread and posts
-// the compiled WebAssembly.Module back, so the main thread only instantiates. Direct compiles use
-// the wasm writer; binaryen is loaded here only when a request asks for it. Requests and replies
-// travel over the MessagePort handed in workerData, answered in the order they came.
+// The compile worker: compiles batches of lifted IR, or regions of guest code it lifts and
+// optimizes itself, into wasm modules off the main thread and posts the compiled
+// WebAssembly.Module back, so the main thread only instantiates. Direct compiles use the wasm
+// writer; binaryen is loaded here only when a request asks for it. Requests and replies travel
+// over the MessagePort handed in workerData, answered in the order they came.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Func } from '@ferry/ir';
+import { discoverBlock, liftRegion } from '@ferry/lift-riscv';
+import { runPipeline, type PipelineName } from '@ferry/opt';
 import { compileDirectModule, type JitModule } from '@ferry/backend-wasm/baseline';
-import type { CompileOptions, CompileReply, CompileRequest } from './compile-client.js';
+import type { CompileOptions, CompileReply, CompileRequest, RegionCode } from './compile-client.js';
 
 const port = (workerData as { port: MessagePort }).port;
 
@@ -15,12 +18,28 @@ async function compile(funcs: Func[], options: CompileOptions): Promise<JitModul
   return compileJitModule(funcs, { ...(options.passes ? { passes: options.passes } : {}), promoteRegisters: options.promoteRegisters ?? false });
 }
 
+/** Lifts a region from its code (the blocks come out as the main thread discovered them: the same
+ *  words decode the same way) and runs the IR pipeline over it. */
+function liftAndOptimize(region: RegionCode, pipeline: PipelineName): Func {
+  const words = new Map(region.words);
+  const blocks = region.pcs.map((pc) => {
+    const block = discoverBlock((at) => words.get(at), pc);
+    if (!block) throw new Error(`internal error: no code for the region block at 0x${pc.toString(16)}`);
+    return block;
+  });
+  const func = liftRegion(blocks);
+  runPipeline(func, pipeline);
+  return func;
+}
+
 let queue = Promise.resolve();
 port.on('message', (request: CompileRequest) => {
   queue = queue.then(async () => {
     const started = performance.now();
     try {
-      const compiled = await compile(request.funcs.map((f) => Func.fromData(f)), request.options);
+      const funcs = request.funcs.map((f) => Func.fromData(f));
+      for (const region of request.regions ?? []) funcs.push(liftAndOptimize(region, request.pipeline ?? 'opt'));
+      const compiled = await compile(funcs, request.options);
       const module = new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>);
       const reply: CompileReply = { id: request.id, module, exports: compiled.exports, compileMs: performance.now() - started };
       port.postMessage(reply);
