@@ -54,13 +54,7 @@ export function loadTarget(target: InspectTarget): { machine: Machine; pc: bigin
   return { machine, pc };
 }
 
-const fetchWord = (machine: Machine, pc: bigint): number | undefined => {
-  try {
-    return machine.memory.fetchSlow(pc);
-  } catch {
-    return undefined;
-  }
-};
+const fetchWord = (machine: Machine, pc: bigint): number | undefined => machine.memory.tryFetch(pc);
 
 export interface LiftOptions {
   tier: JitTier;

@@ -89,6 +89,7 @@ describe('GuestMemory faults', () => {
     m.map(0x30000, PAGE, Prot.READ);
     expect(faultOf(() => m.storeSlow(0x30008n, 8, 1n, 0x10004n))).toMatchObject({ access: 'write', reason: 'protection' });
     expect(faultOf(() => m.fetchSlow(0x30000n))).toMatchObject({ access: 'fetch', reason: 'protection', pc: 0x30000n });
+    expect(m.tryFetch(0x30000n)).toBeUndefined();
     expect(faultOf(() => m.loadSlow(-8n, 8, 0n))).toMatchObject({ address: 0xfffffffffffffff8n, reason: 'out of range' });
     expect(faultOf(() => m.loadSlow(0x1_0000_0000n, 1, 0n)).reason).toBe('out of range');
   });
@@ -149,6 +150,7 @@ describe('slow paths', () => {
     m.write32(0x10ffc, 0x11223344);
     m.write16(0x10ffe, 0x4501);
     expect(m.fetchSlow(0x10ffcn)).toBe(0x45013344);
+    expect(m.tryFetch(0x10ffcn)).toBe(0x45013344);
     expect(m.fetchSlow(0x10ffen)).toBe(0x4501);
     m.map(0x11000, PAGE, Prot.READ | Prot.EXEC);
     m.writeBytes(0x11000, Uint8Array.of(0xaa, 0xbb), true);

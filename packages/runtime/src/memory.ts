@@ -270,6 +270,15 @@ export class GuestMemory {
     return (low | (high << 16)) >>> 0;
   }
 
+  /** fetchSlow, or undefined where it would fault (for code discovery, which stops there). */
+  tryFetch(pc: bigint): number | undefined {
+    try {
+      return this.fetchSlow(pc);
+    } catch {
+      return undefined;
+    }
+  }
+
   // ---- internals ----
   private pageRange(addr: number, length: number): [number, number] {
     if (addr < 0 || length < 0 || addr + length > GUEST_LIMIT) return [-1, -1];

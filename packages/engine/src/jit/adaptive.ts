@@ -85,13 +85,7 @@ export class AdaptiveExecutor {
     else this.deferred.push(request);
   }
 
-  private readonly fetch = (pc: bigint): number | undefined => {
-    try {
-      return this.machine.memory.fetchSlow(pc);
-    } catch {
-      return undefined;
-    }
-  };
+  private readonly fetch = (pc: bigint): number | undefined => this.machine.memory.tryFetch(pc);
 
   pageInvalidated(page: number): void {
     this.pageEpoch.set(page, (this.pageEpoch.get(page) ?? 0) + 1);

@@ -28,13 +28,7 @@ beforeAll(async () => {
 
 /** Blocks reachable from the entry and the function symbols, in discovery order. */
 function discover(machine: Machine, limit: number): GuestBlock[] {
-  const fetch = (pc: bigint) => {
-    try {
-      return machine.memory.fetchSlow(pc);
-    } catch {
-      return undefined;
-    }
-  };
+  const fetch = (pc: bigint) => machine.memory.tryFetch(pc);
   const starts = [machine.state.pc, ...machine.elf.symbols().filter((s) => s.type === 'func').map((s) => BigInt(s.value))];
   const seen = new Set(starts);
   const queue = [...starts];

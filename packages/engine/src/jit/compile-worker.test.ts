@@ -17,13 +17,7 @@ describe('compile worker', () => {
   it('compiles a region from its code to the module the main thread would make of it', () => {
     const path = join(repoRoot, 'corpus', 'bin', 'bench_sha256');
     const machine = Machine.load({ path, argv: [path], env: [], dirs: [] });
-    const fetch = (pc: bigint): number | undefined => {
-      try {
-        return machine.memory.fetchSlow(pc);
-      } catch {
-        return undefined;
-      }
-    };
+    const fetch = (pc: bigint) => machine.memory.tryFetch(pc);
     const blocks = discoverRegion(fetch, BigInt(machine.elf.findSymbol('compress')!.value));
     expect(blocks.length).toBeGreaterThan(1);
     const id = client.request([], { codegen: 'direct', promoteRegisters: true }, { code: [regionCode(blocks)], pipeline: 'opt' });

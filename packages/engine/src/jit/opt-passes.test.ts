@@ -23,13 +23,7 @@ describe('opt pipeline on lifted corpus regions', () => {
     it(`${name}: verifier clean after every pass, code shrinks`, () => {
       const path = join(repoRoot, 'corpus', 'bin', name);
       const machine = Machine.load({ path, argv: [path], env: [], dirs: [] });
-      const fetch = (pc: bigint): number | undefined => {
-        try {
-          return machine.memory.fetchSlow(pc);
-        } catch {
-          return undefined;
-        }
-      };
+      const fetch = (pc: bigint) => machine.memory.tryFetch(pc);
       // Functions spread over the whole text, including the benchmark kernels.
       const funcs = machine.elf.symbols().filter((s) => s.type === 'func' && s.size > 0).sort((a, b) => a.value - b.value);
       const picked = funcs.filter((_, i) => i % Math.ceil(funcs.length / 25) === 0);

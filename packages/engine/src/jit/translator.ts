@@ -62,13 +62,7 @@ export class Translator {
     private readonly irHook?: IrHook,
   ) {}
 
-  private readonly fetch = (pc: bigint): number | undefined => {
-    try {
-      return this.machine.memory.fetchSlow(pc);
-    } catch {
-      return undefined;
-    }
-  };
+  private readonly fetch = (pc: bigint): number | undefined => this.machine.memory.tryFetch(pc);
 
   /** Translates the block at pc and untranslated blocks statically reachable from it. */
   baseline(pc: bigint): Translation | undefined {
