@@ -8,27 +8,13 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFiletest, listFiletests, newFunction, printFunc, verify, type Builder, type Value } from '@ferry/ir';
+import { checkFiletest, listFiletests, newFunction, printFunc, verify } from '@ferry/ir';
 import { assemble, decode, instructionLength } from '@ferry/isa-riscv';
 import { FerryError } from '@ferry/util';
 import { liftInstruction } from './instruction.js';
-import type { Operands } from './operands.js';
+import { constantOperands } from './region.js';
 
 const BASE = 0x10000n;
-
-/** Operands whose constants are created where the lifter first reads them, so goldens hold only
- *  the constants an instruction uses (the verifier checks that each still dominates its uses). */
-function constantOperands(_b: Builder, make: Record<keyof Operands, () => Value>): Operands {
-  const made = new Map<keyof Operands, Value>();
-  const operands = {} as Operands;
-  for (const key of Object.keys(make) as (keyof Operands)[]) {
-    Object.defineProperty(operands, key, {
-      enumerable: true,
-      get: () => made.get(key) ?? made.set(key, make[key]()).get(key)!,
-    });
-  }
-  return operands;
-}
 
 /** Lifts every instruction of the assembled input with constant operands and prints the IR. */
 function runLiftFiletest(input: string, directive: string): string {
@@ -43,11 +29,9 @@ function runLiftFiletest(input: string, directive: string): string {
     const pc = BASE + BigInt(at);
     if (!d) throw new FerryError(`no instruction decodes from 0x${word.toString(16)} at 0x${pc.toString(16)}`);
     const { func, b } = newFunction(d.row.name);
-    liftInstruction(b, d.base, constantOperands(b, {
-      pc: () => b.i64(pc), next: () => b.i64(pc + BigInt(size)),
-      rd: () => b.i32(d.rd), rs1: () => b.i32(d.rs1), rs2: () => b.i32(d.rs2), rs3: () => b.i32(d.rs3),
-      imm: () => b.i64(BigInt(d.imm)), rm: () => b.i32(d.rm),
-    }));
+    // Constants made where the lifter first reads them, as the JIT lifts: goldens hold only the
+    // constants an instruction uses, and the verifier checks each still dominates its uses.
+    liftInstruction(b, d.base, constantOperands(b, { pc, size: size as 2 | 4, word, decoded: d }));
     const errors = verify(func);
     if (errors.length > 0) throw new FerryError(`lifted ${d.row.name} does not verify:\n${errors.join('\n')}`);
     printed.push(printFunc(func));

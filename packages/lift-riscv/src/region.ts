@@ -8,7 +8,7 @@
 // gives back what did not retire, so instret matches the interpreter at every exit (including the
 // codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
-import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type Inst } from '@ferry/ir';
+import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
@@ -111,19 +111,44 @@ export function reducibleRegion(blocks: readonly GuestBlock[]): GuestBlock[] {
   }
 }
 
-export const constantOperands = (b: Builder, insn: GuestInsn): Operands => {
-  const d = insn.decoded!;
-  return {
-    pc: b.i64(insn.pc),
-    next: b.i64(insn.pc + BigInt(insn.size)),
-    rd: b.i32(d.rd),
-    rs1: b.i32(d.rs1),
-    rs2: b.i32(d.rs2),
-    rs3: b.i32(d.rs3),
-    imm: b.i64(d.imm),
-    rm: b.i32(d.rm),
-  };
-};
+/** An instruction's fields as constants, each made where the lifter first reads it, so the IR
+ *  holds only the constants an instruction uses (an eager set of eight per instruction was over
+ *  half of a lifted region, all of it dead code for the passes to drop). Lifters read each field
+ *  first where it dominates its later reads (the lift filetests verify every row this way). */
+class ConstantOperands implements Operands {
+  private made: { [K in keyof Operands]?: Value } = {};
+  constructor(private readonly b: Builder, private readonly insn: GuestInsn) {}
+  private field(key: keyof Operands, make: () => Value): Value {
+    return (this.made[key] ??= make());
+  }
+  get pc(): Value {
+    return this.field('pc', () => this.b.i64(this.insn.pc));
+  }
+  get next(): Value {
+    return this.field('next', () => this.b.i64(this.insn.pc + BigInt(this.insn.size)));
+  }
+  get rd(): Value {
+    return this.field('rd', () => this.b.i32(this.insn.decoded!.rd));
+  }
+  get rs1(): Value {
+    return this.field('rs1', () => this.b.i32(this.insn.decoded!.rs1));
+  }
+  get rs2(): Value {
+    return this.field('rs2', () => this.b.i32(this.insn.decoded!.rs2));
+  }
+  get rs3(): Value {
+    return this.field('rs3', () => this.b.i32(this.insn.decoded!.rs3));
+  }
+  get imm(): Value {
+    return this.field('imm', () => this.b.i64(this.insn.decoded!.imm));
+  }
+  get rm(): Value {
+    return this.field('rm', () => this.b.i32(this.insn.decoded!.rm));
+  }
+}
+
+/** The operands the JIT lifts a decoded instruction with: its fields as constants. */
+export const constantOperands = (b: Builder, insn: GuestInsn): Operands => new ConstantOperands(b, insn);
 
 /** Lifts one guest block at the builder's current block (which must be open). */
 function liftBlockBody(b: Builder, block: GuestBlock): void {
