@@ -8,7 +8,7 @@
 //   node scripts/select-superops.mjs [--programs REGEX]   then `npm run build` again.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { profileProgram } from '@ferry/engine';
+import { profileProgram } from '@ferry/engine/profile';
 import { SiteIndex, selectSuperops, simulateDispatches, parsePattern } from '@ferry/interp';
 import { SUPEROPS_FILE } from '../packages/interp/dist/build.js';
 import { loadManifest, prepareRun, ferryRunOptions, bytesReader } from './corpus-lib.mjs';
