@@ -109,7 +109,7 @@ interface Outcome {
 }
 
 /** Runs `cases` (operand pairs) through the guest loop in batches; returns each result and its flags. */
-async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags: number): Promise<Outcome[]> {
+async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags: number, flagsAtStart = 0): Promise<Outcome[]> {
   const loop = loopProgram(s, m, initialFlags);
   const codeSize = (loop.length + 7) & ~7;
   const out: Outcome[] = [];
@@ -123,6 +123,7 @@ async function runGuest(s: Spec, m: Mode | undefined, cases: bigint[][], tier: T
       code,
       x: { 10: BigInt(SNIPPET_CODE + codeSize), 11: BigInt(SNIPPET_DATA), 12: BigInt(batch.length), 13: BigInt(SNIPPET_DATA + batch.length * 8) },
       frm: m?.frm ?? 0,
+      fflags: flagsAtStart,
     };
     const r: SnippetResult = tier === 'interp' ? runSnippet(input) : await runSnippetInTier(input, tier);
     if (r.status !== 128 + SIGNAL.SIGTRAP || r.message !== undefined) throw new Error(`${s.mnemonic}: snippet stopped: ${r.message ?? r.status}`);
@@ -150,8 +151,8 @@ function operandsFor(s: Spec, seed: number, count: number): bigint[][] {
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
 
-async function check(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags = 0): Promise<void> {
-  const got = await runGuest(s, m, cases, tier, initialFlags);
+async function check(s: Spec, m: Mode | undefined, cases: bigint[][], tier: Tier, initialFlags = 0, flagsAtStart = 0): Promise<void> {
+  const got = await runGuest(s, m, cases, tier, initialFlags, flagsAtStart);
   const rm = m ? effectiveRm(m) : 0;
   const mismatches: string[] = [];
   cases.forEach((ops, i) => {
@@ -212,5 +213,17 @@ describe.each(['interp', 'baseline'] as const)('FP arithmetic with fflags preset
     await check(s, { rm: 'dyn', frm: 0 }, stickyCases(s, seed + 40), tier, NX);
     await check(s, { rm: 'rtz', frm: 0 }, stickyCases(s, seed + 41), tier, NX);
     await check(s, { rm: 'dyn', frm: 2 }, stickyCases(s, seed + 42), tier, NX);
+  });
+});
+
+// The JIT lifts arithmetic without its error-term paths when fflags holds NX at translation time
+// (LiftHints.stickyNx). The guest state at the snippet's start is what translation sees: with NX
+// set there and cleared (or other flags preset) by the loop, every op must still equal the helper.
+describe.each(['baseline', 'opt'] as const)('FP arithmetic translated while NX was set, run with NX clear (%s)', (tier) => {
+  it.each(STICKY_SPECS.map((s) => [s.mnemonic, s] as const))('%s', async (_, s) => {
+    const seed = 0x41c7 + SPECS.indexOf(s) * 257;
+    await check(s, { rm: 'rne', frm: 3 }, stickyCases(s, seed), tier, 0, NX);
+    await check(s, { rm: 'dyn', frm: 0 }, stickyCases(s, seed + 1), tier, 2 | 4, NX);
+    await check(s, { rm: 'rup', frm: 0 }, stickyCases(s, seed + 2), tier, NX, NX);
   });
 });

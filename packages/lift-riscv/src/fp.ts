@@ -3,7 +3,8 @@
 // round or raise flags are defined by the abi FP helpers (exact in every rounding mode, flags
 // accrued there). The hot ones first try inline fast paths (fp-fast.ts): arithmetic and roots a
 // sticky one (RNE with NX already set: no NX to decide, no fflags write), then host float ops whose
-// result and NX provably equal the helper's; a brif sends every other case to the helper.
+// result and NX provably equal the helper's; a brif sends every other case to the helper. When the
+// JIT saw NX already set (LiftHints.stickyNx), arithmetic and roots skip the second kind.
 // Moves, sign injection, loads and stores are bit operations here. fma.d and fclass: helper only.
 import { ExitCode, FFlag, RoundingMode, type HelperName } from '@ferry/abi';
 import type { Builder, Func, Value } from '@ferry/ir';
@@ -95,8 +96,9 @@ export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => 
   const family = base === 'fsub' ? 'fadd' : base;
   writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), () => STICKY_ARITH[p][family](b, x, y), () => {
     const rm = roundingMode(b, o);
-    const inline = FAST_ARITH[p][family](b, isMode(b, rm, RoundingMode.RNE), x, y);
-    return fast.withFastPath(b, inline, () => b.helper(helper(p, base), a, c, rm));
+    const call = () => b.helper(helper(p, base), a, c, rm);
+    if (o.hints?.stickyNx) return call();
+    return fast.withFastPath(b, FAST_ARITH[p][family](b, isMode(b, rm, RoundingMode.RNE), x, y), call);
   }));
 };
 export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
@@ -105,9 +107,10 @@ export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
   const sticky = () => (p === 'd' ? fast.stickySqrtDouble(b, x) : fast.stickySqrtSingle(b, x));
   writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), sticky, () => {
     const rm = roundingMode(b, o);
+    const call = () => b.helper(helper(p, 'fsqrt'), a, rm);
+    if (o.hints?.stickyNx) return call();
     const rne = isMode(b, rm, RoundingMode.RNE);
-    const inline = p === 'd' ? fast.sqrtDouble(b, rne, x) : fast.sqrtSingle(b, rne, x);
-    return fast.withFastPath(b, inline, () => b.helper(helper(p, 'fsqrt'), a, rm));
+    return fast.withFastPath(b, p === 'd' ? fast.sqrtDouble(b, rne, x) : fast.sqrtSingle(b, rne, x), call);
   }));
 };
 /** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms.

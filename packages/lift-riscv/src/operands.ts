@@ -18,6 +18,17 @@ export interface Operands {
   imm: Value;
   /** i32 rounding-mode field. */
   rm: Value;
+  /** What the JIT knew of the guest when it lifted (absent for T0: assume nothing). */
+  hints?: LiftHints;
+}
+
+/** Facts about the guest at translation time that change only how fast the code is, never what it
+ *  computes. */
+export interface LiftHints {
+  /** fflags held NX: FP arithmetic will most likely find it still set (programs rarely clear it),
+   *  so past its sticky-NX fast path an op calls its exact helper directly instead of inlining
+   *  the error-term path (a fifth of the IR and compile time of FP-heavy code). */
+  stickyNx?: boolean;
 }
 
 /** Lifts one instruction at the builder's current block. It either terminates the block

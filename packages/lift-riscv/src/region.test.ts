@@ -2,18 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { DominatorTree } from '@ferry/ir';
 import { assemble } from '@ferry/isa-riscv';
-import { discoverRegion, staticSuccessors, type GuestBlock } from './region.js';
+import { discoverBlock, discoverRegion, liftBlock, staticSuccessors, type GuestBlock } from './region.js';
 
 const BASE = 0x10000n;
 
+/** Reads instruction words from assembled bytes placed at BASE. */
+const fetcher = (bytes: Uint8Array) => (pc: bigint): number | undefined => {
+  const at = Number(pc - BASE);
+  if (at < 0 || at + 2 > bytes.length) return undefined;
+  return bytes[at]! | (bytes[at + 1]! << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24);
+};
+
 function regionOf(source: string): { blocks: GuestBlock[]; labels: Map<string, bigint> } {
   const { bytes, labels } = assemble(source, BASE);
-  const fetch = (pc: bigint): number | undefined => {
-    const at = Number(pc - BASE);
-    if (at < 0 || at + 2 > bytes.length) return undefined;
-    return bytes[at]! | (bytes[at + 1]! << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24);
-  };
-  return { blocks: discoverRegion(fetch, BASE), labels };
+  return { blocks: discoverRegion(fetcher(bytes), BASE), labels };
 }
 
 /** True when every retreating edge of the blocks' CFG (entered at the first) goes to a block dominating its source. */
@@ -75,5 +77,18 @@ describe('discoverRegion', () => {
     expect(reducible(blocks)).toBe(true);
     // The inner loop and the way out of the nest stay.
     expect(blocks.map((b) => b.pc)).toContain(labels.get('done'));
+  });
+});
+
+describe('lift hints', () => {
+  it('stickyNx: FP arithmetic keeps its sticky path and calls the helper without the error-term path', () => {
+    const { bytes } = assemble('fmul.d ft0, ft1, ft2; fsqrt.d ft3, ft0; ebreak', BASE);
+    const block = discoverBlock(fetcher(bytes), BASE)!;
+    const count = (hinted: boolean, op: string) =>
+      liftBlock(block, hinted ? { stickyNx: true } : undefined).blocks.reduce((n, b) => n + b.insts.filter((i) => i.op === op).length, 0);
+    // The sticky path's own fmul and fsqrt stay; the error-term paths (Dekker's split: more fmuls) go.
+    expect(count(true, 'fmul.f64')).toBe(1);
+    expect(count(false, 'fmul.f64')).toBeGreaterThan(1);
+    expect(count(true, 'call_helper')).toBe(count(false, 'call_helper'));
   });
 });

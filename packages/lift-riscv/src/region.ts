@@ -12,7 +12,7 @@ import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
-import type { Operands } from './operands.js';
+import type { LiftHints, Operands } from './operands.js';
 
 export const MAX_BLOCK_INSNS = 64;
 
@@ -117,7 +117,11 @@ export function reducibleRegion(blocks: readonly GuestBlock[]): GuestBlock[] {
  *  first where it dominates its later reads (the lift filetests verify every row this way). */
 class ConstantOperands implements Operands {
   private made: { [K in keyof Operands]?: Value } = {};
-  constructor(private readonly b: Builder, private readonly insn: GuestInsn) {}
+  constructor(
+    private readonly b: Builder,
+    private readonly insn: GuestInsn,
+    readonly hints?: LiftHints,
+  ) {}
   private field(key: keyof Operands, make: () => Value): Value {
     return (this.made[key] ??= make());
   }
@@ -148,10 +152,10 @@ class ConstantOperands implements Operands {
 }
 
 /** The operands the JIT lifts a decoded instruction with: its fields as constants. */
-export const constantOperands = (b: Builder, insn: GuestInsn): Operands => new ConstantOperands(b, insn);
+export const constantOperands = (b: Builder, insn: GuestInsn, hints?: LiftHints): Operands => new ConstantOperands(b, insn, hints);
 
 /** Lifts one guest block at the builder's current block (which must be open). */
-function liftBlockBody(b: Builder, block: GuestBlock): void {
+function liftBlockBody(b: Builder, block: GuestBlock, hints?: LiftHints): void {
   const n = block.insns.length;
   const spend = (slot: 'budget' | 'instret', delta: bigint) => b.setSlot(slot, b.bin('add', b.getSlot(slot), b.i64(delta)));
   // Budget: exit before executing anything when fewer than n instructions remain.
@@ -175,7 +179,7 @@ function liftBlockBody(b: Builder, block: GuestBlock): void {
     // A CSR read of instret must see only the instructions before this one (plus itself, as T0 counts).
     const readsCounters = insn.decoded.base.startsWith('csrr');
     if (readsCounters) spend('instret', BigInt(k + 1 - n));
-    LIFTERS[insn.decoded.base](b, constantOperands(b, insn));
+    LIFTERS[insn.decoded.base](b, constantOperands(b, insn, hints));
     if (readsCounters && !b.terminated) spend('instret', BigInt(n - k - 1));
     // A store that invalidated translated code (the engine sets codeModified in its slow path)
     // must not let this possibly stale block run on: leave right after it.
@@ -225,15 +229,15 @@ export function constantValue(func: Func, v: number): bigint | undefined {
 }
 
 /** One block as one function (the baseline tier). */
-export function liftBlock(block: GuestBlock): Func {
+export function liftBlock(block: GuestBlock, hints?: LiftHints): Func {
   const { func, b } = newFunction(`block_${block.pc.toString(16)}`);
-  liftBlockBody(b, block);
+  liftBlockBody(b, block, hints);
   return func;
 }
 
 /** A region as one function: its first block is the entry; transfers to a constant pc that
  *  starts one of its blocks become jumps, so loops stay inside the function. */
-export function liftRegion(blocks: readonly GuestBlock[]): Func {
+export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Func {
   const { func, b } = newFunction(`region_${blocks[0]!.pc.toString(16)}`);
   // Block 0 only jumps to the entry guest block, so every guest block (the entry included) can be
   // the target of a loop edge.
@@ -248,7 +252,7 @@ export function liftRegion(blocks: readonly GuestBlock[]): Func {
   // Lift each guest block into its IR block; its entry is jumped to from block 0 when needed.
   blocks.forEach((block, i) => {
     b.switchTo(starts[i]!);
-    liftBlockBody(b, block);
+    liftBlockBody(b, block, hints);
   });
   // Resolve goto_pc to constants (and selects of constants) inside the region into jumps.
   for (let id = 0; id < func.blocks.length; id++) {

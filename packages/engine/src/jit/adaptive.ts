@@ -9,7 +9,7 @@
 // and keeps the request for attachCompilers to replay. The worker (and binaryen in it) starts
 // with the first baseline compile, so runs that stay in T0 never pay for either.
 import { stateAddress } from '@ferry/abi';
-import type { GuestBlock } from '@ferry/lift-riscv';
+import type { GuestBlock, LiftHints } from '@ferry/lift-riscv';
 import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
@@ -147,7 +147,7 @@ export class AdaptiveExecutor {
   /** Compiles the block at pc and its untranslated static successors, and installs them. */
   private requestBaseline(pc: bigint): void {
     if (this.cache.lookup(pc)) return;
-    const { discoverBlock, staticSuccessors, liftBlock, compileBaselineModule, CompileClient } = this.attached();
+    const { discoverBlock, staticSuccessors, liftBlock, liftHints, compileBaselineModule, CompileClient } = this.attached();
     const blocks: GuestBlock[] = [];
     const queue = [pc];
     const seen = new Set(queue);
@@ -161,7 +161,8 @@ export class AdaptiveExecutor {
     }
     if (!blocks.length) return;
     this.client ??= new CompileClient();
-    const funcs = blocks.map((b) => liftBlock(b));
+    const hints = liftHints(this.machine);
+    const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
     const compiled = compileBaselineModule(funcs);
@@ -172,10 +173,10 @@ export class AdaptiveExecutor {
 
   /** Discovers the region entered at pc and has the worker lift, optimize and compile it. */
   private requestOpt(pc: bigint): void {
-    const { discoverRegion, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
+    const { discoverRegion, liftHints, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
-    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true }, OPT_PIPELINE());
+    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true }, OPT_PIPELINE(), liftHints(this.machine));
   }
 
   private attached(): Compilers {
@@ -192,7 +193,7 @@ export class AdaptiveExecutor {
     return { pc: blocks[0]!.pc, pages: [...pages], insns };
   }
 
-  private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName): void {
+  private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName, hints: LiftHints): void {
     const epochs = new Map<number, number>();
     const described = regions.map((blocks) => {
       const unit = this.describe(blocks);
@@ -201,7 +202,7 @@ export class AdaptiveExecutor {
       return unit;
     });
     this.client ??= new (this.attached().CompileClient)();
-    const id = this.client.request([], options, { code: regions.map(this.attached().regionCode), pipeline });
+    const id = this.client.request([], options, { code: regions.map(this.attached().regionCode), pipeline, hints });
     if (id === undefined) {
       // The compile worker is gone: stay in the lower tiers.
       for (const u of described) this.requested[tier].delete(u.pc);

@@ -6,7 +6,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Func } from '@ferry/ir';
 import type { PipelineName } from '@ferry/opt';
-import type { GuestBlock } from '@ferry/lift-riscv';
+import type { GuestBlock, LiftHints } from '@ferry/lift-riscv';
 
 /** How the worker compiles: `direct` with the wasm writer, `binaryen` through binaryen (with
  *  `passes`, or -O2 when absent). */
@@ -25,9 +25,10 @@ export interface RegionCode {
 export interface CompileRequest {
   id: number;
   funcs: { name: string; values: Func['values']; blocks: Func['blocks'] }[];
-  /** Regions to lift and optimize with `pipeline` in the worker, after `funcs`. */
+  /** Regions to lift (with `hints`) and optimize with `pipeline` in the worker, after `funcs`. */
   regions?: RegionCode[];
   pipeline?: PipelineName;
+  hints?: LiftHints;
   options: CompileOptions;
 }
 
@@ -72,13 +73,13 @@ export class CompileClient {
     this.port = port2;
   }
 
-  request(funcs: readonly Func[], options: CompileRequest['options'], regions?: { code: RegionCode[]; pipeline: PipelineName }): number | undefined {
+  request(funcs: readonly Func[], options: CompileRequest['options'], regions?: { code: RegionCode[]; pipeline: PipelineName; hints?: LiftHints }): number | undefined {
     if (this.failure) return undefined;
     const id = this.nextId++;
     const message: CompileRequest = {
       id,
       funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })),
-      ...(regions ? { regions: regions.code, pipeline: regions.pipeline } : {}),
+      ...(regions ? { regions: regions.code, pipeline: regions.pipeline, ...(regions.hints ? { hints: regions.hints } : {}) } : {}),
       options,
     };
     this.port.postMessage(message);

@@ -5,7 +5,7 @@
 // over the MessagePort handed in workerData, answered in the order they came.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Func } from '@ferry/ir';
-import { discoverBlock, liftRegion } from '@ferry/lift-riscv';
+import { discoverBlock, liftRegion, type LiftHints } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { compileDirectModule, type JitModule } from '@ferry/backend-wasm/baseline';
 import type { CompileOptions, CompileReply, CompileRequest, RegionCode } from './compile-client.js';
@@ -20,14 +20,14 @@ async function compile(funcs: Func[], options: CompileOptions): Promise<JitModul
 
 /** Lifts a region from its code (the blocks come out as the main thread discovered them: the same
  *  words decode the same way) and runs the IR pipeline over it. */
-function liftAndOptimize(region: RegionCode, pipeline: PipelineName): Func {
+function liftAndOptimize(region: RegionCode, pipeline: PipelineName, hints: LiftHints | undefined): Func {
   const words = new Map(region.words);
   const blocks = region.pcs.map((pc) => {
     const block = discoverBlock((at) => words.get(at), pc);
     if (!block) throw new Error(`internal error: no code for the region block at 0x${pc.toString(16)}`);
     return block;
   });
-  const func = liftRegion(blocks);
+  const func = liftRegion(blocks, hints);
   runPipeline(func, pipeline);
   return func;
 }
@@ -38,7 +38,7 @@ port.on('message', (request: CompileRequest) => {
     const started = performance.now();
     try {
       const funcs = request.funcs.map((f) => Func.fromData(f));
-      for (const region of request.regions ?? []) funcs.push(liftAndOptimize(region, request.pipeline ?? 'opt'));
+      for (const region of request.regions ?? []) funcs.push(liftAndOptimize(region, request.pipeline ?? 'opt', request.hints));
       const compiled = await compile(funcs, request.options);
       const module = new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>);
       const reply: CompileReply = { id: request.id, module, exports: compiled.exports, compileMs: performance.now() - started };

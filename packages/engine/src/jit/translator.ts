@@ -5,10 +5,11 @@
 // (backend-wasm/baseline, no binaryen); binaryen is loaded lazily, only when the optimizing tier
 // is asked to run binaryen's optimizer too (FERRY_OPT_CODEGEN=binaryen; AOT always does).
 import { compileBaselineModule, compileDirectModule, type JitModule } from '@ferry/backend-wasm/baseline';
+import { FFlag } from '@ferry/abi';
 import type { Machine } from '@ferry/runtime';
 import type { Func } from '@ferry/ir';
 import {
-  discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock,
+  discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock, type LiftHints,
 } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { CodeCache, pageOf, type Translation } from './code-cache.js';
@@ -33,6 +34,9 @@ export const OPT_PIPELINE = (): PipelineName => (process.env.FERRY_NO_OPT_PASSES
  *  binaryen -O2 (~10x the compile time for ~10% faster code). FERRY_OPT_CODEGEN selects; read at each call. */
 export type OptCodegen = 'direct' | 'binaryen';
 export const OPT_CODEGEN = (): OptCodegen => (process.env.FERRY_OPT_CODEGEN === 'binaryen' ? 'binaryen' : 'direct');
+
+/** What the lifter may assume of the guest as it is now (speed only: the code is right either way). */
+export const liftHints = (machine: Machine): LiftHints => ({ stickyNx: (machine.state.fflags & FFlag.NX) !== 0 });
 
 /** Blocks compiled together in one baseline module (the entry block and its static successors). */
 export const BASELINE_BATCH = 24;
@@ -77,7 +81,8 @@ export class Translator {
       for (const s of staticSuccessors(block)) if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
     }
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
-    const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b) }));
+    const hints = liftHints(this.machine);
+    const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
     this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func)));
     return this.cache.lookup(pc);
   }
@@ -86,7 +91,7 @@ export class Translator {
   optimized(pc: bigint): Translation | undefined {
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return undefined;
-    const { func, ms } = optimizeRegion(liftRegion(blocks));
+    const { func, ms } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;
     this.compileAndInstall('opt', [{ blocks, func }], () => {
       if (OPT_CODEGEN() === 'direct') return compileDirectModule([func], true);
