@@ -9,12 +9,22 @@ export interface HelperSignature {
   params: readonly WasmValType[];
   result: WasmValType | 'none';
   doc: string;
+  /** The state-block slots it may read or write: every one, or only fflags (the FP helpers, which
+   *  get the rounding mode as an argument and only accrue flags), so IR passes may keep other
+   *  slots' values across a call. Registers are never touched. */
+  state: 'all' | 'fflags';
 }
 
 const h = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string): HelperSignature => ({
   params,
   result,
   doc,
+  state: 'all',
+});
+/** An FP helper: touches only the fflags slot. */
+const fp = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string): HelperSignature => ({
+  ...h(params, result, doc),
+  state: 'fflags',
 });
 
 /** FP helpers take raw bit patterns (i64; singles in the low 32 bits, unboxed) and an effective
@@ -31,35 +41,35 @@ export const HELPERS = {
   serve_exit: h(['i32'], 'i32', '(exit code) -> 0 when served in place (continue at pc), else the exit code to leave with'),
 
   // Binary arithmetic: (a, b, rm) -> result. Suffix s = single, d = double.
-  fadd_s: h(['i64', 'i64', 'i32'], 'i64', 'single add'),
-  fsub_s: h(['i64', 'i64', 'i32'], 'i64', 'single subtract'),
-  fmul_s: h(['i64', 'i64', 'i32'], 'i64', 'single multiply'),
-  fdiv_s: h(['i64', 'i64', 'i32'], 'i64', 'single divide'),
-  fadd_d: h(['i64', 'i64', 'i32'], 'i64', 'double add'),
-  fsub_d: h(['i64', 'i64', 'i32'], 'i64', 'double subtract'),
-  fmul_d: h(['i64', 'i64', 'i32'], 'i64', 'double multiply'),
-  fdiv_d: h(['i64', 'i64', 'i32'], 'i64', 'double divide'),
-  fsqrt_s: h(['i64', 'i32'], 'i64', 'single square root'),
-  fsqrt_d: h(['i64', 'i32'], 'i64', 'double square root'),
+  fadd_s: fp(['i64', 'i64', 'i32'], 'i64', 'single add'),
+  fsub_s: fp(['i64', 'i64', 'i32'], 'i64', 'single subtract'),
+  fmul_s: fp(['i64', 'i64', 'i32'], 'i64', 'single multiply'),
+  fdiv_s: fp(['i64', 'i64', 'i32'], 'i64', 'single divide'),
+  fadd_d: fp(['i64', 'i64', 'i32'], 'i64', 'double add'),
+  fsub_d: fp(['i64', 'i64', 'i32'], 'i64', 'double subtract'),
+  fmul_d: fp(['i64', 'i64', 'i32'], 'i64', 'double multiply'),
+  fdiv_d: fp(['i64', 'i64', 'i32'], 'i64', 'double divide'),
+  fsqrt_s: fp(['i64', 'i32'], 'i64', 'single square root'),
+  fsqrt_d: fp(['i64', 'i32'], 'i64', 'double square root'),
   // Fused multiply-add, one rounding: (a, b, c, rm, negate-product, negate-addend) -> a*b+c with signs.
-  fma_s: h(['i64', 'i64', 'i64', 'i32', 'i32', 'i32'], 'i64', 'single fused multiply-add'),
-  fma_d: h(['i64', 'i64', 'i64', 'i32', 'i32', 'i32'], 'i64', 'double fused multiply-add'),
+  fma_s: fp(['i64', 'i64', 'i64', 'i32', 'i32', 'i32'], 'i64', 'single fused multiply-add'),
+  fma_d: fp(['i64', 'i64', 'i64', 'i32', 'i32', 'i32'], 'i64', 'double fused multiply-add'),
   // min/max (a, b, isMax) with the 2019 IEEE minimumNumber rules RISC-V uses.
-  fminmax_s: h(['i64', 'i64', 'i32'], 'i64', 'single min (0) or max (1)'),
-  fminmax_d: h(['i64', 'i64', 'i32'], 'i64', 'double min (0) or max (1)'),
+  fminmax_s: fp(['i64', 'i64', 'i32'], 'i64', 'single min (0) or max (1)'),
+  fminmax_d: fp(['i64', 'i64', 'i32'], 'i64', 'double min (0) or max (1)'),
   // Comparisons (a, b, kind: 0 eq, 1 lt, 2 le) -> 0 or 1; set NV as the spec says.
-  fcmp_s: h(['i64', 'i64', 'i32'], 'i64', 'single compare'),
-  fcmp_d: h(['i64', 'i64', 'i32'], 'i64', 'double compare'),
-  fclass_s: h(['i64'], 'i64', 'single classify, a one-hot 10-bit mask'),
-  fclass_d: h(['i64'], 'i64', 'double classify, a one-hot 10-bit mask'),
+  fcmp_s: fp(['i64', 'i64', 'i32'], 'i64', 'single compare'),
+  fcmp_d: fp(['i64', 'i64', 'i32'], 'i64', 'double compare'),
+  fclass_s: fp(['i64'], 'i64', 'single classify, a one-hot 10-bit mask'),
+  fclass_d: fp(['i64'], 'i64', 'double classify, a one-hot 10-bit mask'),
   // Float to integer: (a, rm, kind: 0 w, 1 wu, 2 l, 3 lu) -> integer (w/wu sign-extended to 64).
-  fcvt_int_s: h(['i64', 'i32', 'i32'], 'i64', 'single to integer, saturating, NV/NX flags'),
-  fcvt_int_d: h(['i64', 'i32', 'i32'], 'i64', 'double to integer, saturating, NV/NX flags'),
+  fcvt_int_s: fp(['i64', 'i32', 'i32'], 'i64', 'single to integer, saturating, NV/NX flags'),
+  fcvt_int_d: fp(['i64', 'i32', 'i32'], 'i64', 'double to integer, saturating, NV/NX flags'),
   // Integer to float: (a, rm, kind: 0 w, 1 wu, 2 l, 3 lu) -> float bits.
-  fcvt_s_int: h(['i64', 'i32', 'i32'], 'i64', 'integer to single'),
-  fcvt_d_int: h(['i64', 'i32', 'i32'], 'i64', 'integer to double'),
-  fcvt_s_d: h(['i64', 'i32'], 'i64', 'double to single'),
-  fcvt_d_s: h(['i64', 'i32'], 'i64', 'single to double'),
+  fcvt_s_int: fp(['i64', 'i32', 'i32'], 'i64', 'integer to single'),
+  fcvt_d_int: fp(['i64', 'i32', 'i32'], 'i64', 'integer to double'),
+  fcvt_s_d: fp(['i64', 'i32'], 'i64', 'double to single'),
+  fcvt_d_s: fp(['i64', 'i32'], 'i64', 'single to double'),
 } as const satisfies Record<string, HelperSignature>;
 
 export type HelperName = keyof typeof HELPERS;

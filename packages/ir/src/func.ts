@@ -75,6 +75,12 @@ export function resultTypeOf(op: OpName, imm: Inst['imm']): ResultType {
   return HELPERS[imm as HelperName].result;
 }
 
+/** The state slots a call_helper's helper may touch (abi HelperSignature.state): `all` for a name
+ *  that is no helper. */
+export function helperState(imm: Inst['imm']): 'all' | 'fflags' {
+  return Object.hasOwn(HELPERS, String(imm)) ? HELPERS[imm as HelperName].state : 'all';
+}
+
 /** Appends instructions to a current block. Shorthands pick the typed op from operand types. */
 export class Builder {
   current: BlockId = -1;

@@ -4,9 +4,11 @@
 // loads (a slow-path load may fault, and the fault reports the registers as they are) observe
 // every cell, and a store may also set the codeModified slot (its slow path does when it hits
 // translated code), so no earlier read of that slot is forwarded past a store; helper calls read
-// and write every slot but no register (helpers cannot see registers). Cells are small integers, per-block cell
+// and write every slot but no register (helpers cannot see registers), except the FP helpers,
+// which touch only fflags (so frm, read by every FP instruction with a dynamic rounding mode,
+// is read once per path through a region). Cells are small integers, per-block cell
 // states flat Int32Arrays and liveness bitsets of 32-bit words, so a region costs no strings.
-import { predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { helperState, predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { definitions, makeConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
 
 /** Cell numbers: x0..x31 are 0..31, f0..f31 are 32..63; state slots and register numbers outside
@@ -19,7 +21,7 @@ const FIXED_CELLS = 64;
 const ANY_REGISTER = -1;
 
 /** What an op does to cells. */
-const enum Kind { None, GetX, SetX, GetF, SetF, GetSlot, SetSlot, Call, ReadsAll, Store }
+const enum Kind { None, GetX, SetX, GetF, SetF, GetSlot, SetSlot, Call, FlagsCall, ReadsAll, Store }
 const KIND_OF_OP: ReadonlyMap<string, Kind> = new Map([
   ['get_xreg', Kind.GetX], ['set_xreg', Kind.SetX], ['get_freg', Kind.GetF], ['set_freg', Kind.SetF],
   ['get_slot', Kind.GetSlot], ['set_slot', Kind.SetSlot], ['call_helper', Kind.Call],
@@ -31,7 +33,10 @@ const KIND_OF_OP: ReadonlyMap<string, Kind> = new Map([
 /** First letters of the ops above, by character code: ops starting otherwise skip the lookup. */
 const MAY_ACCESS = new Uint8Array(128);
 for (const op of KIND_OF_OP.keys()) MAY_ACCESS[op.charCodeAt(0)] = 1;
-const kindOf = (inst: Inst): Kind => (MAY_ACCESS[inst.op.charCodeAt(0)] ? KIND_OF_OP.get(inst.op) ?? Kind.None : Kind.None);
+const kindOf = (inst: Inst): Kind => {
+  const kind = MAY_ACCESS[inst.op.charCodeAt(0)] ? KIND_OF_OP.get(inst.op) ?? Kind.None : Kind.None;
+  return kind === Kind.Call && helperState(inst.imm) === 'fflags' ? Kind.FlagsCall : kind;
+};
 const isGet = (k: Kind): boolean => k === Kind.GetX || k === Kind.GetF || k === Kind.GetSlot;
 const isSet = (k: Kind): boolean => k === Kind.SetX || k === Kind.SetF || k === Kind.SetSlot;
 const storedValue = (inst: Inst): Value => inst.args[inst.args.length - 1]!;
@@ -116,6 +121,7 @@ function forwardReads(func: Func, view: AccessView): boolean {
   const known = new Int32Array(count);
   const replace = new Replacements(func);
   const codeModified = cells.slotCell('codeModified');
+  const fflags = cells.slotCell('fflags');
   let changed = false;
   for (const b of view.order) {
     meet(preds[b]!, outState, visited, known);
@@ -132,6 +138,8 @@ function forwardReads(func: Func, view: AccessView): boolean {
       let drop = false;
       if (kind === Kind.Call) {
         for (const c of cells.slots) known[c] = -1;
+      } else if (kind === Kind.FlagsCall) {
+        if (fflags >= 0) known[fflags] = -1;
       } else if (kind === Kind.Store) {
         if (codeModified >= 0) known[codeModified] = -1;
       } else if (isGet(kind)) {
@@ -207,9 +215,13 @@ function removeDeadWrites(func: Func, view: AccessView): boolean {
   for (const c of cells.slots) setBit(slotSet, 0, c);
   const allCells = new Uint32Array(words);
   for (let w = 0; w < words; w++) allCells[w] = xFamily[w]! | fFamily[w]! | slotSet[w]!;
-  /** The cells a gen-kind access reads, other than a single cell. */
+  const fflagsSet = new Uint32Array(words);
+  if (cells.slotCell('fflags') >= 0) setBit(fflagsSet, 0, cells.slotCell('fflags'));
+  /** The cells a gen-kind access reads, other than a single cell (an FP helper accrues into fflags:
+   *  it reads it, so an earlier write of fflags stays). */
   const readSet = (kind: Kind): Uint32Array | undefined =>
-    kind === Kind.ReadsAll || kind === Kind.Store ? allCells : kind === Kind.Call ? slotSet : kind === Kind.GetX ? xFamily : kind === Kind.GetF ? fFamily : undefined;
+    kind === Kind.ReadsAll || kind === Kind.Store ? allCells : kind === Kind.Call ? slotSet : kind === Kind.FlagsCall ? fflagsSet
+      : kind === Kind.GetX ? xFamily : kind === Kind.GetF ? fFamily : undefined;
 
   const order = view.order.slice().reverse();
   const n = func.blocks.length;
