@@ -1,7 +1,8 @@
 // Named pipelines: the lists of passes that run, in order, and runPipeline, which runs one with
 // the verifier after each pass (always in tests) and can record the IR after each pass.
-// Invariant: a pipeline only ever names registered passes; `opt` repeats until nothing changes
-// (bounded), so its result does not depend on how many rounds happened to be needed.
+// Invariant: a pipeline only ever names registered passes; a pipeline with more than one round
+// repeats until nothing changes (bounded), so its result does not depend on how many rounds
+// happened to be needed.
 import { printFunc, verifyOrThrow, type Func } from '@ferry/ir';
 import { FerryError } from '@ferry/util';
 import { getPass } from './registry.js';
@@ -13,10 +14,12 @@ export interface Pipeline {
 }
 
 export const PIPELINES = {
-  /** The optimizing tier, on each lifted region before the backend. */
+  /** The optimizing tier, on each lifted region before the backend. One round: over the corpus's
+   *  function-entry regions a second round shrinks the IR by 0.2% for half the first round's time;
+   *  the opt tier compiles 15-20% faster (sha256 11.6 -> 9.7 ms a region) for code ~3% slower. */
   opt: {
     passes: ['reg-forward', 'const-fold', 'copy-prop', 'cse', 'redundant-shadow', 'dce'],
-    maxRounds: 4,
+    maxRounds: 1,
   },
   /** No IR passes (for comparisons). */
   none: { passes: [], maxRounds: 1 },
