@@ -167,6 +167,16 @@ function dataStatements(directive: string, size: number, args: string[], line: n
   });
 }
 
+/** Reads instruction words (32 bits, less at the end) from bytes placed at `base`, as code
+ *  discovery fetches them; undefined outside the bytes. For tests over assembled code. */
+export function wordFetcher(bytes: Uint8Array, base = 0x10000n): (pc: bigint) => number | undefined {
+  return (pc) => {
+    const at = Number(pc - base);
+    if (at < 0 || at + 2 > bytes.length) return undefined;
+    return (bytes[at]! | (bytes[at + 1]! << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24)) >>> 0;
+  };
+}
+
 /** Assembles `source` placed at `base`; throws FerryError naming the line of the first error. */
 export function assemble(source: string, base = 0x10000n): Assembled {
   const labels = new Map<string, bigint>();

@@ -1,17 +1,12 @@
 // Region discovery: the blocks a region holds, and that its control flow is always reducible.
 import { describe, expect, it } from 'vitest';
 import { DominatorTree } from '@ferry/ir';
-import { assemble } from '@ferry/isa-riscv';
+import { assemble, wordFetcher } from '@ferry/isa-riscv';
 import { discoverBlock, discoverRegion, liftBlock, staticSuccessors, type GuestBlock } from './region.js';
 
 const BASE = 0x10000n;
 
-/** Reads instruction words from assembled bytes placed at BASE. */
-const fetcher = (bytes: Uint8Array) => (pc: bigint): number | undefined => {
-  const at = Number(pc - BASE);
-  if (at < 0 || at + 2 > bytes.length) return undefined;
-  return bytes[at]! | (bytes[at + 1]! << 8) | ((bytes[at + 2] ?? 0) << 16) | ((bytes[at + 3] ?? 0) << 24);
-};
+const fetcher = (bytes: Uint8Array) => wordFetcher(bytes, BASE);
 
 function regionOf(source: string): { blocks: GuestBlock[]; labels: Map<string, bigint> } {
   const { bytes, labels } = assemble(source, BASE);

@@ -23,7 +23,6 @@ import type { Compilers } from './index.js';
 const T0_SLICE = 1n << 20n;
 /** Instructions per slice of translated code: budget exits are the samples the controller sees. */
 const JIT_SLICE = 1n << 24n;
-const BASELINE_BATCH = 24;
 const MISSES_BEFORE_COMPILE = 2;
 
 interface Unit {
@@ -144,21 +143,11 @@ export class AdaptiveExecutor {
     }
   }
 
-  /** Compiles the block at pc and its untranslated static successors, and installs them. */
+  /** Compiles the block at pc and a batch of untranslated blocks near it, and installs them. */
   private requestBaseline(pc: bigint): void {
     if (this.cache.lookup(pc)) return;
-    const { discoverBlock, staticSuccessors, liftBlock, liftHints, compileBaselineModule, CompileClient } = this.attached();
-    const blocks: GuestBlock[] = [];
-    const queue = [pc];
-    const seen = new Set(queue);
-    while (queue.length && blocks.length < BASELINE_BATCH) {
-      const block = discoverBlock(this.fetch, queue.shift()!);
-      if (!block) continue;
-      blocks.push(block);
-      for (const s of staticSuccessors(block)) {
-        if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
-      }
-    }
+    const { baselineBatch, liftBlock, liftHints, compileBaselineModule, CompileClient } = this.attached();
+    const blocks = baselineBatch(this.fetch, pc, (at) => this.cache.lookup(at) !== undefined);
     if (!blocks.length) return;
     this.client ??= new CompileClient();
     const hints = liftHints(this.machine);

@@ -38,8 +38,33 @@ export const OPT_CODEGEN = (): OptCodegen => (process.env.FERRY_OPT_CODEGEN === 
 /** What the lifter may assume of the guest as it is now (speed only: the code is right either way). */
 export const liftHints = (machine: Machine): LiftHints => ({ stickyNx: (machine.state.fflags & FFlag.NX) !== 0 });
 
-/** Blocks compiled together in one baseline module (the entry block and its static successors). */
+/** Blocks compiled together in one baseline module at most. */
 export const BASELINE_BATCH = 24;
+
+/** The block at pc first, then untranslated blocks breadth-first through static successors and
+ *  the return points of calls (where the callee comes back to), up to BASELINE_BATCH: one module
+ *  for code that will likely run soon, since each module costs V8 about a millisecond to compile
+ *  and instantiate whatever its size. */
+export function baselineBatch(fetch: (pc: bigint) => number | undefined, pc: bigint, translated: (pc: bigint) => boolean): GuestBlock[] {
+  const blocks: GuestBlock[] = [];
+  const queue = [pc];
+  const seen = new Set<bigint>(queue);
+  while (queue.length && blocks.length < BASELINE_BATCH) {
+    const block = discoverBlock(fetch, queue.shift()!);
+    if (!block) continue;
+    blocks.push(block);
+    for (const s of [...staticSuccessors(block), ...returnPoint(block)]) {
+      if (!seen.has(s) && !translated(s)) (seen.add(s), queue.push(s));
+    }
+  }
+  return blocks;
+}
+
+/** Where a block ending in a call (jal or jalr linking ra or t0) continues when the callee returns. */
+function returnPoint(block: GuestBlock): bigint[] {
+  const d = block.insns[block.insns.length - 1]!.decoded;
+  return d && (d.base === 'jal' || d.base === 'jalr') && (d.rd === 1 || d.rd === 5) ? [block.end] : [];
+}
 
 export interface CompileCounters {
   modules: number;
@@ -68,18 +93,9 @@ export class Translator {
 
   private readonly fetch = (pc: bigint): number | undefined => this.machine.memory.tryFetch(pc);
 
-  /** Translates the block at pc and untranslated blocks statically reachable from it. */
+  /** Translates the block at pc and a batch of untranslated blocks near it (baselineBatch). */
   baseline(pc: bigint): Translation | undefined {
-    const blocks: GuestBlock[] = [];
-    const queue = [pc];
-    const seen = new Set<bigint>(queue);
-    while (queue.length && blocks.length < BASELINE_BATCH) {
-      const at = queue.shift()!;
-      const block = discoverBlock(this.fetch, at);
-      if (!block) continue;
-      blocks.push(block);
-      for (const s of staticSuccessors(block)) if (!seen.has(s) && !this.cache.lookup(s)) (seen.add(s), queue.push(s));
-    }
+    const blocks = baselineBatch(this.fetch, pc, (at) => this.cache.lookup(at) !== undefined);
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
