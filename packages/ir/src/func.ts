@@ -32,7 +32,7 @@ export interface ValueInfo {
   block: BlockId;
 }
 
-/** Op names as the op table spells them, by name: emit and fromData store these, so instructions share one
+/** Op names as the op table spells them, by name: emit stores these, so instructions share one
  *  string per op (names built from parts, such as `add.${type}`, are fresh strings that every
  *  later table lookup and comparison would have to hash or compare character by character). */
 const CANONICAL_OP: ReadonlyMap<string, OpName> = new Map((Object.keys(OPS) as OpName[]).map((op) => [op, op]));
@@ -50,14 +50,6 @@ export class Func {
     const info = this.values[v];
     if (!info) throw new Error(`internal error: value v${v} does not exist in ${this.name}`);
     return info.type;
-  }
-  /** Rebuilds a function from its plain data (e.g. after structured cloning to a worker). */
-  static fromData(data: { name: string; values: ValueInfo[]; blocks: Block[] }): Func {
-    const func = new Func(data.name);
-    func.values.push(...data.values);
-    func.blocks.push(...data.blocks);
-    for (const block of func.blocks) for (const inst of block.insts) inst.op = CANONICAL_OP.get(inst.op) ?? inst.op;
-    return func;
   }
 
   get entry(): Block {

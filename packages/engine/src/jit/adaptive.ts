@@ -191,7 +191,7 @@ export class AdaptiveExecutor {
       return unit;
     });
     this.client ??= new (this.attached().CompileClient)();
-    const id = this.client.request([], options, { code: regions.map(this.attached().regionCode), pipeline, hints });
+    const id = this.client.request(regions, options, pipeline, hints);
     if (id === undefined) {
       // The compile worker is gone: stay in the lower tiers.
       for (const u of described) this.requested[tier].delete(u.pc);

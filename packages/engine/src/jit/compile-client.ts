@@ -1,10 +1,9 @@
 // The main thread's side of the compile worker: posts compile requests and collects finished
 // modules without ever blocking, by polling its port (receiveMessageOnPort) at each exit of the
-// run loop. The main thread keeps executing guest code meanwhile. A request carries either lifted
-// IR or, for optimized regions, just the guest code (each block's pc and the instruction words it
-// was discovered from), so lifting and the IR passes run in the worker too.
+// run loop. The main thread keeps executing guest code meanwhile. A request carries optimized
+// regions as guest code only (each block's pc and the instruction words it was discovered from),
+// so lifting and the IR passes run in the worker too.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import type { Func } from '@ferry/ir';
 import type { PipelineName } from '@ferry/opt';
 import type { GuestBlock, LiftHints } from '@ferry/lift-riscv';
 
@@ -24,16 +23,15 @@ export interface RegionCode {
 
 export interface CompileRequest {
   id: number;
-  funcs: { name: string; values: Func['values']; blocks: Func['blocks'] }[];
-  /** Regions to lift (with `hints`) and optimize with `pipeline` in the worker, after `funcs`. */
-  regions?: RegionCode[];
-  pipeline?: PipelineName;
+  /** Regions to lift (with `hints`) and optimize with `pipeline` in the worker, one function each. */
+  regions: RegionCode[];
+  pipeline: PipelineName;
   hints?: LiftHints;
   options: CompileOptions;
 }
 
 /** The guest code of a discovered region, for a request. */
-export function regionCode(blocks: readonly GuestBlock[]): RegionCode {
+function regionCode(blocks: readonly GuestBlock[]): RegionCode {
   const words = new Map<bigint, number>();
   for (const b of blocks) for (const i of b.insns) words.set(i.pc, i.word);
   return { pcs: blocks.map((b) => b.pc), words: [...words] };
@@ -73,15 +71,12 @@ export class CompileClient {
     this.port = port2;
   }
 
-  request(funcs: readonly Func[], options: CompileRequest['options'], regions?: { code: RegionCode[]; pipeline: PipelineName; hints?: LiftHints }): number | undefined {
+  /** Asks for the regions (discovered blocks, entry first) compiled into one module; undefined
+   *  when the worker is gone. */
+  request(regions: readonly (readonly GuestBlock[])[], options: CompileOptions, pipeline: PipelineName, hints?: LiftHints): number | undefined {
     if (this.failure) return undefined;
     const id = this.nextId++;
-    const message: CompileRequest = {
-      id,
-      funcs: funcs.map((f) => ({ name: f.name, values: f.values, blocks: f.blocks })),
-      ...(regions ? { regions: regions.code, pipeline: regions.pipeline, ...(regions.hints ? { hints: regions.hints } : {}) } : {}),
-      options,
-    };
+    const message: CompileRequest = { id, regions: regions.map(regionCode), pipeline, ...(hints ? { hints } : {}), options };
     this.port.postMessage(message);
     this.inFlight++;
     return id;

@@ -8,7 +8,7 @@ import { runPipeline } from '@ferry/opt';
 import { Machine } from '@ferry/runtime';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { repoRoot } from '../../../../scripts/corpus-lib.mjs';
-import { CompileClient, regionCode } from './compile-client.js';
+import { CompileClient } from './compile-client.js';
 
 const client = new CompileClient();
 afterAll(() => client.close());
@@ -20,7 +20,7 @@ describe('compile worker', () => {
     const fetch = (pc: bigint) => machine.memory.tryFetch(pc);
     const blocks = discoverRegion(fetch, BigInt(machine.elf.findSymbol('compress')!.value));
     expect(blocks.length).toBeGreaterThan(1);
-    const id = client.request([], { codegen: 'direct', promoteRegisters: true }, { code: [regionCode(blocks)], pipeline: 'opt' });
+    const id = client.request([blocks], { codegen: 'direct', promoteRegisters: true }, 'opt');
     const [reply] = client.waitForOne(120_000);
     expect(reply?.id).toBe(id);
     expect(reply?.error).toBeUndefined();
@@ -34,7 +34,8 @@ describe('compile worker', () => {
   }, 180_000);
 
   it('answers a region whose code is missing with an error naming the block', () => {
-    client.request([], { codegen: 'direct' }, { code: [{ pcs: [0x1234n], words: [] }], pipeline: 'opt' });
+    // A block with no instructions: its pc is sent with no words to decode.
+    client.request([[{ pc: 0x1234n, insns: [], end: 0x1234n }]], { codegen: 'direct' }, 'opt');
     const [reply] = client.waitForOne(120_000);
     expect(reply?.module).toBeUndefined();
     expect(reply?.error).toMatch(/0x1234/);

@@ -1,10 +1,10 @@
-// The compile worker: compiles batches of lifted IR, or regions of guest code it lifts and
-// optimizes itself, into wasm modules off the main thread and posts the compiled
-// WebAssembly.Module back, so the main thread only instantiates. Direct compiles use the wasm
+// The compile worker: lifts and optimizes regions of guest code and compiles them into wasm
+// modules off the main thread, and posts the compiled WebAssembly.Module back, so the main thread
+// only instantiates. Direct compiles use the wasm
 // writer; binaryen is loaded here only when a request asks for it. Requests and replies travel
 // over the MessagePort handed in workerData, answered in the order they came.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { Func } from '@ferry/ir';
+import type { Func } from '@ferry/ir';
 import { discoverBlock, liftRegion, type LiftHints } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { compileDirectModule, type JitModule } from '@ferry/backend-wasm/baseline';
@@ -37,8 +37,7 @@ port.on('message', (request: CompileRequest) => {
   queue = queue.then(async () => {
     const started = performance.now();
     try {
-      const funcs = request.funcs.map((f) => Func.fromData(f));
-      for (const region of request.regions ?? []) funcs.push(liftAndOptimize(region, request.pipeline ?? 'opt', request.hints));
+      const funcs = request.regions.map((region) => liftAndOptimize(region, request.pipeline, request.hints));
       const compiled = await compile(funcs, request.options);
       const module = new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>);
       const reply: CompileReply = { id: request.id, module, exports: compiled.exports, compileMs: performance.now() - started };

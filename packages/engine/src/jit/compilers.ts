@@ -4,5 +4,5 @@
 // a run that stays in T0 never loads it. Invariant: nothing here runs when imported.
 export { compileBaselineModule } from '@ferry/backend-wasm/baseline';
 export { discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors } from '@ferry/lift-riscv';
-export { CompileClient, regionCode } from './compile-client.js';
+export { CompileClient } from './compile-client.js';
 export { baselineBatch, liftHints, loadBackend, OPT_CODEGEN, OPT_PIPELINE, optimizeRegion, Translator } from './translator.js';
