@@ -15,17 +15,14 @@ export interface HelperSignature {
   state: 'all' | 'fflags';
 }
 
-const h = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string): HelperSignature => ({
+const h = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string, state: HelperSignature['state'] = 'all'): HelperSignature => ({
   params,
   result,
   doc,
-  state: 'all',
+  state,
 });
 /** An FP helper: touches only the fflags slot. */
-const fp = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string): HelperSignature => ({
-  ...h(params, result, doc),
-  state: 'fflags',
-});
+const fp = (params: readonly WasmValType[], result: WasmValType | 'none', doc: string): HelperSignature => h(params, result, doc, 'fflags');
 
 /** FP helpers take raw bit patterns (i64; singles in the low 32 bits, unboxed) and an effective
  *  rounding mode 0..4, accrue fflags into the state block, and return raw bits. */

@@ -6,6 +6,7 @@ import { parseFunc, verify, type Func, type Value } from '@ferry/ir';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
 import { planSinking } from './sinking.js';
 import { layoutCfg } from './structure.js';
+import { OUTER_VALUE_LOOP } from './testing/loop-ir.js';
 
 function allocate(text: string): { func: Func; assignment: LocalAssignment; nested: (v: Value) => boolean } {
   const func = parseFunc(text);
@@ -23,24 +24,7 @@ describe('local allocation', () => {
   it('keeps the local of a value read around a loop back edge for the whole loop', () => {
     // v2 is defined before the loop and last read by v6's statement inside it; v8 and v10 are
     // defined after that read in the same iteration, but the next iteration reads v2 again.
-    const { assignment, nested } = allocate(`
-func @loop(i64) {
-block0(v0: i64):
-  v1 = iconst.i64 7
-  v2 = mul.i64 v0, v1
-  v3 = iconst.i64 0
-  jump block1(v3, v3)
-block1(v4: i64, v5: i64):
-  v6 = add.i64 v5, v2
-  v7 = xor.i64 v6, v4
-  v8 = add.i64 v7, v7
-  v9 = iconst.i64 1
-  v10 = add.i64 v4, v9
-  v11 = lt_u.i64 v10, v0
-  brif v11, block1(v10, v8), block2
-block2:
-  goto_pc v8
-}`);
+    const { assignment, nested } = allocate(OUTER_VALUE_LOOP);
     expect(nested(6)).toBe(true);
     expect(nested(11)).toBe(true);
     const inLoop = [4, 5, 7, 8, 10].map((v) => slot(assignment, v));

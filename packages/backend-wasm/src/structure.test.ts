@@ -9,6 +9,7 @@ import { emitFunctionBody, type BodyContext } from './emit.js';
 import { WasmModuleBuilder } from './module.js';
 import { WasmWriter } from './wasm-writer/index.js';
 import { layoutCfg, structureCfg } from './structure.js';
+import { OUTER_VALUE_LOOP } from './testing/loop-ir.js';
 
 type Producer = { name: string; make: () => ModuleBuilder & { emitBinary(): Uint8Array } };
 const PRODUCERS: Producer[] = [
@@ -85,24 +86,7 @@ block6:
     // k = 7n is defined before the loop and read inside it, before temporaries that are defined
     // later in each iteration: its local must stay reserved across the back edge.
     name: 'a value from before a loop read inside it',
-    ir: `
-func @outer_value(i64) {
-block0(v0: i64):
-  v1 = iconst.i64 7
-  v2 = mul.i64 v0, v1
-  v3 = iconst.i64 0
-  jump block1(v3, v3)
-block1(v4: i64, v5: i64):
-  v6 = add.i64 v5, v2
-  v7 = xor.i64 v6, v4
-  v8 = add.i64 v7, v7
-  v9 = iconst.i64 1
-  v10 = add.i64 v4, v9
-  v11 = lt_u.i64 v10, v0
-  brif v11, block1(v10, v8), block2
-block2:
-  goto_pc v8
-}`,
+    ir: OUTER_VALUE_LOOP,
     model: (n) => {
       const mask = (1n << 64n) - 1n;
       const k = (n * 7n) & mask;

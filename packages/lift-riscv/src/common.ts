@@ -1,5 +1,5 @@
 // Shared helpers the per-extension lift tables delegate to, so each instruction is a one-liner.
-import type { Builder, Func, Value } from '@ferry/ir';
+import type { Builder, Func, Inst, Value } from '@ferry/ir';
 import { ExitCode } from '@ferry/abi';
 import type { Operands } from './operands.js';
 
@@ -35,9 +35,18 @@ export function branch(b: Builder, o: Operands, cond: Value): void {
   b.gotoPc(b.select(cond, target, o.next));
 }
 
+/** The instruction defining v: looked for in the block its ValueInfo names first (the builder
+ *  records it), then everywhere, so a stale record costs time but never changes the answer. */
+export function definingInst(func: Func, v: Value): Inst | undefined {
+  const recorded = func.values[v]?.block;
+  if (recorded !== undefined) for (const inst of func.blocks[recorded]?.insts ?? []) if (inst.result === v) return inst;
+  for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst;
+  return undefined;
+}
+
 /** The constant an operand field was defined as (the JIT passes fields as iconsts; T0 does not):
  *  lift functions may specialize on it, never rely on it. */
 export function constantField(func: Func, v: Value): bigint | undefined {
-  const inst = func.blocks[func.values[v]!.block]!.insts.find((i) => i.result === v);
+  const inst = definingInst(func, v);
   return inst?.op === 'iconst.i32' || inst?.op === 'iconst.i64' ? BigInt(inst.imm!) : undefined;
 }

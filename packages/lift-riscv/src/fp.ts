@@ -87,6 +87,11 @@ const STICKY_ARITH = {
   s: { fadd: fast.stickyAddSingle, fmul: fast.stickyMulSingle, fdiv: fast.stickyDivSingle },
 } as const;
 
+/** Past the sticky path: the inline path that decides NX itself, then the helper; the helper alone
+ *  when the JIT saw NX already set (LiftHints.stickyNx), as it will most likely stay set. */
+const decidingNx = (b: Builder, o: Operands, inline: () => fast.FastPath, call: () => Value): Value =>
+  o.hints?.stickyNx ? call() : fast.withFastPath(b, inline(), call);
+
 /** fadd/fsub/fmul/fdiv: f[rd] = helper(f[rs1], f[rs2], rm), inline when a fast path applies. */
 export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => (b: Builder, o: Operands) => {
   const a = readF(b, p, o.rs1);
@@ -96,9 +101,7 @@ export const arith = (p: Precision, base: 'fadd' | 'fsub' | 'fmul' | 'fdiv') => 
   const family = base === 'fsub' ? 'fadd' : base;
   writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), () => STICKY_ARITH[p][family](b, x, y), () => {
     const rm = roundingMode(b, o);
-    const call = () => b.helper(helper(p, base), a, c, rm);
-    if (o.hints?.stickyNx) return call();
-    return fast.withFastPath(b, FAST_ARITH[p][family](b, isMode(b, rm, RoundingMode.RNE), x, y), call);
+    return decidingNx(b, o, () => FAST_ARITH[p][family](b, isMode(b, rm, RoundingMode.RNE), x, y), () => b.helper(helper(p, base), a, c, rm));
   }));
 };
 export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
@@ -107,10 +110,8 @@ export const sqrt = (p: Precision) => (b: Builder, o: Operands) => {
   const sticky = () => (p === 'd' ? fast.stickySqrtDouble(b, x) : fast.stickySqrtSingle(b, x));
   writeF(b, p, o.rd, fast.withStickyPath(b, rneWithStickyNx(b, o), sticky, () => {
     const rm = roundingMode(b, o);
-    const call = () => b.helper(helper(p, 'fsqrt'), a, rm);
-    if (o.hints?.stickyNx) return call();
-    const rne = isMode(b, rm, RoundingMode.RNE);
-    return fast.withFastPath(b, p === 'd' ? fast.sqrtDouble(b, rne, x) : fast.sqrtSingle(b, rne, x), call);
+    const rne = () => isMode(b, rm, RoundingMode.RNE);
+    return decidingNx(b, o, () => (p === 'd' ? fast.sqrtDouble(b, rne(), x) : fast.sqrtSingle(b, rne(), x)), () => b.helper(helper(p, 'fsqrt'), a, rm));
   }));
 };
 /** Fused multiply-add with one rounding: (negate product, negate addend) select the four forms.

@@ -10,7 +10,7 @@
 import { ExitCode } from '@ferry/abi';
 import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
-import { exitIf } from './common.js';
+import { definingInst, exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
 import type { LiftHints, Operands } from './operands.js';
 
@@ -282,13 +282,4 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
     insts[insts.length - 1] = { op: 'brif', args: [cond], targets: [{ block: arm(ta), args: [] }, { block: arm(tc), args: [] }], result: -1 };
   }
   return func;
-}
-
-/** The instruction defining v: looked for in the block its ValueInfo names first (the builder
- *  records it), then everywhere, so a stale record costs time but never changes the answer. */
-function definingInst(func: Func, v: number): Inst | undefined {
-  const recorded = func.values[v]?.block;
-  if (recorded !== undefined) for (const inst of func.blocks[recorded]?.insts ?? []) if (inst.result === v) return inst;
-  for (const block of func.blocks) for (const inst of block.insts) if (inst.result === v) return inst;
-  return undefined;
 }

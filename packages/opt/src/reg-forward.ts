@@ -216,7 +216,8 @@ function removeDeadWrites(func: Func, view: AccessView): boolean {
   const allCells = new Uint32Array(words);
   for (let w = 0; w < words; w++) allCells[w] = xFamily[w]! | fFamily[w]! | slotSet[w]!;
   const fflagsSet = new Uint32Array(words);
-  if (cells.slotCell('fflags') >= 0) setBit(fflagsSet, 0, cells.slotCell('fflags'));
+  const fflags = cells.slotCell('fflags');
+  if (fflags >= 0) setBit(fflagsSet, 0, fflags);
   /** The cells a gen-kind access reads, other than a single cell (an FP helper accrues into fflags:
    *  it reads it, so an earlier write of fflags stays). */
   const readSet = (kind: Kind): Uint32Array | undefined =>
