@@ -143,31 +143,44 @@ class BodyEmitter {
     return prologue.length ? this.m.block(null, [...prologue, body]) : body;
   }
 
-  /** With promoted registers, every way out of the function (each exit code, and goto_pc) is
-   *  emitted once, after the body: the write-back of the written registers is the same at every
-   *  exit, and a region has hundreds of exits but a handful of exit codes. A leaving instruction
-   *  sets the pc or target local and branches to its tail. */
-  private tails?: { pc: number; exits: Map<number, string>; goto: string | undefined };
+  /** With promoted registers, every way out of the function (each exit code, goto_pc to each
+   *  constant pc, and goto_pc to a computed pc) is emitted once, after the body: the write-back of
+   *  the written registers is the same at every exit, and a region has hundreds of exits but a
+   *  handful of exit codes. A leaving instruction sets the pc or target local (unless the target is
+   *  constant) and branches to its tail. A constant target has a tail of its own so that its
+   *  return_call_indirect is a call site with one target, which the host CPU predicts. */
+  private tails?: { pc: number; exits: Map<number, string>; goto: string | undefined; gotoConst: Map<bigint, string> };
+
+  private constantTarget(gotoPc: Inst): bigint | undefined {
+    const k = this.constants.get(gotoPc.args[0]!);
+    return k?.op === 'iconst.i64' ? BigInt(k.imm!) : undefined;
+  }
 
   private prepareTails(): void {
     const exits = new Map<number, string>();
+    const gotoConst = new Map<bigint, string>();
     let goto: string | undefined;
     for (const block of this.func.blocks) {
       for (const inst of block.insts) {
         if (inst.op === 'exit' && !exits.has(Number(inst.imm))) exits.set(Number(inst.imm), this.mb.uniqueLabel('exit'));
-        if (inst.op === 'goto_pc') goto ??= this.mb.uniqueLabel('goto');
+        if (inst.op === 'goto_pc') {
+          const k = this.constantTarget(inst);
+          if (k === undefined) goto ??= this.mb.uniqueLabel('goto');
+          else if (!gotoConst.has(k)) gotoConst.set(k, this.mb.uniqueLabel('goto'));
+        }
       }
     }
-    this.tails = { pc: this.ctx.addLocal(this.mb.types.i64), exits, goto };
+    this.tails = { pc: this.ctx.addLocal(this.mb.types.i64), exits, goto, gotoConst };
   }
 
   /** body, wrapped in one labelled block per tail; each tail's code follows its block. */
   private withTails(body: ExpressionRef): ExpressionRef {
     const m = this.m;
-    const { pc, exits, goto } = this.tails!;
+    const { pc, exits, goto, gotoConst } = this.tails!;
     const pcValue = () => m.local.get(pc, this.mb.types.i64);
     const tails: { label: string; code: ExpressionRef }[] = [...exits].map(([code, label]) => ({ label, code: this.leave(this.ctx.exit(code, pcValue())) }));
     if (goto !== undefined) tails.push({ label: goto, code: this.leave(this.ctx.gotoPc(pcValue())) });
+    for (const [k, label] of gotoConst) tails.push({ label, code: this.leave(this.ctx.gotoPc(m.i64.const(k))) });
     let nested = body;
     for (const t of tails) nested = m.block(null, [m.block(t.label, [nested]), t.code]);
     return nested;
@@ -482,7 +495,11 @@ class BodyEmitter {
         return m.call(this.mb.helper(name), inst.args.map((_, i) => a(i)), this.type(inst.result >= 0 ? this.func.typeOf(inst.result) : 'none'));
       }
       case 'goto_pc':
-        if (this.tails) return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.goto!)]);
+        if (this.tails) {
+          const k = this.constantTarget(inst);
+          if (k !== undefined) return m.br(this.tails.gotoConst.get(k)!);
+          return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.goto!)]);
+        }
         return this.leave(this.ctx.gotoPc(a(0)));
       case 'exit':
         if (this.tails) return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.exits.get(Number(inst.imm))!)]);

@@ -1,5 +1,5 @@
 // Expect tests for codegen: each `.ir` file in ./filetests holds cases
-//   ; test: wat
+//   ; test: wat          (or `wat promote`: guest registers in locals, as the optimizing tier)
 //   <one IR function>
 //   ; expect:
 //   <binaryen's text of a module holding that function, emitted by emitFunctionBody>
@@ -16,7 +16,7 @@ import { emitFunctionBody, type BodyContext } from './emit.js';
 import { WasmModuleBuilder, wasmType } from './module.js';
 
 function runWatFiletest(input: string, directive: string): string {
-  if (directive !== 'wat') throw new FerryError(`unknown directive '${directive}': use wat`);
+  if (directive !== 'wat' && directive !== 'wat promote') throw new FerryError(`unknown directive '${directive}': use wat or wat promote`);
   const func = parseFunc(input);
   const errors = verify(func);
   if (errors.length > 0) throw new FerryError(`input does not verify:\n${errors.join('\n')}`);
@@ -30,6 +30,7 @@ function runWatFiletest(input: string, directive: string): string {
       addLocal: (t) => params.length + vars.push(t) - 1,
       gotoPc: (target) => m.return(target),
       exit: (code) => m.return(m.i64.const(BigInt(code))),
+      ...(directive === 'wat promote' ? { promoteRegisters: true } : {}),
     };
     const body = emitFunctionBody(mb, func, ctx);
     const name = func.name;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DominatorTree } from '@ferry/ir';
 import { assemble, wordFetcher } from '@ferry/isa-riscv';
-import { discoverBlock, discoverRegion, liftBlock, staticSuccessors, type GuestBlock } from './region.js';
+import { discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock } from './region.js';
 
 const BASE = 0x10000n;
 
@@ -85,5 +85,31 @@ describe('lift hints', () => {
     expect(count(true, 'fmul.f64')).toBe(1);
     expect(count(false, 'fmul.f64')).toBeGreaterThan(1);
     expect(count(true, 'call_helper')).toBe(count(false, 'call_helper'));
+  });
+});
+
+describe('conditional branches leaving a function', () => {
+  /** The constant pcs the function's goto_pc instructions name, and how many goto_pc have a computed target. */
+  function gotoTargets(func: ReturnType<typeof liftBlock>): { constant: bigint[]; computed: number } {
+    const consts = new Map<number, bigint>();
+    for (const b of func.blocks) for (const i of b.insts) if (i.op === 'iconst.i64') consts.set(i.result, BigInt(i.imm!));
+    const gotos = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'goto_pc'));
+    const constant = gotos.flatMap((g) => (consts.has(g.args[0]!) ? [consts.get(g.args[0]!)!] : []));
+    return { constant: constant.sort((a, b) => (a < b ? -1 : 1)), computed: gotos.length - constant.length };
+  }
+
+  it('a block ending in a branch leaves through one goto_pc per constant target', () => {
+    const { bytes, labels } = assemble('addi a0, a0, -1; bnez a0, far; nop; nop; far: ecall', BASE);
+    const func = liftBlock(discoverBlock(fetcher(bytes), BASE)!);
+    expect(gotoTargets(func)).toEqual({ constant: [BASE + 8n, labels.get('far')!], computed: 0 });
+    expect(func.blocks.some((b) => b.insts.at(-1)?.op === 'brif')).toBe(true);
+  });
+
+  it('a region keeps in-region targets as jumps and leaves to each outside target on its own', () => {
+    const { bytes, labels } = assemble('loop: addi a0, a0, -1; bnez a0, loop; beqz a1, out; jump: jr a2; out: ecall', BASE);
+    // Two blocks: the loop, and the beqz whose both successors stay outside.
+    const { constant, computed } = gotoTargets(liftRegion(discoverRegion(fetcher(bytes), BASE, 2)));
+    expect(constant).toEqual([labels.get('jump')!, labels.get('out')!]);
+    expect(computed).toBe(0);
   });
 });
