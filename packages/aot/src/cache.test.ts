@@ -49,6 +49,13 @@ describe('TranslationCache', () => {
     expect(readdirSync(cache.dir).sort()).toEqual(['mid.wasm', 'newest.wasm']);
   });
 
+  it('keeps many modules under the default limit (2 GiB)', () => {
+    const cache = new TranslationCache(scratch());
+    expect(cache.limitBytes).toBe(2 * 2 ** 30);
+    for (const key of ['a', 'b', 'c']) cache.write(key, new Uint8Array(1000));
+    expect(readdirSync(cache.dir).sort()).toEqual(['a.wasm', 'b.wasm', 'c.wasm']);
+  });
+
   it('lets one process hold the compile lock for a key, and takes over a stale lock', () => {
     const cache = new TranslationCache(scratch());
     expect(cache.lock('k')).toBe(true);

@@ -15,7 +15,8 @@ import { FerryError } from '@ferry/util';
 import { FERRY_AOT_VERSION } from './version.js';
 
 export { CACHE_DIR_ENV } from './cache-env.js';
-export const DEFAULT_CACHE_LIMIT = 2 << 30;
+/** 2 GiB (2 << 30 would be a negative 32-bit int and prune everything). */
+export const DEFAULT_CACHE_LIMIT = 2 * 2 ** 30;
 /** A compile lock older than this is taken to be left by a process that died. */
 const STALE_LOCK_MS = 15 * 60_000;
 
