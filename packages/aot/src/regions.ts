@@ -2,8 +2,9 @@
 // through branches, jumps and fall-through, not following calls (the callee is a leader of its
 // own) and stopping at other leaders (reached through the jump cache instead). A region that
 // hits the size limit makes the pcs it could not include leaders themselves ('split'), so
-// every static exit of every region lands on a translation entry. Code reachable from two
-// leaders without passing a third (a loop header after a call) is compiled into both.
+// every static exit of every region lands on a translation entry. A loop header reachable from
+// two leaders without passing a third becomes a leader ('join'); other code reachable so (an
+// epilogue after a call) is compiled into both.
 // Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order.
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
@@ -21,6 +22,14 @@ function regionSuccessors(block: GuestBlock): bigint[] {
   const last = block.insns[block.insns.length - 1]!.decoded;
   if (last?.base === 'jal' && last.rd !== 0) return [];
   return staticSuccessors(block);
+}
+
+/** Targets of backward branches and jumps (a target at or before its block): loop headers, as
+ *  compilers lay loops out. */
+function backwardTargets(discovery: Discovery): Set<bigint> {
+  const targets = new Set<bigint>();
+  for (const block of discovery.blocks.values()) for (const s of regionSuccessors(block)) if (s <= block.pc) targets.add(s);
+  return targets;
 }
 
 export function planRegions(image: GuestImage, discovery: Discovery, limits: RegionLimits = DEFAULT_REGION_LIMITS): AotRegion[] {
@@ -61,14 +70,18 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
     }
     return { blocks, frontier, insns };
   };
-  // Join points (blocks two leaders reach without passing a third) become leaders, so shared
-  // code is compiled once; repeat, since a new leader changes what the others reach.
+  // Loop headers that two leaders reach without passing a third become leaders, so a loop is
+  // compiled once and whole, inside the region of its header; repeat, since a new leader changes
+  // what the others reach. Other shared code is compiled into each region reaching it: making
+  // every join point a leader cut loops into one-block regions chained through the jump cache
+  // (bench_lz's inner match loop ran as two regions taking turns).
+  const loopHeaders = backwardTargets(discovery);
   for (let round = 0; round < 4; round++) {
     const reachedBy = new Map<bigint, number>();
     for (const entry of leaders.keys()) reach(entry, (pc) => pc !== entry && reachedBy.set(pc, (reachedBy.get(pc) ?? 0) + 1));
     let added = 0;
     for (const [pc, n] of reachedBy) {
-      if (n < 2 || leaders.has(pc) || reach(pc).insns <= limits.duplicateBelow) continue;
+      if (n < 2 || leaders.has(pc) || !loopHeaders.has(pc) || reach(pc).insns <= limits.duplicateBelow) continue;
       leaders.set(pc, 'join');
       added++;
     }

@@ -1,0 +1,62 @@
+// AOT region planning: loops stay whole inside one region; shared straight-line code is
+// duplicated rather than cut out as a region of its own.
+import { describe, expect, it } from 'vitest';
+import { assemble } from '@ferry/isa-riscv';
+import { buildElf, parseElf } from '@ferry/runtime';
+import { discoverCode } from './discover.js';
+import { GuestImage } from './guest-image.js';
+import { planRegions } from './regions.js';
+import { CODE_BASE } from './testing.js';
+
+function plan(source: string) {
+  const { bytes, labels } = assemble(source, BigInt(CODE_BASE));
+  const elf = buildElf({ entry: CODE_BASE, segments: [{ flags: 5, vaddr: CODE_BASE, data: bytes }], symbols: [], textSection: { start: CODE_BASE, end: CODE_BASE + bytes.length } });
+  const image = new GuestImage(parseElf(elf, 'regions.elf'));
+  const regions = planRegions(image, discoverCode(image));
+  const regionOf = (label: string) => regions.find((r) => r.entry === labels.get(label));
+  const pcs = (label: string) => regionOf(label)?.blocks.map((b) => b.pc) ?? [];
+  return { labels, regions, regionOf, pcs };
+}
+
+describe('planRegions', () => {
+  it('keeps a loop reached after two calls (two return points) whole, in the region of its header', () => {
+    // Both return points reach the loop; the join is the loop header, so it leads its own region
+    // holding the loop body, and neither return point's region cuts the loop.
+    const { labels, pcs, regionOf } = plan(`
+      _start: beqz a0, .other
+              jal ra, f
+              j .join
+      .other: jal ra, f
+      .join:  li a1, 100
+      .loop:  addi a1, a1, -1
+              add a2, a2, a1
+              bnez a1, .loop
+              li a7, 93
+              ecall
+      f:      ret`);
+    const header = labels.get('.loop')!;
+    // No region is entered inside the loop but at its header, and some region holds the header
+    // block, so the back edge (to the header) is a jump inside that region.
+    expect(pcs('.loop').length > 0 || pcs('.join').includes(header)).toBe(true);
+  });
+
+  it('compiles shared straight-line code into each region reaching it instead of cutting it out', () => {
+    const body = Array.from({ length: 30 }, () => 'addi a0, a0, 3').join('\n');
+    const { labels, regions, regionOf } = plan(`
+      _start: beqz a0, .b
+              jal ra, f
+              addi a0, a0, 1
+              j .tail
+      .b:     jal ra, f
+              addi a0, a0, 2
+      .tail:  ${body}
+              li a7, 93
+              ecall
+      f:      ret`);
+    // .tail (32 instructions) is reached from both return points but is no loop header: no region
+    // of its own, so each return point's region runs on into it.
+    expect(regionOf('.tail')).toBeUndefined();
+    const tail = labels.get('.tail')!;
+    expect(regions.filter((r) => r.blocks.some((b) => b.pc === tail))).toHaveLength(2);
+  });
+});
