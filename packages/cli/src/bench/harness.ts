@@ -13,7 +13,7 @@ import { readFerryStats, type TierCompileCost } from './ferry-stats.js';
 import { GNU_TIME, measureOnce, outputMismatch, type Sample } from './measure.js';
 import { Progress } from './progress.js';
 import { median, mips, summarize, type Summary } from './stats.js';
-import { type Column, REFERENCE_COLUMNS, availability, ensureReferenceBuilds, invocationFor, qemuVersion, tierColumns } from './subjects.js';
+import { type Column, REFERENCE_COLUMNS, availability, ensureReferenceBuilds, invocationFor, prepareAot, qemuVersion, tierColumns } from './subjects.js';
 
 export interface BenchOptions {
   /** Benchmarks whose name matches (default: all `bench: true` entries). */
@@ -63,6 +63,8 @@ export interface CellResult {
   /** Median peak RSS of the timed runs, KiB. */
   maxRssKiB?: number;
   ferry?: FerryDetail;
+  /** aot column: ms `ferry aot` took to make the module before the runs (0: it was cached). */
+  aotTranslateMs?: number;
 }
 
 export interface BenchmarkResult {
@@ -152,6 +154,13 @@ export async function measureEntry(entry: CorpusEntry, variant: string, columns:
     return { column, result, samples: [] };
   });
 
+  for (const cell of cells) {
+    if (cell.column.id !== 'aot' || cell.result.unavailable !== undefined || cell.result.error !== undefined) continue;
+    progress.step(`${position} ${entry.name} (${variant}) aot: translating (untimed)`);
+    const prepared = await prepareAot(entry);
+    if ('error' in prepared) cell.result.error = prepared.error;
+    else cell.result.aotTranslateMs = prepared.ms;
+  }
   const rounds = options.warmups + options.reps;
   const scratch = mkdtempSync(join(tmpdir(), 'ferry-bench-stats-'));
   try {

@@ -42,6 +42,21 @@ const results: BenchResults = {
 
 describe('markdown report', () => {
   const text = resultsToMarkdown(results);
+
+  it('lists the untimed AOT translation before an aot column, and says when the module was cached', () => {
+    const withAot: BenchResults = {
+      ...results,
+      columns: [...REFERENCE_COLUMNS, ...tierColumns(['aot'])],
+      benchmarks: [
+        benchmark('bench_alpha', [timed('Q', [100]), timed('aot', [50], { aotTranslateMs: 31_234 })]),
+        benchmark('bench_beta', [timed('Q', [100]), timed('aot', [60], { aotTranslateMs: 0 })]),
+      ],
+    };
+    const md = resultsToMarkdown(withAot);
+    expect(md).toContain('AOT translation');
+    expect(md.split('\n').filter((l) => /^\| bench_(alpha|beta) \| (31234|cached) \|$/.test(l))).toHaveLength(2);
+    expect(text).not.toContain('AOT translation');
+  });
   const line = (start: string) => text.split('\n').find((l) => l.startsWith(start)) ?? '';
 
   it('gives each tier its speed versus Q, W and N, and n/a where a side is missing', () => {

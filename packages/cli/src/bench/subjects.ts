@@ -67,6 +67,22 @@ function envWords(env: Record<string, string>): string[] {
   return Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
 }
 
+/** The translation cache of the aot column: its modules are made before the timed runs (see
+ *  prepareAot), so those measure runs from a module, not the offline translation. */
+export const AOT_BENCH_CACHE = join(tmpdir(), 'ferry-bench-aot-cache');
+
+/** Translates a benchmark's program into AOT_BENCH_CACHE unless it is there already (untimed
+ *  for the runs). Returns the ms the translation took (0 on a hit), or an error message. */
+export async function prepareAot(entry: CorpusEntry): Promise<{ ms: number } | { error: string }> {
+  const { DEFAULT_TRANSLATION_OPTIONS, GuestImage, TranslationCache, describeOptions } = await import('@ferry/aot');
+  const key = TranslationCache.keyFor(GuestImage.read(paths.guest(entry.name)).contentHash(), describeOptions(DEFAULT_TRANSLATION_OPTIONS));
+  if (new TranslationCache(AOT_BENCH_CACHE).read(key)) return { ms: 0 };
+  const start = performance.now();
+  const run = spawnSync(process.execPath, [paths.cliMain, 'aot', paths.guest(entry.name), '--cache-dir', AOT_BENCH_CACHE, '--quiet'], { encoding: 'utf8' });
+  if (run.status !== 0) return { error: `ferry aot failed (status ${run.status}): ${(run.stderr ?? '').trim().split('\n').pop()}` };
+  return { ms: performance.now() - start };
+}
+
 /** The child process that runs one prepared corpus run in `column`. */
 export function invocationFor(column: Column, prepared: PreparedRun, entry: CorpusEntry, statsJsonPath: string): Invocation {
   const base = { env: prepared.env, cwd: repoRoot, stdin: prepared.stdin };
@@ -83,7 +99,8 @@ export function invocationFor(column: Column, prepared: PreparedRun, entry: Corp
     default: {
       // Every word after the program is the guest's (see splitGuestArguments): no `--` here.
       const dirs = prepared.tmpdir ? ['--dir', `${prepared.tmpdir}:${prepared.tmpdir}:rw`] : [];
-      const ferry = ['run', '--tier', column.id, '--stats-json', statsJsonPath, '--clear-env', ...envWords(prepared.env), ...dirs];
+      const aot = column.id === 'aot' ? ['--cache-dir', AOT_BENCH_CACHE] : [];
+      const ferry = ['run', '--tier', column.id, ...aot, '--stats-json', statsJsonPath, '--clear-env', ...envWords(prepared.env), ...dirs];
       return { ...base, command: process.execPath, args: [paths.cliMain, ...ferry, ...prepared.argv], statsJsonPath };
     }
   }

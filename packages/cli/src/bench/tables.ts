@@ -147,6 +147,17 @@ function startupTable(results: BenchResults): Table | undefined {
   };
 }
 
+/** How long `ferry aot` took to make each module the aot column ran from (before its runs,
+ *  untimed; 0 when the bench's translation cache had it already). */
+function aotTranslationTable(results: BenchResults): Table | undefined {
+  const rows = results.benchmarks.flatMap((b) => {
+    const ms = cellOf(b, 'aot')?.aotTranslateMs;
+    return ms === undefined ? [] : [[b.name, ms === 0 ? 'cached' : formatMs(ms)]];
+  });
+  if (rows.length === 0) return undefined;
+  return { title: 'AOT translation (ferry aot before the timed runs, not counted in them)', headers: ['benchmark', 'ms'], rows };
+}
+
 /** Every cell that failed or could not run, with the reason. */
 export function problemRows(results: BenchResults): string[][] {
   const all = [...results.benchmarks, ...(results.startup ? [results.startup] : [])];
@@ -158,6 +169,8 @@ export function problemRows(results: BenchResults): string[][] {
 export function reportTables(results: BenchResults): Table[] {
   const hasTiers = results.columns.some((c) => c.kind === 'tier');
   const tables = [wallTable(results), ratioTable(results), ...(hasTiers ? [tierTable(results)] : []), memoryTable(results)];
+  const aot = aotTranslationTable(results);
+  if (aot) tables.push(aot);
   const startup = startupTable(results);
   if (startup) tables.push(startup);
   const problems = problemRows(results);
