@@ -113,3 +113,25 @@ describe('conditional branches leaving a function', () => {
     expect(computed).toBe(0);
   });
 });
+
+describe('calls inside a region', () => {
+  it('holds the return point, and a return that lands there jumps instead of leaving', () => {
+    const { bytes, labels } = assemble(`
+      loop: jal ra, leaf
+      back: addi a0, a0, -1
+            bnez a0, loop
+            ecall
+      leaf: addi a1, a1, 1
+            ret`, BASE);
+    const blocks = discoverRegion(fetcher(bytes), BASE);
+    expect(blocks.map((b) => b.pc)).toContain(labels.get('back'));
+    const func = liftRegion(blocks);
+    const consts = new Map<number, bigint>();
+    for (const b of func.blocks) for (const i of b.insts) if (i.op === 'iconst.i64') consts.set(i.result, BigInt(i.imm!));
+    // The ret's computed goto_pc is guarded by a compare with the return point `back`.
+    const compares = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'eq.i64' && i.args.some((a) => consts.get(a) === labels.get('back'))));
+    expect(compares).toHaveLength(1);
+    const gotos = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'goto_pc'));
+    expect(gotos.filter((g) => !consts.has(g.args[0]!))).toHaveLength(1); // the fallback: any other return address
+  });
+});

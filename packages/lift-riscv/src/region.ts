@@ -68,8 +68,21 @@ export function staticSuccessors(block: GuestBlock): bigint[] {
   }
 }
 
-/** Breadth-first from the entry through static edges, up to maxBlocks blocks / maxInsns
- *  instructions, then made reducible (reducibleRegion). */
+/** The pc a call (jal with a link register) returns to, if the block ends in one. */
+function returnPointOf(block: GuestBlock): bigint | undefined {
+  const d = block.insns[block.insns.length - 1]!.decoded;
+  return d?.base === 'jal' && d.rd !== 0 ? block.end : undefined;
+}
+
+/** Successors for region discovery: the static ones plus a call's return point, which the
+ *  callee's return reaches (liftRegion checks returns against the region's return points). */
+function regionSuccessors(block: GuestBlock): bigint[] {
+  const ret = returnPointOf(block);
+  return ret === undefined ? staticSuccessors(block) : [...staticSuccessors(block), ret];
+}
+
+/** Breadth-first from the entry through static edges and calls' return points, up to maxBlocks
+ *  blocks / maxInsns instructions, then made reducible (reducibleRegion). */
 export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, maxInsns = 400): GuestBlock[] {
   return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns));
 }
@@ -85,7 +98,7 @@ function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, 
     if (blocks.length && insns + block.insns.length > maxInsns) break;
     blocks.push(block);
     insns += block.insns.length;
-    for (const s of staticSuccessors(block)) if (!seen.has(s)) (seen.add(s), queue.push(s));
+    for (const s of regionSuccessors(block)) if (!seen.has(s)) (seen.add(s), queue.push(s));
   }
   return blocks;
 }
@@ -101,7 +114,7 @@ export function reducibleRegion(blocks: readonly GuestBlock[]): GuestBlock[] {
   let region = [...blocks];
   for (;;) {
     const index = new Map(region.map((b, i) => [b.pc, i]));
-    const succs = region.map((b) => [...new Set(staticSuccessors(b).flatMap((s) => (index.has(s) ? [index.get(s)!] : [])))]);
+    const succs = region.map((b) => [...new Set(regionSuccessors(b).flatMap((s) => (index.has(s) ? [index.get(s)!] : [])))]);
     const dom = new DominatorTree(succs);
     const rank = new Map(dom.rpo.map((b, i) => [b, i]));
     const irreducible = dom.rpo.flatMap((b) => succs[b]!.filter((t) => rank.get(t)! <= rank.get(b)! && !dom.dominates(t, b)));
@@ -261,6 +274,9 @@ function splitConstantSelects(func: Func, b: Builder): void {
   }
 }
 
+/** Return points a computed transfer is compared with before it leaves the region. */
+const MAX_RETURN_CHECKS = 4;
+
 /** A region as one function: its first block is the entry; transfers to a constant pc that
  *  starts one of its blocks become jumps, so loops stay inside the function. */
 export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Func {
@@ -281,15 +297,29 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
     liftBlockBody(b, block, hints);
   });
   splitConstantSelects(func, b);
-  // Resolve goto_pc to constants inside the region into jumps.
-  for (let id = 0; id < func.blocks.length; id++) {
+  // Resolve goto_pc to constants inside the region into jumps, and let a computed goto_pc (a
+  // return) that lands on a return point of a call in the region jump there too.
+  const returnPoints = [...new Set(blocks.flatMap((block) => returnPointOf(block) ?? []))].filter((pc) => entryOf.has(pc)).slice(0, MAX_RETURN_CHECKS);
+  const count = func.blocks.length;
+  for (let id = 0; id < count; id++) {
     const insts = func.blocks[id]!.insts;
     const term = insts[insts.length - 1]!;
     if (term.op !== 'goto_pc') continue;
-    const k = constantValue(func, term.args[0]!);
-    if (k !== undefined && entryOf.has(k)) {
-      insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
+    const target = term.args[0]!;
+    const k = constantValue(func, target);
+    if (k !== undefined) {
+      if (entryOf.has(k)) insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
+      continue;
     }
+    if (returnPoints.length === 0) continue;
+    insts.pop();
+    b.switchTo(id);
+    for (const pc of returnPoints) {
+      const miss = b.createBlock();
+      b.brif(b.cmp('eq', target, b.i64(pc)), entryOf.get(pc)!, miss);
+      b.switchTo(miss);
+    }
+    b.gotoPc(target);
   }
   return func;
 }
