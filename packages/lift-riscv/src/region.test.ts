@@ -1,6 +1,6 @@
 // Region discovery: the blocks a region holds, and that its control flow is always reducible.
 import { describe, expect, it } from 'vitest';
-import { DominatorTree } from '@ferry/ir';
+import { DominatorTree, successorLists } from '@ferry/ir';
 import { assemble, wordFetcher } from '@ferry/isa-riscv';
 import { discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock } from './region.js';
 
@@ -133,5 +133,24 @@ describe('calls inside a region', () => {
     expect(compares).toHaveLength(1);
     const gotos = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'goto_pc'));
     expect(gotos.filter((g) => !consts.has(g.args[0]!))).toHaveLength(1); // the fallback: any other return address
+  });
+
+  it('guards only the callee\'s return, not the function\'s own ret, so the CFG stays reducible', () => {
+    const { bytes, labels } = assemble(`
+      entry: beqz a0, out
+             jal ra, leaf
+      back:  addi a1, a1, 1
+      out:   ret
+      leaf:  addi a2, a2, 1
+             ret`, BASE);
+    const func = liftRegion(discoverRegion(fetcher(bytes), BASE));
+    const consts = new Map<number, bigint>();
+    for (const b of func.blocks) for (const i of b.insts) if (i.op === 'iconst.i64') consts.set(i.result, BigInt(i.imm!));
+    const compares = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'eq.i64' && i.args.some((a) => consts.get(a) === labels.get('back'))));
+    expect(compares).toHaveLength(1);
+    const dom = new DominatorTree(func);
+    const rank = new Map(dom.rpo.map((b, i) => [b, i]));
+    const succs = successorLists(func);
+    expect(dom.rpo.every((b) => succs[b]!.every((t) => rank.get(t)! > rank.get(b)! || dom.dominates(t, b)))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@
 // gives back what did not retire, so instret matches the interpreter at every exit (including the
 // codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
-import { DominatorTree, newFunction, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { DominatorTree, newFunction, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { definingInst, exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
@@ -274,8 +274,13 @@ function splitConstantSelects(func: Func, b: Builder): void {
   }
 }
 
-/** Return points a computed transfer is compared with before it leaves the region. */
-const MAX_RETURN_CHECKS = 4;
+/** True when every retreating edge of the function's CFG goes to a block dominating its source. */
+function reducible(func: Func): boolean {
+  const dom = new DominatorTree(func);
+  const rank = new Map(dom.rpo.map((b, i) => [b, i]));
+  const succs = successorLists(func);
+  return dom.rpo.every((b) => succs[b]!.every((t) => rank.get(t)! > rank.get(b)! || dom.dominates(t, b)));
+}
 
 /** A region as one function: its first block is the entry; transfers to a constant pc that
  *  starts one of its blocks become jumps, so loops stay inside the function. */
@@ -299,20 +304,34 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
   splitConstantSelects(func, b);
   // Resolve goto_pc to constants inside the region into jumps, and let a computed goto_pc (a
   // return) that lands on a return point of a call in the region jump there too.
-  const returnPoints = [...new Set(blocks.flatMap((block) => returnPointOf(block) ?? []))].filter((pc) => entryOf.has(pc)).slice(0, MAX_RETURN_CHECKS);
   const count = func.blocks.length;
   for (let id = 0; id < count; id++) {
     const insts = func.blocks[id]!.insts;
     const term = insts[insts.length - 1]!;
     if (term.op !== 'goto_pc') continue;
+    const k = constantValue(func, term.args[0]!);
+    if (k !== undefined && entryOf.has(k)) insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
+  }
+  // A computed transfer (a return) is compared with the return point of the innermost call that
+  // dominates it, its callee's caller: guarding others (the function's own ret) would add edges
+  // that make the CFG irreducible.
+  const calls = blocks.flatMap((block) => {
+    const ret = returnPointOf(block);
+    return ret !== undefined && entryOf.has(ret) ? [{ call: entryOf.get(block.pc)!, ret }] : [];
+  });
+  const dom = calls.length ? new DominatorTree(func) : undefined;
+  const guarded: { id: BlockId; length: number; term: Inst }[] = [];
+  for (let id = 0; dom && id < count; id++) {
+    const insts = func.blocks[id]!.insts;
+    const term = insts[insts.length - 1]!;
+    if (term.op !== 'goto_pc' || constantValue(func, term.args[0]!) !== undefined) continue;
     const target = term.args[0]!;
-    const k = constantValue(func, target);
-    if (k !== undefined) {
-      if (entryOf.has(k)) insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
-      continue;
-    }
-    if (returnPoints.length === 0) continue;
-    insts.pop();
+    // The innermost call dominating the transfer (dominating calls form a chain): its callee returns here.
+    const enclosing = calls.filter((c) => dom.dominates(c.call, id));
+    const innermost = enclosing.find((c) => enclosing.every((o) => dom.dominates(o.call, c.call)));
+    if (!innermost) continue;
+    const returnPoints = [innermost.ret];
+    guarded.push({ id, length: insts.length - 1, term: insts.pop()! });
     b.switchTo(id);
     for (const pc of returnPoints) {
       const miss = b.createBlock();
@@ -320,6 +339,17 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
       b.switchTo(miss);
     }
     b.gotoPc(target);
+  }
+  // The return edges can make the CFG irreducible (discovery saw a call-to-return-point edge
+  // instead): the backend would then run the whole region as a dispatch loop, so leave the
+  // returns unguarded (they exit, as before).
+  if (guarded.length && !reducible(func)) {
+    for (const g of guarded) {
+      const insts = func.blocks[g.id]!.insts;
+      insts.length = g.length;
+      insts.push(g.term);
+    }
+    func.blocks.length = count;
   }
   return func;
 }
