@@ -80,6 +80,7 @@ export interface ExpressionBuilder {
   br(label: string, condition?: ExpressionRef, value?: ExpressionRef): ExpressionRef;
   switch(labels: readonly string[], defaultLabel: string, condition: ExpressionRef, value?: ExpressionRef): ExpressionRef;
   call(name: string, operands: readonly ExpressionRef[], returnType: TypeRef): ExpressionRef;
+  return_call(name: string, operands: readonly ExpressionRef[], returnType: TypeRef): ExpressionRef;
   return_call_indirect(table: string, target: ExpressionRef, operands: readonly ExpressionRef[], params: TypeRef, results: TypeRef): ExpressionRef;
   select(condition: ExpressionRef, ifTrue: ExpressionRef, ifFalse: ExpressionRef): ExpressionRef;
   drop(value: ExpressionRef): ExpressionRef;

@@ -17,8 +17,9 @@ import { layoutCfg, structureCfg, type CfgLayout } from './structure.js';
 export interface BodyContext {
   /** The expression for the function's i-th input (an entry-block parameter). */
   param(index: number): ExpressionRef;
-  /** Continue guest execution at `target` (an i64 expression). */
-  gotoPc(target: ExpressionRef): ExpressionRef;
+  /** Continue guest execution at `target` (an i64 expression; `constant` is its value when the IR
+   *  knows it). */
+  gotoPc(target: ExpressionRef, constant?: bigint): ExpressionRef;
   /** Return to the runtime with an abi exit code; `pc` is the i64 address of the exiting instruction. */
   exit(code: number, pc: ExpressionRef): ExpressionRef;
   /** Override reads of a state slot (T0 derives instret from its budget); undefined = plain load. */
@@ -180,7 +181,7 @@ class BodyEmitter {
     const pcValue = () => m.local.get(pc, this.mb.types.i64);
     const tails: { label: string; code: ExpressionRef }[] = [...exits].map(([code, label]) => ({ label, code: this.leave(this.ctx.exit(code, pcValue())) }));
     if (goto !== undefined) tails.push({ label: goto, code: this.leave(this.ctx.gotoPc(pcValue())) });
-    for (const [k, label] of gotoConst) tails.push({ label, code: this.leave(this.ctx.gotoPc(m.i64.const(k))) });
+    for (const [k, label] of gotoConst) tails.push({ label, code: this.leave(this.ctx.gotoPc(m.i64.const(k), k)) });
     let nested = body;
     for (const t of tails) nested = m.block(null, [m.block(t.label, [nested]), t.code]);
     return nested;
@@ -500,7 +501,7 @@ class BodyEmitter {
           if (k !== undefined) return m.br(this.tails.gotoConst.get(k)!);
           return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.goto!)]);
         }
-        return this.leave(this.ctx.gotoPc(a(0)));
+        return this.leave(this.ctx.gotoPc(a(0), this.constantTarget(inst)));
       case 'exit':
         if (this.tails) return m.block(null, [m.local.set(this.tails.pc, a(0)), m.br(this.tails.exits.get(Number(inst.imm))!)]);
         return this.leave(this.ctx.exit(Number(inst.imm), a(0)));

@@ -4,7 +4,9 @@
 // code. A transfer to another guest pc looks the target up in the jump cache (abi JUMP_CACHE) and
 // continues there with return_call_indirect through the shared funcref table, so chained
 // translations never return to the dispatcher; a miss records the pc and exits with
-// ExitCode.untranslated.
+// ExitCode.untranslated. A transfer to a constant pc that the caller's DirectLinks resolves to
+// another function of the same module is a plain return_call instead: no jump-cache load, no
+// table or signature check, and a call V8 can resolve at compile time.
 import {
   ExitCode, JUMP_CACHE, JUMP_CACHE_INDEX_MASK, STATE_BASE, StateSlot, type StateSlotName,
 } from '@ferry/abi';
@@ -23,8 +25,14 @@ export interface JitModule {
   text?: string;
 }
 
+/** Which function of the module a transfer from function `from` to the constant `pc` may call
+ *  directly (its index in the batch), or undefined to go through the jump cache. The caller
+ *  answers only where that stays right for as long as the source lives: the target's translation
+ *  can never be dropped without the source's (see the engine's sameModuleLinks). */
+export type DirectLinks = (from: number, pc: bigint) => number | undefined;
+
 /** Adds one exported () -> i32 function per IR function; returns the export names in input order. */
-export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promoteRegisters: boolean): string[] {
+export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promoteRegisters: boolean, links?: DirectLinks): string[] {
   const { m, types } = mb;
   mb.importTable(TABLE, TABLE_IMPORT.module, TABLE_IMPORT.name);
   const slot = (s: StateSlotName) => STATE_BASE + StateSlot[s];
@@ -53,7 +61,9 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
         throw new Error(`internal error: translated function ${func.name} has inputs`);
       },
       addLocal,
-      gotoPc: (to) => {
+      gotoPc: (to, constant) => {
+        const linked = constant === undefined ? undefined : links?.(index, constant);
+        if (linked !== undefined) return m.return_call(functionName(linked), [], types.i32);
         const t = () => m.local.get(target, types.i64);
         const e = () => m.local.get(entry, types.i32);
         return m.block(null, [
@@ -70,10 +80,12 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
       ...(promoteRegisters ? { promoteRegisters: true } : { plainLocals: true }),
     };
     const body = emitFunctionBody(mb, func, context);
-    const name = `f${index}`;
+    const name = functionName(index);
     mb.addFunction(name, [], types.i32, vars, m.block(null, [body, m.unreachable()]));
     mb.exportFunction(name, name);
     exports.push(name);
   });
   return exports;
 }
+
+const functionName = (index: number): string => `f${index}`;

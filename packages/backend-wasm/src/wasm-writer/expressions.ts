@@ -322,6 +322,10 @@ export class ExpressionTree implements ExpressionBuilder {
     return this.nodeN(Kind.Call, OP.call, returnType, this.names.push(name) - 1, operands);
   }
 
+  return_call(name: string, operands: readonly ExpressionRef[], _returnType: TypeRef): ExpressionRef {
+    return this.nodeN(Kind.Call, OP.return_call, UNREACHABLE_TYPE, this.names.push(name) - 1, operands);
+  }
+
   return_call_indirect(table: string, target: ExpressionRef, operands: readonly ExpressionRef[], params: TypeRef, results: TypeRef): ExpressionRef {
     const n = this.nodeN(Kind.ReturnCallIndirect, OP.return_call_indirect, UNREACHABLE_TYPE, this.names.push(table) - 1, [...operands, target]);
     this.typeIndexOf.set(n, this.internType(params === EMPTY_BLOCK ? [] : [params], results));

@@ -14,7 +14,7 @@ import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
-import { CodeCache, pageOf } from './code-cache.js';
+import { CodeCache, sameModuleLinks } from './code-cache.js';
 import type { PipelineName } from '@ferry/opt';
 import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
@@ -154,7 +154,7 @@ export class AdaptiveExecutor {
     const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
-    const compiled = compileBaselineModule(funcs);
+    const compiled = compileBaselineModule(funcs, sameModuleLinks(this.cache, units));
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const ms = nowMs() - started;
     this.installInstance('baseline', units, instance, compiled.exports, ms);
@@ -175,11 +175,9 @@ export class AdaptiveExecutor {
 
   /** The pages and size of a translation unit; marks its pages as holding code. */
   private describe(blocks: GuestBlock[]): Unit {
-    const pages = new Set<number>();
-    let insns = 0;
-    for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)), insns++);
+    const pages = this.attached().pagesOf(blocks);
     for (const p of pages) this.machine.memory.markCode(p);
-    return { pc: blocks[0]!.pc, pages: [...pages], insns };
+    return { pc: blocks[0]!.pc, pages, insns: blocks.reduce((n, b) => n + b.insns.length, 0) };
   }
 
   private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName, hints: LiftHints): void {

@@ -12,7 +12,7 @@ import {
   discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock, type LiftHints,
 } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
-import { CodeCache, pageOf, type Translation } from './code-cache.js';
+import { CodeCache, pageOf, sameModuleLinks, type Translation } from './code-cache.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
@@ -99,7 +99,8 @@ export class Translator {
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
-    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func)));
+    const links = sameModuleLinks(this.cache, blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })));
+    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), links));
     return this.cache.lookup(pc);
   }
 
@@ -138,19 +139,19 @@ export class Translator {
     c.compileMs += performance.now() - started;
     c.modules++;
     units.forEach((u, i) => {
-      const pages = new Set<number>();
-      let insns = 0;
-      for (const b of u.blocks) {
-        for (const insn of b.insns) {
-          pages.add(pageOf(insn.pc));
-          pages.add(pageOf(insn.pc + BigInt(insn.size) - 1n));
-          insns++;
-        }
-      }
+      const pages = pagesOf(u.blocks);
+      const insns = u.blocks.reduce((n, b) => n + b.insns.length, 0);
       for (const p of pages) this.machine.memory.markCode(p);
-      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, [...pages], tier, insns);
+      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, pages, tier, insns);
       c.functions++;
       c.guestInsns += insns;
     });
   }
+}
+
+/** The guest pages blocks were decoded from (an instruction may straddle two). */
+export function pagesOf(blocks: readonly GuestBlock[]): number[] {
+  const pages = new Set<number>();
+  for (const b of blocks) for (const insn of b.insns) (pages.add(pageOf(insn.pc)), pages.add(pageOf(insn.pc + BigInt(insn.size) - 1n)));
+  return [...pages];
 }

@@ -1,0 +1,130 @@
+// Direct tail calls between the blocks of one baseline module (code-cache.ts sameModuleLinks,
+// backend-wasm DirectLinks): which pairs may link, and that a linked transfer does what the
+// unlinked one does followed by the target's own run.
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
+import { describe, expect, it } from 'vitest';
+import { ExitCode, STATE_BASE, STATE_SIZE } from '@ferry/abi';
+import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
+import { discoverBlock, liftBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
+import { Machine } from '@ferry/runtime';
+import { CodeCache, sameModuleLinks } from './code-cache.js';
+import { pagesOf } from './translator.js';
+
+function load(program: string): Machine {
+  const path = fileURLToPath(new URL(`../../../../corpus/bin/${program}`, import.meta.url));
+  return Machine.load({ path, argv: [path], env: [], dirs: [], stdout: { write() {} }, stderr: { write() {} } });
+}
+
+describe('sameModuleLinks', () => {
+  const memory = new WebAssembly.Memory({ initial: 200 });
+  const units = [
+    { pc: 0x1000n, pages: [1] },
+    { pc: 0x1800n, pages: [1] },
+    { pc: 0x1ffcn, pages: [1, 2] },
+    { pc: 0x2400n, pages: [2] },
+  ];
+
+  it('links a target whose pages are all among the caller’s, itself included', () => {
+    const links = sameModuleLinks(new CodeCache(memory), units)!;
+    expect(links(0, 0x1800n)).toBe(1);
+    expect(links(0, 0x1000n)).toBe(0);
+    expect(links(2, 0x1000n)).toBe(0);
+    expect(links(2, 0x2400n)).toBe(3);
+  });
+
+  it('does not link a target that another page’s invalidation could drop alone', () => {
+    const links = sameModuleLinks(new CodeCache(memory), units)!;
+    expect(links(0, 0x1ffcn)).toBeUndefined();
+    expect(links(0, 0x2400n)).toBeUndefined();
+    expect(links(3, 0x1ffcn)).toBeUndefined();
+  });
+
+  it('does not link a pc outside the module', () => {
+    expect(sameModuleLinks(new CodeCache(memory), units)!(0, 0x1004n)).toBeUndefined();
+  });
+
+  it('links nothing for a cache that does not chain (the lockstep checker)', () => {
+    expect(sameModuleLinks(new CodeCache(memory, false), units)).toBeUndefined();
+  });
+});
+
+describe('baseline modules with direct links', () => {
+  it('a linked transfer does what the transfer through the jump cache does', async () => {
+    const machine = load('bench_sha256');
+    const fetch = (pc: bigint) => machine.memory.tryFetch(pc);
+    const start = BigInt(machine.elf.symbols().find((s) => s.name === 'compress')!.value);
+    // compress's blocks: straight-line arithmetic, loads and stores through registers set below.
+    const blocks: GuestBlock[] = [];
+    const queue = [start];
+    const seen = new Set(queue);
+    while (queue.length && blocks.length < 24) {
+      const block = discoverBlock(fetch, queue.shift()!)!;
+      blocks.push(block);
+      for (const s of staticSuccessors(block)) if (!seen.has(s)) (seen.add(s), queue.push(s));
+    }
+    const funcs = blocks.map((b) => liftBlock(b));
+    const cache = new CodeCache(machine.wasmMemory);
+    const links = sameModuleLinks(cache, blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })))!;
+    const linked = compileBaselineModule(funcs, links);
+    const plain = compileBaselineModule(funcs);
+
+    const wabt = await wabtInit();
+    const text = (binary: Uint8Array) => {
+      const mod = wabt.readWasm(binary, { tail_call: true, sat_float_to_int: true, sign_extension: true });
+      try {
+        mod.validate();
+        return mod.toText({});
+      } finally {
+        mod.destroy();
+      }
+    };
+    expect(text(linked.binary)).toMatch(/\breturn_call \$?\w/);
+    expect(text(plain.binary)).not.toMatch(/\breturn_call \$?\w/);
+
+    const imports = { ferry: { ...machine.helpers(), table: cache.table } };
+    const instantiate = (binary: Uint8Array) => new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), imports).exports;
+    const withLinks = instantiate(linked.binary);
+    const withoutLinks = instantiate(plain.binary);
+
+    // Registers point into a scratch page, so the blocks' loads and stores stay on the fast path.
+    const scratch = machine.memory.findFreeRange(8192, 0x7000_0000, 0x1000_0000)!;
+    expect(machine.memory.map(scratch, 8192, 3)).toBe(true);
+    const stateBytes = () => machine.memory.bytes.slice(STATE_BASE, STATE_BASE + STATE_SIZE);
+    let chained = 0;
+    for (let k = 0; k < blocks.length; k++) {
+      for (let r = 1; r < 32; r++) machine.state.setX(r, BigInt(scratch + 4096 + ((r * 40) & ~7)));
+      machine.state.budget = 5000n; // loops run until the budget runs out, the same in both
+
+      const before = machine.state.instret;
+      const initial = stateBytes();
+      const initialScratch = machine.memory.readBytes(scratch, 8192);
+      const reset = () => (machine.memory.bytes.set(initial, STATE_BASE), machine.memory.writeBytes(scratch, initialScratch));
+
+      const outcome = (run: () => number): string => {
+        try {
+          return `exit ${run()}`;
+        } catch (e) {
+          return `threw ${(e as Error).message}`;
+        }
+      };
+      // Both modules run chained through the jump cache (every block of the batch installed), so
+      // the plain one makes through the table each transfer the linked one makes directly.
+      const runChained = (exports: WebAssembly.Exports, names: string[]) => {
+        cache.clear();
+        blocks.forEach((block, i) => cache.install(block.pc, exports[names[i]!] as Function, pagesOf([block]), 'baseline', block.insns.length));
+        reset();
+        const result = outcome(exports[names[k]!] as () => number);
+        return { result, state: stateBytes(), scratch: machine.memory.readBytes(scratch, 8192), retired: machine.state.instret - before };
+      };
+      const plainRun = runChained(withoutLinks, plain.exports);
+      const linkedRun = runChained(withLinks, linked.exports);
+      if (linkedRun.retired > BigInt(blocks[k]!.insns.length)) chained++;
+      const where = `block ${blocks[k]!.pc.toString(16)}`;
+      expect(linkedRun.result, where).toBe(plainRun.result);
+      expect(Buffer.from(linkedRun.state).equals(Buffer.from(plainRun.state)), `${where}: state block`).toBe(true);
+      expect(Buffer.from(linkedRun.scratch).equals(Buffer.from(plainRun.scratch)), `${where}: scratch memory`).toBe(true);
+    }
+    expect(chained).toBeGreaterThan(blocks.length / 2);
+  });
+});
