@@ -87,7 +87,9 @@ export async function compileAot(image: GuestImage, options: CompileAotOptions =
   options.onProgress?.('compile', 0, 1);
   const { compileJitModule } = await import('@ferry/backend-wasm');
   const passes = translation.wasm === 'O2' ? undefined : translation.wasm === 'quick' ? QUICK_WASM_PASSES : [];
-  const compiled = compileJitModule(funcs, { promoteRegisters: true, ...(passes ? { passes } : {}) });
+  const { sameModuleLinks } = await import('@ferry/engine');
+  const links = sameModuleLinks(regions.map((r) => ({ pc: r.entry, pages: regionPages(r.blocks) })));
+  const compiled = compileJitModule(funcs, { promoteRegisters: true, links, ...(passes ? { passes } : {}) });
   options.onProgress?.('compile', 1, 1);
 
   // Table slot i holds the translation of the i-th entry by pc (the manifest's order).

@@ -7,3 +7,4 @@ export * from './tiers.js';
 export * from './stats.js';
 export * from './decode-cache.js';
 export * from './capture.js';
+export { sameModuleLinks, type ModuleUnit } from './jit/links.js';

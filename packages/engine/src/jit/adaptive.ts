@@ -14,7 +14,8 @@ import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
-import { CodeCache, sameModuleLinks } from './code-cache.js';
+import { CodeCache } from './code-cache.js';
+import { sameModuleLinks } from './links.js';
 import type { PipelineName } from '@ferry/opt';
 import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
@@ -154,7 +155,7 @@ export class AdaptiveExecutor {
     const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
-    const compiled = compileBaselineModule(funcs, sameModuleLinks(this.cache, units));
+    const compiled = compileBaselineModule(funcs, this.cache.chains ? sameModuleLinks(units) : undefined);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const ms = nowMs() - started;
     this.installInstance('baseline', units, instance, compiled.exports, ms);

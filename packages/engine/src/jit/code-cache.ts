@@ -189,25 +189,3 @@ export class CodeCache {
 }
 
 export const pageOf = (address: bigint): number => Number(address >> BigInt(GUEST_PAGE_SHIFT));
-
-/** The translations of one module to be: entry pc and the pages each was made from. */
-export interface ModuleUnit {
-  pc: bigint;
-  pages: readonly number[];
-}
-
-/** Which units of one module may tail-call each other directly (backend-wasm DirectLinks): unit
- *  `from` may call the unit entered at pc when that unit's pages are all among `from`'s own, so no
- *  invalidation can drop the target and leave the caller calling stale code. A direct call keeps
- *  reaching the target's translation after a higher tier replaces it; the engine switches to
- *  the new one at the next budget exit, which returns to it. None when the cache does not chain. */
-export function sameModuleLinks(cache: CodeCache, units: readonly ModuleUnit[]): ((from: number, pc: bigint) => number | undefined) | undefined {
-  if (!cache.chains) return undefined;
-  const byPc = new Map(units.map((u, i) => [u.pc, i]));
-  return (from, pc) => {
-    const to = byPc.get(pc);
-    if (to === undefined) return undefined;
-    const own = units[from]!.pages;
-    return units[to]!.pages.every((p) => own.includes(p)) ? to : undefined;
-  };
-}

@@ -8,7 +8,8 @@ import { ExitCode, STATE_BASE, STATE_SIZE } from '@ferry/abi';
 import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
 import { discoverBlock, liftBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import { Machine } from '@ferry/runtime';
-import { CodeCache, sameModuleLinks } from './code-cache.js';
+import { CodeCache } from './code-cache.js';
+import { sameModuleLinks } from './links.js';
 import { pagesOf } from './translator.js';
 
 function load(program: string): Machine {
@@ -17,7 +18,6 @@ function load(program: string): Machine {
 }
 
 describe('sameModuleLinks', () => {
-  const memory = new WebAssembly.Memory({ initial: 200 });
   const units = [
     { pc: 0x1000n, pages: [1] },
     { pc: 0x1800n, pages: [1] },
@@ -26,7 +26,7 @@ describe('sameModuleLinks', () => {
   ];
 
   it('links a target whose pages are all among the caller’s, itself included', () => {
-    const links = sameModuleLinks(new CodeCache(memory), units)!;
+    const links = sameModuleLinks(units);
     expect(links(0, 0x1800n)).toBe(1);
     expect(links(0, 0x1000n)).toBe(0);
     expect(links(2, 0x1000n)).toBe(0);
@@ -34,18 +34,14 @@ describe('sameModuleLinks', () => {
   });
 
   it('does not link a target that another page’s invalidation could drop alone', () => {
-    const links = sameModuleLinks(new CodeCache(memory), units)!;
+    const links = sameModuleLinks(units);
     expect(links(0, 0x1ffcn)).toBeUndefined();
     expect(links(0, 0x2400n)).toBeUndefined();
     expect(links(3, 0x1ffcn)).toBeUndefined();
   });
 
   it('does not link a pc outside the module', () => {
-    expect(sameModuleLinks(new CodeCache(memory), units)!(0, 0x1004n)).toBeUndefined();
-  });
-
-  it('links nothing for a cache that does not chain (the lockstep checker)', () => {
-    expect(sameModuleLinks(new CodeCache(memory, false), units)).toBeUndefined();
+    expect(sameModuleLinks(units)(0, 0x1004n)).toBeUndefined();
   });
 });
 
@@ -65,7 +61,7 @@ describe('baseline modules with direct links', () => {
     }
     const funcs = blocks.map((b) => liftBlock(b));
     const cache = new CodeCache(machine.wasmMemory);
-    const links = sameModuleLinks(cache, blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })))!;
+    const links = sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })));
     const linked = compileBaselineModule(funcs, links);
     const plain = compileBaselineModule(funcs);
 

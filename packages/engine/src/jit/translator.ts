@@ -12,7 +12,8 @@ import {
   discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock, type LiftHints,
 } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
-import { CodeCache, pageOf, sameModuleLinks, type Translation } from './code-cache.js';
+import { CodeCache, pageOf, type Translation } from './code-cache.js';
+import { sameModuleLinks } from './links.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
@@ -99,7 +100,7 @@ export class Translator {
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
-    const links = sameModuleLinks(this.cache, blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })));
+    const links = this.cache.chains ? sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) }))) : undefined;
     this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), links));
     return this.cache.lookup(pc);
   }

@@ -1,0 +1,98 @@
+// Direct links between the functions of one JIT module (jit-functions.ts DirectLinks), through
+// both producers: the wasm writer (baseline, and opt regions in the JIT) and binaryen (AOT).
+import wabtInit from 'wabt';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseFunc, type Func } from '@ferry/ir';
+import { compileDirectModule } from './baseline.js';
+import { compileJitModule } from './jit-module.js';
+import type { DirectLinks, JitModule } from './jit-functions.js';
+
+/** Three translations: 0x1000 continues at 0x2000 or 0x3000, 0x2000 at 0x1000 (in a loop
+ *  touching a register, so regions promote it), 0x3000 at a computed pc. */
+const FUNCS = (): Func[] => [
+  parseFunc(`func @block_1000() {
+block0:
+  v0 = iconst.i32 10
+  v1 = get_xreg v0
+  v2 = iconst.i64 0
+  v3 = eq.i64 v1, v2
+  brif v3, block1, block2
+block1:
+  v4 = iconst.i64 8192
+  goto_pc v4
+block2:
+  v5 = iconst.i64 12288
+  goto_pc v5
+}`),
+  parseFunc(`func @block_2000() {
+block0:
+  jump block1
+block1:
+  v0 = iconst.i32 10
+  v1 = get_xreg v0
+  v2 = iconst.i64 1
+  v3 = add.i64 v1, v2
+  set_xreg v0, v3
+  v4 = iconst.i64 100
+  v5 = lt_u.i64 v3, v4
+  brif v5, block1, block2
+block2:
+  v6 = iconst.i64 4096
+  goto_pc v6
+}`),
+  parseFunc(`func @block_3000() {
+block0:
+  v0 = iconst.i32 1
+  v1 = get_xreg v0
+  goto_pc v1
+}`),
+];
+
+/** 0x1000 may call 0x2000 and 0x2000 may call 0x1000; nothing else links (as if 0x3000 lay on a
+ *  page of its own). */
+const LINKS: DirectLinks = (from, pc) => (from === 0 && pc === 0x2000n ? 1 : from === 1 && pc === 0x1000n ? 0 : undefined);
+
+let wabt: Awaited<ReturnType<typeof wabtInit>>;
+beforeAll(async () => {
+  wabt = await wabtInit();
+});
+
+/** The module's functions as text, each validated by wabt. */
+function functionsText(module: JitModule): string[] {
+  const mod = wabt.readWasm(module.binary, { tail_call: true, sat_float_to_int: true, sign_extension: true });
+  try {
+    mod.validate();
+    mod.generateNames();
+    mod.applyNames();
+    return mod.toText({}).split(/\n\s*\(func /).slice(1);
+  } finally {
+    mod.destroy();
+  }
+}
+
+const directCalls = (text: string) => [...text.matchAll(/\breturn_call (\$?[\w.]+)/g)].map((m) => m[1]);
+const tableCalls = (text: string) => [...text.matchAll(/\breturn_call_indirect\b/g)].length;
+
+describe('direct links in JIT modules', () => {
+  const producers: [string, (funcs: Func[], links?: DirectLinks) => JitModule][] = [
+    ['wasm writer, baseline', (funcs, links) => compileDirectModule(funcs, false, links)],
+    ['wasm writer, promoted registers', (funcs, links) => compileDirectModule(funcs, true, links)],
+    ['binaryen, promoted registers', (funcs, links) => compileJitModule(funcs, { promoteRegisters: true, passes: [], ...(links ? { links } : {}) })],
+  ];
+  for (const [name, compile] of producers) {
+    it(`${name}: a linked constant target is a return_call; the others go through the table`, () => {
+      const linked = functionsText(compile(FUNCS(), LINKS));
+      expect(linked).toHaveLength(3);
+      const names = linked.map((text) => text.split(/\s/)[0]);
+      expect(directCalls(linked[0]!)).toEqual([names[1]]);
+      expect(tableCalls(linked[0]!)).toBe(1); // 0x3000
+      expect(directCalls(linked[1]!)).toEqual([names[0]]);
+      expect(tableCalls(linked[1]!)).toBe(0);
+      expect(directCalls(linked[2]!)).toEqual([]);
+      expect(tableCalls(linked[2]!)).toBe(1);
+
+      const plain = functionsText(compile(FUNCS()));
+      for (const text of plain) expect(directCalls(text)).toEqual([]);
+    });
+  }
+});
