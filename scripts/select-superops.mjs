@@ -14,9 +14,9 @@ import { SUPEROPS_FILE } from '../packages/interp/dist/build.js';
 import { loadManifest, prepareRun, ferryRunOptions, bytesReader } from './corpus-lib.mjs';
 
 /** Handler slots left after the decoder rows (255 minus 193 rows), less a margin for new rows. */
-const MAX_PATTERNS = 48;
+const MAX_PATTERNS = 58;
 const MIN_SAVED = 0.001;
-const LENGTHS = [2, 3];
+const LENGTHS = [2, 3, 4];
 const BENCH_WEIGHT = 10;
 
 const filterAt = process.argv.indexOf('--programs');
