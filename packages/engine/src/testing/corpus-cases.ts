@@ -40,15 +40,18 @@ export async function runCorpusEntry(entry: Entry, tier: Tier, options: CorpusRu
 
 const FERRY = fileURLToPath(new URL('../../../cli/dist/main.js', import.meta.url));
 
+/** `ferry run` flags that turn off what options turns off (--no-superops, --no-coalesce). */
+const offFlags = (options: CorpusRunOptions): string[] => Object.entries(options).filter(([, on]) => on === false).map(([name]) => `--no-${name}`);
+
 /** The same run through `ferry run` in a child process. */
-export async function runCorpusEntryInChild(entry: Entry, tier: Tier): Promise<{ stdout: Buffer; stderr: Buffer; status: number }> {
+export async function runCorpusEntryInChild(entry: Entry, tier: Tier, options: CorpusRunOptions = {}): Promise<{ stdout: Buffer; stderr: Buffer; status: number }> {
   const prepared = prepareRun(entry, 'default');
   const [argv0, ...guestArgs] = prepared.argv as string[];
   const env = Object.entries(prepared.env as Record<string, string>).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
   const dirs = prepared.tmpdir ? ['--dir', `${prepared.tmpdir}:${prepared.tmpdir}:rw`] : [];
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [FERRY, 'run', '--tier', tier, '--clear-env', ...env, ...dirs, argv0!, ...guestArgs], { cwd: repoRoot });
+      const child = spawn(process.execPath, [FERRY, 'run', '--tier', tier, ...offFlags(options), '--clear-env', ...env, ...dirs, argv0!, ...guestArgs], { cwd: repoRoot });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -64,13 +67,13 @@ export async function runCorpusEntryInChild(entry: Entry, tier: Tier): Promise<{
 
 /** Declares one test per corpus program for the tier (call it from a test file). */
 export function corpusTests(tier: Tier, options: CorpusRunOptions = {}, part: CorpusPart = 'subset'): void {
-  const off = Object.entries(options).filter(([, on]) => on === false).map(([name]) => `--no-${name}`);
+  const off = offFlags(options);
   // Child processes (opt) run side by side; in-process runs one at a time.
   (tier === 'opt' ? describe.concurrent : describe)(`corpus on ${tier}${off.length ? ` ${off.join(' ')}` : ''}${tier === 'opt' && part !== 'all' ? ` (${part})` : ''}`, () => {
     for (const entry of (loadManifest() as Entry[]).filter((e) => inPart(tier, part, e.name))) {
       it(entry.name, { timeout: 600_000 }, async () => {
         const expected = readExpected(entry.name, 'default');
-        const result = tier === 'opt' ? await runCorpusEntryInChild(entry, tier) : await runCorpusEntry(entry, tier, options);
+        const result = tier === 'opt' ? await runCorpusEntryInChild(entry, tier, options) : await runCorpusEntry(entry, tier, options);
         expect(result.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
         expect(result.stderr.toString('latin1')).toBe((expected.stderr ?? Buffer.alloc(0)).toString('latin1'));
         expect(result.status).toBe(expected.status);
