@@ -2,9 +2,11 @@
 // width, atomics and LR/SC, FP with NaNs and every rounding mode; straight-line, loops and forward
 // branches) run in interp, baseline and opt to identical final state: x, f, fflags, frm, pc, the
 // data page, the instruction count and the way the run ended. The opt tier compiles slowly, so it
-// gets fewer, longer programs. The reference interpreter runs with superoperators and exit
-// coalescing; the plain interpreter without either is checked against it too, so fused sequences
-// the programs contain are covered. A failure prints the seed and the command that replays it.
+// gets fewer, longer programs. The programs also hold random instances of the T0 superoperator
+// patterns and clusters of system calls (random-program.ts). The reference interpreter runs with
+// superoperators and exit coalescing; the plain interpreter without either is checked against it
+// too, so fused sequences and clusters served in place are compared with running them one
+// instruction and one exit at a time. A failure prints the seed and the command that replays it.
 import { describe, expect, it } from 'vitest';
 import { hex } from '@ferry/util';
 import { runSnippetInTier, type SnippetResult } from './snippet.js';

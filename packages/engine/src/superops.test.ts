@@ -9,8 +9,9 @@
 // give identical states with coalescing on and off, in every tier.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePattern, registerFile, type ParsedPattern } from '@ferry/interp';
-import { ROW_BY_NAME, assemble, disassembleBytes, encode, fieldRange, fieldValueBits, type InsnRow, type OperandSlot } from '@ferry/isa-riscv';
+import { parsePattern, type ParsedPattern } from '@ferry/interp';
+import { ROW_BY_NAME, assemble, disassembleBytes, encode } from '@ferry/isa-riscv';
+import { patternInstance } from './testing/pattern-instances.js';
 import { runSnippet, runSnippetInTier, SNIPPET_CODE, SNIPPET_DATA, type SnippetInput, type SnippetResult } from './snippet.js';
 
 /** The patterns the built interpreter fuses (packages/interp/src/superops.json). */
@@ -32,63 +33,12 @@ type Rng = ReturnType<typeof rng>;
 const LOOP_REGISTER = 27;
 const DATA_POINTER = BigInt(SNIPPET_DATA + 0x800);
 
-function spec(row: InsnRow, slot: OperandSlot) {
-  const f = row.fields[slot];
-  return typeof f === 'object' ? f : undefined;
-}
-
-/** A random encodable operand value for a non-register slot. */
-function randomValue(row: InsnRow, slot: OperandSlot, r: Rng): number {
-  const f = spec(row, slot)!;
-  if (slot === 'rm') return r.pick([0, 1, 2, 3, 4, 7]);
-  const { min, max } = fieldRange(f);
-  const align = fieldValueBits(f) & -fieldValueBits(f);
-  for (;;) {
-    const v = Math.floor((min + r.below(max - min + 1)) / align) * align;
-    if (v !== 0 || !(row.nonzero ?? []).includes(slot)) return v;
-  }
-}
-
-/** Words of one random instance of the pattern, or undefined when its control transfer cannot be
- *  aimed at the next instruction. */
+/** Words of one random instance of the pattern (any registers but x0, sp and the loop counter). */
 function randomInstance(p: ParsedPattern, r: Rng): number[][] | undefined {
-  const registers = new Map<string, number>();
-  const sizes = p.rows.map((row) => row.size);
-  const offsets = sizes.map((_, k) => sizes.slice(0, k).reduce((a, b) => a + b, 0));
-  for (const [k, shape] of p.shape.entries()) {
-    for (const [slot, symbol] of shape) {
-      if (symbol === 'x0' || registers.has(symbol)) continue;
-      // A register every slot with this symbol can hold.
-      const slots = p.shape.flatMap((s, j) => [...s].filter(([, sym]) => sym === symbol).map(([sl]) => spec(p.rows[j]!, sl)!));
-      const candidates = Array.from({ length: 32 }, (_, n) => n).filter((n) =>
-        n !== 0 && (registerFile(p.rows[k]!, slot) === 'f' || (n !== LOOP_REGISTER && n !== 2)) && slots.every((f) => n >= fieldRange(f).min && n <= fieldRange(f).max));
-      if (!candidates.length) return undefined;
-      registers.set(symbol, r.pick(candidates));
-    }
-  }
-  const words: number[][] = [];
-  for (const [k, row] of p.rows.entries()) {
-    const ops: Partial<Record<OperandSlot, number>> = {};
-    for (const [slot, symbol] of p.shape[k]!) ops[slot] = symbol === 'x0' ? 0 : registers.get(symbol)!;
-    for (const slot of ['imm', 'rm'] as const) if (spec(row, slot)) ops[slot] = randomValue(row, slot, r);
-    if (row.flags.endsBlock) {
-      if (row.base === 'jalr') {
-        // Only when an earlier auipc of the sequence computes the base: aim at the next instruction.
-        const base = p.shape[k]!.get('rs1');
-        const from = p.rows.findIndex((x, j) => j < k && x.base === 'auipc' && p.shape[j]!.get('rd') === base);
-        if (from < 0) return undefined;
-        words[from] = [encode(p.rows[from]!, { rd: registers.get(base!)!, imm: 0 }), p.rows[from]!.size];
-        ops.imm = offsets[k]! + row.size - offsets[from]!;
-      } else if (spec(row, 'imm')) ops.imm = row.size;
-      else return undefined; // ecall and friends: covered by the cluster tests
-    }
-    try {
-      words.push([encode(row, ops), row.size]);
-    } catch {
-      return undefined;
-    }
-  }
-  return words;
+  return patternInstance(p, {
+    below: r.below,
+    registers: (uses) => Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => uses[0]!.file === 'f' || (n !== LOOP_REGISTER && n !== 2)),
+  });
 }
 
 function bytesOf(words: number[][]): number[] {

@@ -5,8 +5,16 @@
 // into the middle of the snippet data page and sp a quarter into it, s1 is the loop counter and t6 the atomic address
 // register; none is ever a destination, so every access stays in the data page and every loop ends;
 // frm is only ever written with valid modes, so dynamic-rounding ops stay legal.
-import { assemble, FP_REGISTER_NAMES, INT_REGISTER_NAMES, ROWS, syntaxTokens, type InsnRow } from '@ferry/isa-riscv';
+// Two more kinds of line make the programs cover what the T0 interpreter fuses and what the
+// generated code serves in place: random instances of the superoperator patterns (superops.json;
+// memory bases s0 or sp, destinations never a reserved register, emitted as raw words with their
+// disassembly in a comment), and clusters of system calls whose results do not depend on the tier
+// (getpid, getuid, gettid, a close(-1) that fails), back to back or around other instructions.
+import { readFileSync } from 'node:fs';
+import { parsePattern, type ParsedPattern } from '@ferry/interp';
+import { assemble, disassembleWord, FP_REGISTER_NAMES, INT_REGISTER_NAMES, ROWS, syntaxTokens, type InsnRow } from '@ferry/isa-riscv';
 import { SNIPPET_DATA, SNIPPET_DATA_SIZE, type SnippetInput } from '../snippet.js';
+import { patternInstance, type RegisterUse } from './pattern-instances.js';
 
 /** mulberry32: small, fast, good enough for test generation. */
 export function seededRandom(seed: number): () => number {
@@ -39,6 +47,25 @@ const INTERESTING_F = [
   0xffffffff3f800000n, 0xffffffff80000000n, 0xffffffff7f800000n, 0xffffffff7fc00000n, 0xffffffff7fa00000n, 0xffffffff00000001n,
   0xffffffff4f000000n, 0x000000003f800000n,
 ];
+
+/** The T0 interpreter's superoperator patterns (packages/interp/src/superops.json). */
+const SUPEROPS: readonly ParsedPattern[] = (JSON.parse(readFileSync(new URL('../../../interp/src/superops.json', import.meta.url), 'utf8')) as { superops: { pattern: string }[] })
+  .superops.map((s) => parsePattern(s.pattern));
+
+/** Registers a pattern's symbol may name in a random program: a memory base is s0 (never also a
+ *  destination), a destination is never reserved, an x register is never x0 (the pattern says). */
+function allowedRegisters(uses: readonly RegisterUse[]): number[] {
+  if (uses[0]!.file === 'f') return Array.from({ length: 32 }, (_, n) => n);
+  const written = uses.some((u) => u.slot === 'rd');
+  if (uses.some((u) => u.base)) return written ? [] : [BASE];
+  return Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => !written || !RESERVED.has(n));
+}
+
+/** A row that writes sp itself (c.addi16sp) or transfers control where a pattern cannot aim. */
+const writesStackPointer = (row: InsnRow) => row.fields.rd === STACK;
+
+/** System calls whose results are the same in every tier (a7 number; a0 argument or none). */
+const STEADY_SYSCALLS: readonly { nr: number; a0?: number }[] = [{ nr: 172 }, { nr: 173 }, { nr: 174 }, { nr: 178 }, { nr: 57, a0: -1 }];
 
 export interface RandomProgram extends SnippetInput {
   seed: number;
@@ -115,6 +142,31 @@ export function randomProgram(seed: number, shape: ProgramShape): RandomProgram 
     return ['addi a0,a0,1'];
   }
 
+  /** A random superoperator instance as .half/.word lines (the disassembly in a comment). */
+  function fused(): string[] | undefined {
+    const pattern = pick(SUPEROPS);
+    if (pattern.rows.some(writesStackPointer)) return undefined;
+    const words = patternInstance(pattern, {
+      below: int,
+      registers: allowedRegisters,
+      // Memory offsets keep the access inside the data page (s0 is its middle, sp a quarter in).
+      immediateRange: (row) => (row.flags.load || row.flags.store ? { min: -1024, max: 1016 } : undefined),
+    });
+    return words?.map(([word, size]) => `${size === 2 ? '.half' : '.word'} ${'0x' + word.toString(16)} # ${disassembleWord(word, 0n)}`);
+  }
+
+  /** One to three system calls with steady results, with the ecall's a0 result kept in a0. */
+  function syscalls(): string[] {
+    const lines: string[] = [];
+    for (let n = 1 + int(3); n > 0; n--) {
+      const call = pick(STEADY_SYSCALLS);
+      if (call.a0 !== undefined) lines.push(`addi a0,zero,${call.a0}`);
+      lines.push(`addi a7,zero,${call.nr}`, 'ecall');
+      if (random() < 0.3) lines.push(...instruction());
+    }
+    return lines;
+  }
+
   const lines: string[] = [];
   let emitted = 0;
   let label = 0;
@@ -122,7 +174,11 @@ export function randomProgram(seed: number, shape: ProgramShape): RandomProgram 
     const kind = random();
     const length = 3 + int(12);
     const body: string[] = [];
-    for (let i = 0; i < length; i++) body.push(...instruction());
+    for (let i = 0; i < length; i++) {
+      const what = random();
+      const extra = what < 0.12 ? fused() : what < 0.15 ? syscalls() : undefined;
+      body.push(...(extra ?? instruction()));
+    }
     if (kind < 0.25) {
       const l = `loop${label++}`;
       lines.push(`addi s1,zero,${1 + int(6)}`, `${l}:`, ...body, 'addi s1,s1,-1', `bne s1,zero,${l}`);
