@@ -1,6 +1,6 @@
 // CI only (minutes per glibc program): every corpus program AOT-compiled (through the translation
 // cache in $FERRY_CACHE_DIR, else a temp directory, so reruns are fast) and run from its module
-// gives the recorded output; for the benchmarks, the AOT coverage from static discovery alone
+// gives the recorded output, with exit coalescing on and off; for the benchmarks, the AOT coverage from static discovery alone
 // and with a profile of an earlier run is printed, and the profiled one must reach 95%.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -56,12 +56,13 @@ async function moduleFor(image: GuestImage, profile: bigint[] = []): Promise<Pre
   return load.preloaded;
 }
 
-async function run(entry: Entry, tier: Tier, preloaded?: PreloadedCode, entryPcs?: Set<bigint>) {
+async function run(entry: Entry, tier: Tier, preloaded?: PreloadedCode, entryPcs?: Set<bigint>, coalesce = true) {
   const prepared = prepareRun(entry, 'default');
   try {
     return await runCaptured({
       ...ferryRunOptions(entry, prepared),
       tier,
+      coalesce,
       ...(preloaded ? { preloaded } : {}),
       ...(entryPcs ? { entryPcs } : {}),
       ...(prepared.stdin ? { stdin: prepared.stdin } : {}),
@@ -87,6 +88,10 @@ describe('corpus from AOT modules', () => {
       const result = await run(entry, 'aot', await moduleFor(image));
       expect(result.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
       expect(result.status).toBe(expected.status);
+      // The same with every exit returning to the engine (--no-coalesce).
+      const exitByExit = await run(entry, 'aot', await moduleFor(image), undefined, false);
+      expect(exitByExit.stdout.toString('latin1')).toBe(expected.stdout.toString('latin1'));
+      expect(exitByExit.status).toBe(expected.status);
       if (!entry.bench) return;
       const profile = new Set<bigint>();
       await run(entry, 'adaptive', undefined, profile);
