@@ -15,7 +15,7 @@ import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache } from './code-cache.js';
-import { sameModuleLinks } from './links.js';
+import { recordingLinks, sameModuleLinks } from './links.js';
 import type { PipelineName } from '@ferry/opt';
 import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
@@ -155,10 +155,11 @@ export class AdaptiveExecutor {
     const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
-    const compiled = compileBaselineModule(funcs, this.cache.chains ? sameModuleLinks(units) : undefined);
+    const linked = this.cache.chains ? recordingLinks(sameModuleLinks(units), units.length) : undefined;
+    const compiled = compileBaselineModule(funcs, linked?.links);
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const ms = nowMs() - started;
-    this.installInstance('baseline', units, instance, compiled.exports, ms);
+    this.installInstance('baseline', units, instance, compiled.exports, ms, undefined, linked?.made);
   }
 
   /** Discovers the region entered at pc and has the worker lift, optimize and compile it. */
@@ -206,14 +207,19 @@ export class AdaptiveExecutor {
   }
 
   /** Installs the functions of a compiled module; `stale` units (code changed meanwhile) are skipped. */
-  private installInstance(tier: 'baseline' | 'opt', units: Unit[], instance: WebAssembly.Instance, exports: readonly string[], ms: number, stale?: (u: Unit) => boolean): void {
+  private installInstance(
+    tier: 'baseline' | 'opt', units: Unit[], instance: WebAssembly.Instance, exports: readonly string[], ms: number,
+    stale?: (u: Unit) => boolean,
+    /** Per unit, the pcs it calls directly (recordingLinks). */
+    links?: readonly bigint[][],
+  ): void {
     const c = this.counters[tier];
     c.modules++;
     c.compileMs += ms;
     let insns = 0;
     units.forEach((u, i) => {
       if (stale?.(u)) return;
-      this.cache.install(u.pc, instance.exports[exports[i]!] as Function, u.pages, tier, u.insns);
+      this.cache.install(u.pc, instance.exports[exports[i]!] as Function, u.pages, tier, u.insns, links?.[i]);
       this.controller.forget(u.pc);
       c.functions++;
       c.guestInsns += u.insns;

@@ -14,6 +14,8 @@ export interface Translation {
   tier: string;
   /** Guest instructions it covers (for statistics). */
   insns: number;
+  /** pcs whose translations (as installed when this one was) it calls directly (links.ts). */
+  links?: readonly bigint[];
 }
 
 /** A translation already in the table (a preloaded module's function) not yet adopted. */
@@ -40,6 +42,8 @@ export class CodeCache {
   readonly table: WebAssembly.Table;
   private readonly byPc = new Map<bigint, Translation>();
   private readonly byPage = new Map<number, Set<Translation>>();
+  /** pc -> the translations that call its translation directly. */
+  private readonly linkedFrom = new Map<bigint, Set<Translation>>();
   private readonly freeSlots: number[] = [];
   private nextSlot = 0;
   private readonly pending: PendingTranslations[] = [];
@@ -106,16 +110,23 @@ export class CodeCache {
     return undefined;
   }
 
-  /** Installs a compiled function as the translation of pc (replacing an older one). */
-  install(pc: bigint, fn: Function, pages: number[], tier: string, insns: number): Translation {
+  /** Installs a compiled function as the translation of pc (replacing an older one, and dropping
+   *  the translations that call the older one directly, so they do not bypass the new one).
+   *  `links`: the pcs whose translations fn calls directly (installed or installed next). */
+  install(pc: bigint, fn: Function, pages: number[], tier: string, insns: number, links: readonly bigint[] = []): Translation {
     const old = this.byPc.get(pc);
     if (old) this.remove(old);
     for (const source of this.pending) source.take(pc); // superseded: never adopted later
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     if (slot >= this.table.length) this.table.grow(TABLE_CHUNK);
     this.table.set(slot, fn);
-    const t: Translation = { pc, slot, pages, tier, insns };
+    const t: Translation = { pc, slot, pages, tier, insns, ...(links.length ? { links } : {}) };
     this.track(t);
+    for (const target of links) {
+      let set = this.linkedFrom.get(target);
+      if (!set) this.linkedFrom.set(target, (set = new Set()));
+      set.add(t);
+    }
     return t;
   }
 
@@ -157,12 +168,19 @@ export class CodeCache {
     this.clearJumpCache();
   }
 
+  /** Drops t, and every translation that calls it directly (they would keep calling it). */
   private remove(t: Translation): void {
+    if (this.byPc.get(t.pc) !== t) return;
     this.byPc.delete(t.pc);
     for (const p of t.pages) this.byPage.get(p)?.delete(t);
     this.clearJumpCacheEntry(t.pc);
     this.table.set(t.slot, null);
     this.freeSlots.push(t.slot);
+    for (const target of t.links ?? []) this.linkedFrom.get(target)?.delete(t);
+    const callers = this.linkedFrom.get(t.pc);
+    if (!callers) return;
+    this.linkedFrom.delete(t.pc);
+    for (const caller of callers) this.remove(caller);
   }
 
   private clearJumpCacheEntry(pc: bigint): void {

@@ -4,12 +4,12 @@
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
-import { ExitCode, STATE_BASE, STATE_SIZE } from '@ferry/abi';
+import { JUMP_CACHE, JUMP_CACHE_SIZE, STATE_BASE, STATE_SIZE } from '@ferry/abi';
 import { compileBaselineModule } from '@ferry/backend-wasm/baseline';
 import { discoverBlock, liftBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import { Machine } from '@ferry/runtime';
 import { CodeCache } from './code-cache.js';
-import { sameModuleLinks } from './links.js';
+import { recordingLinks, sameModuleLinks } from './links.js';
 import { pagesOf } from './translator.js';
 
 function load(program: string): Machine {
@@ -42,6 +42,57 @@ describe('sameModuleLinks', () => {
 
   it('does not link a pc outside the module', () => {
     expect(sameModuleLinks(units)(0, 0x1004n)).toBeUndefined();
+  });
+});
+
+describe('recordingLinks', () => {
+  it('records per unit each pc it linked, once', () => {
+    const { links, made } = recordingLinks(sameModuleLinks([{ pc: 0x1000n, pages: [1] }, { pc: 0x1800n, pages: [1] }]), 2);
+    expect(links(0, 0x1800n)).toBe(1);
+    expect(links(0, 0x1800n)).toBe(1);
+    expect(links(0, 0x5000n)).toBeUndefined();
+    expect(links(1, 0x1000n)).toBe(0);
+    expect(made).toEqual([[0x1800n], [0x1000n]]);
+  });
+});
+
+describe('the code cache drops the direct callers of what it drops or replaces', async () => {
+  const wabt = await wabtInit();
+  const binary = wabt.parseWat('f.wat', '(module (func (export "f") (result i32) (i32.const 7)))').toBinary({}).buffer;
+  const fn = () => new WebAssembly.Instance(new WebAssembly.Module(binary)).exports.f as Function;
+  const memory = () => new WebAssembly.Memory({ initial: Math.ceil((JUMP_CACHE + JUMP_CACHE_SIZE) / 65536) });
+  /** a -> b -> c by direct links (a loop head c calling itself too), d apart; all on page 1. */
+  function setUp(): CodeCache {
+    const cache = new CodeCache(memory());
+    cache.install(0x1000n, fn(), [1], 'baseline', 2, [0x1100n]);
+    cache.install(0x1100n, fn(), [1], 'baseline', 2, [0x1200n]);
+    cache.install(0x1200n, fn(), [1], 'baseline', 2, [0x1200n]);
+    cache.install(0x1300n, fn(), [1], 'baseline', 2);
+    return cache;
+  }
+  const live = (cache: CodeCache) => [0x1000n, 0x1100n, 0x1200n, 0x1300n].filter((pc) => cache.lookup(pc) !== undefined);
+
+  it('a higher tier replacing a linked target drops its callers, transitively', () => {
+    const cache = setUp();
+    cache.install(0x1200n, fn(), [1], 'opt', 6);
+    expect(live(cache)).toEqual([0x1200n, 0x1300n]);
+    expect(cache.lookup(0x1200n)!.tier).toBe('opt');
+  });
+
+  it('replacing a caller leaves what it called', () => {
+    const cache = setUp();
+    cache.install(0x1000n, fn(), [1], 'opt', 6);
+    expect(live(cache)).toEqual([0x1000n, 0x1100n, 0x1200n, 0x1300n]);
+    // The new translation of a made no links: replacing b now drops nothing else.
+    cache.install(0x1100n, fn(), [1], 'opt', 4);
+    expect(live(cache)).toEqual([0x1000n, 0x1100n, 0x1200n, 0x1300n]);
+    expect(cache.lookup(0x1000n)!.tier).toBe('opt');
+  });
+
+  it('invalidating a page drops all of them', () => {
+    const cache = setUp();
+    expect(cache.invalidatePage(1)).toBeGreaterThanOrEqual(4);
+    expect(live(cache)).toEqual([]);
   });
 });
 

@@ -11,8 +11,8 @@ export interface ModuleUnit {
 
 /** Unit `from` may call the unit entered at pc directly when that unit's pages are all among
  *  `from`'s own: invalidation drops translations by page, so the target can never be dropped
- *  while the caller lives on. A direct call keeps reaching the target's translation after a
- *  higher tier replaces it; the engine switches to the new one at the next budget exit. A code
+ *  while the caller lives on. A translation that replaces the target (a higher tier) must drop
+ *  its direct callers, which the code cache does for the links recordingLinks recorded. A code
  *  cache that does not chain (the lockstep checker's) must not use links. */
 export function sameModuleLinks(units: readonly ModuleUnit[]): DirectLinks {
   const byPc = new Map(units.map((u, i) => [u.pc, i]));
@@ -21,5 +21,19 @@ export function sameModuleLinks(units: readonly ModuleUnit[]): DirectLinks {
     if (to === undefined) return undefined;
     const own = units[from]!.pages;
     return units[to]!.pages.every((p) => own.includes(p)) ? to : undefined;
+  };
+}
+
+/** links, also recording per unit the pcs the backend made direct calls to (CodeCache.install's
+ *  `links`). */
+export function recordingLinks(links: DirectLinks, units: number): { links: DirectLinks; made: bigint[][] } {
+  const made = Array.from({ length: units }, (): bigint[] => []);
+  return {
+    made,
+    links: (from, pc) => {
+      const to = links(from, pc);
+      if (to !== undefined && !made[from]!.includes(pc)) made[from]!.push(pc);
+      return to;
+    },
   };
 }

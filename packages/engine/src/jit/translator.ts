@@ -13,7 +13,7 @@ import {
 } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { CodeCache, pageOf, type Translation } from './code-cache.js';
-import { sameModuleLinks } from './links.js';
+import { recordingLinks, sameModuleLinks } from './links.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
@@ -100,8 +100,8 @@ export class Translator {
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
-    const links = this.cache.chains ? sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) }))) : undefined;
-    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), links));
+    const linked = this.cache.chains ? recordingLinks(sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) }))), blocks.length) : undefined;
+    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), linked?.links), linked?.made);
     return this.cache.lookup(pc);
   }
 
@@ -131,6 +131,8 @@ export class Translator {
     units: { blocks: GuestBlock[]; func: Func }[],
     /** Compiles the units' functions (called after the IR hook has seen them). */
     compile: () => JitModule,
+    /** Per unit, the pcs its function calls directly (recordingLinks; filled by compile). */
+    links?: readonly bigint[][],
   ): void {
     const started = performance.now();
     if (this.irHook) for (const u of units) this.irHook(u.func, tier);
@@ -143,7 +145,7 @@ export class Translator {
       const pages = pagesOf(u.blocks);
       const insns = u.blocks.reduce((n, b) => n + b.insns.length, 0);
       for (const p of pages) this.machine.memory.markCode(p);
-      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, pages, tier, insns);
+      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, pages, tier, insns, links?.[i]);
       c.functions++;
       c.guestInsns += insns;
     });
