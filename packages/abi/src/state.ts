@@ -29,6 +29,11 @@ export const StateSlot = {
   /** Taken-branch count at which T0 reports a branch target as hot; 0 = T0 never checks (plain
    *  interpreter tier). Set by the adaptive controller from its cost model. */
   hotThreshold: 0x258,
+  /** Transfers from one translation to another that did not return to the engine, counted only
+   *  by code compiled to count them (ferry run --stats): direct calls between the functions of a
+   *  module, and calls through the jump cache and the shared table. */
+  transfersDirect: 0x260,
+  transfersChained: 0x268,
 } as const;
 export type StateSlotName = keyof typeof StateSlot;
 

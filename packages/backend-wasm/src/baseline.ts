@@ -4,21 +4,21 @@
 // exactly as compileJitModule lays it out for binaryen, without optimization.
 // Invariant: nothing reachable from this file imports binaryen.
 import type { Func } from '@ferry/ir';
-import { addJitFunctions, type DirectLinks, type JitModule } from './jit-functions.js';
+import { addJitFunctions, type JitFunctionOptions, type JitModule } from './jit-functions.js';
 import { WasmWriter } from './wasm-writer/index.js';
 
-export { TABLE_IMPORT, type DirectLinks, type JitModule } from './jit-functions.js';
+export { TABLE_IMPORT, type DirectLinks, type JitFunctionOptions, type JitModule } from './jit-functions.js';
 
 /** Compiles a batch of lifted blocks into one module; exports are in input order. `links` lets
  *  blocks tail-call each other directly. */
-export function compileBaselineModule(funcs: readonly Func[], links?: DirectLinks): JitModule {
-  return compileDirectModule(funcs, false, links);
+export function compileBaselineModule(funcs: readonly Func[], options: Omit<JitFunctionOptions, 'promoteRegisters'> = {}): JitModule {
+  return compileDirectModule(funcs, { ...options, promoteRegisters: false });
 }
 
 /** Compiles IR functions (blocks, or regions with loops) into one module without binaryen;
  *  `promoteRegisters` keeps guest registers in locals as the optimizing tier does. */
-export function compileDirectModule(funcs: readonly Func[], promoteRegisters: boolean, links?: DirectLinks): JitModule {
+export function compileDirectModule(funcs: readonly Func[], options: JitFunctionOptions = {}): JitModule {
   const writer = new WasmWriter();
-  const exports = addJitFunctions(writer, funcs, promoteRegisters, links);
+  const exports = addJitFunctions(writer, funcs, options);
   return { binary: writer.emitBinary(), exports };
 }

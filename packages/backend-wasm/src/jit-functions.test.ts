@@ -75,8 +75,8 @@ const tableCalls = (text: string) => [...text.matchAll(/\breturn_call_indirect\b
 
 describe('direct links in JIT modules', () => {
   const producers: [string, (funcs: Func[], links?: DirectLinks) => JitModule][] = [
-    ['wasm writer, baseline', (funcs, links) => compileDirectModule(funcs, false, links)],
-    ['wasm writer, promoted registers', (funcs, links) => compileDirectModule(funcs, true, links)],
+    ['wasm writer, baseline', (funcs, links) => compileDirectModule(funcs, { ...(links ? { links } : {}) })],
+    ['wasm writer, promoted registers', (funcs, links) => compileDirectModule(funcs, { promoteRegisters: true, ...(links ? { links } : {}) })],
     ['binaryen, promoted registers', (funcs, links) => compileJitModule(funcs, { promoteRegisters: true, passes: [], ...(links ? { links } : {}) })],
   ];
   for (const [name, compile] of producers) {

@@ -31,12 +31,25 @@ export interface JitModule {
  *  can never be dropped without the source's (see the engine's sameModuleLinks). */
 export type DirectLinks = (from: number, pc: bigint) => number | undefined;
 
+export interface JitFunctionOptions {
+  /** Keep guest registers in locals (the optimizing tier and AOT). */
+  promoteRegisters?: boolean;
+  /** Transfers that may be direct calls. */
+  links?: DirectLinks;
+  /** Count each transfer that continues in translated code in the state block (abi StateSlot
+   *  transfersDirect, transfersChained): ferry run --stats. */
+  countTransfers?: boolean;
+}
+
 /** Adds one exported () -> i32 function per IR function; returns the export names in input order. */
-export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promoteRegisters: boolean, links?: DirectLinks): string[] {
+export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], options: JitFunctionOptions = {}): string[] {
+  const { promoteRegisters = false, links, countTransfers = false } = options;
   const { m, types } = mb;
   mb.importTable(TABLE, TABLE_IMPORT.module, TABLE_IMPORT.name);
   const slot = (s: StateSlotName) => STATE_BASE + StateSlot[s];
   const store = (s: StateSlotName, v: ExpressionRef) => m.i64.store(slot(s), 8, m.i32.const(0), v);
+  const counted = (s: 'transfersDirect' | 'transfersChained', transfer: ExpressionRef): ExpressionRef =>
+    countTransfers ? m.block(null, [store(s, m.i64.add(m.i64.load(slot(s), 8, m.i32.const(0)), m.i64.const(1n))), transfer]) : transfer;
   const exports: string[] = [];
 
   funcs.forEach((func, index) => {
@@ -63,13 +76,13 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], promo
       addLocal,
       gotoPc: (to, constant) => {
         const linked = constant === undefined ? undefined : links?.(index, constant);
-        if (linked !== undefined) return m.return_call(functionName(linked), [], types.i32);
+        if (linked !== undefined) return counted('transfersDirect', m.return_call(functionName(linked), [], types.i32));
         const t = () => m.local.get(target, types.i64);
         const e = () => m.local.get(entry, types.i32);
         return m.block(null, [
           m.local.set(target, to),
           m.local.set(entry, m.i32.add(m.i32.const(JUMP_CACHE), m.i32.shl(m.i32.and(m.i32.wrap(m.i64.shr_u(t(), m.i64.const(1n))), m.i32.const(JUMP_CACHE_INDEX_MASK)), m.i32.const(4)))),
-          m.if(m.i64.eq(m.i64.load(0, 8, e()), t()), m.return_call_indirect(TABLE, m.i32.load(8, 4, e()), [], types.none, types.i32)),
+          m.if(m.i64.eq(m.i64.load(0, 8, e()), t()), counted('transfersChained', m.return_call_indirect(TABLE, m.i32.load(8, 4, e()), [], types.none, types.i32))),
           store('pc', t()),
           store('exitCode', m.i64.const(BigInt(ExitCode.untranslated))),
           m.return(m.i32.const(ExitCode.untranslated)),

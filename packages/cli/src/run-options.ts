@@ -20,7 +20,7 @@ interface OptionSpec {
 export const RUN_OPTIONS = {
   tier: { type: 'string', choices: TIERS, default: 'adaptive', describe: 'execution tier' },
   strace: { type: 'boolean', default: false, describe: 'print every system call to stderr' },
-  stats: { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit' },
+  stats: { type: 'boolean', default: false, describe: 'print execution statistics to stderr at exit (JIT code then counts its transfers: a little slower)' },
   'stats-json': { type: 'string', describe: 'write execution statistics and peak RSS as JSON to this file at exit' },
   mem: { type: 'string', default: '1G', describe: 'cap on guest memory; mmap/brk beyond it fail with ENOMEM' },
   dir: {

@@ -53,6 +53,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ...(plan.entryPcs ? { entryPcs: plan.entryPcs } : {}),
       superops: argv.superops,
       coalesce: argv.coalesce,
+      countTransfers: argv.stats,
     });
     plan.finish();
     if (result.message) process.stderr.write(`ferry: ${argv.elf}: ${result.message}\n`);

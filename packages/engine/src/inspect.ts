@@ -89,7 +89,7 @@ export async function watAt(machine: Machine, pc: bigint, tier: JitTier): Promis
   const lifted = liftAt(machine, pc, { tier });
   const backend = await loadBackend();
   if (tier === 'baseline') return { lifted, text: backend.binaryToText(compileBaselineModule([lifted.func]).binary) };
-  if (OPT_CODEGEN() === 'direct') return { lifted, text: backend.binaryToText(compileDirectModule([lifted.func], true).binary) };
+  if (OPT_CODEGEN() === 'direct') return { lifted, text: backend.binaryToText(compileDirectModule([lifted.func], { promoteRegisters: true }).binary) };
   const compiled = backend.compileJitModule([lifted.func], { promoteRegisters: true }, true);
   return { lifted, text: compiled.text ?? '' };
 }

@@ -43,9 +43,12 @@ export interface RunOptions extends MachineOptions {
   /** Serve ecalls in place where generated code offers them (default true; false: every ecall
    *  is a transition to the engine's loop and back, for comparison). */
   coalesce?: boolean;
+  /** JIT code counts its transfers to other translations (RunStats.transfers; costs a counter
+   *  update per transfer; AOT modules, compiled beforehand, do not count). */
+  countTransfers?: boolean;
 }
 
-type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs' | 'superops' | 'coalesce'>;
+type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs' | 'superops' | 'coalesce' | 'countTransfers'>;
 
 export interface RunResult {
   /** The exit status Ferry itself exits with: the guest's, or 128 + signal. */
@@ -157,13 +160,13 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
   } else if (tier === 'adaptive' || tier === 'aot') {
     // aot: the adaptive tier over preloaded AOT code (the CLI compiles or finds the module).
     codeCache = new jit.CodeCache(machine.wasmMemory);
-    const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter(), jit.compilers));
+    const a = (adaptive = new jit.AdaptiveExecutor(machine, codeCache, interpreter(), jit.compilers, options.countTransfers));
     step = () => a.step();
   } else if (!jit.compilers) {
     throw new Error(`internal error: the ${tier} tier needs its compilers loaded`);
   } else {
     const cache = (codeCache = new jit.CodeCache(machine.wasmMemory));
-    const t = (translator = new jit.compilers.Translator(machine, cache, jit.backend));
+    const t = (translator = new jit.compilers.Translator(machine, cache, jit.backend, undefined, options.countTransfers));
     step = () => {
       const pc = state.pc;
       const translation = cache.lookup(pc) ?? (tier === 'opt' ? t.optimized(pc) : t.baseline(pc));
@@ -191,6 +194,7 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
       adaptive.close();
     }
     if (codeCache) stats.translations = codeCache.size;
+    if (options.countTransfers && codeCache) stats.transfers = { direct: state.transfersDirect, chained: state.transfersChained };
     return message === undefined ? { status, stats } : { status, message, stats };
   };
   const where = (pc: bigint) => describeAddress(machine, pc);

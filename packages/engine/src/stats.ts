@@ -1,6 +1,7 @@
 // Counters a run reports with --stats: guest instructions, exits by kind, transitions (returns to
-// the engine's loop) and exits served in place (coalesced), system calls by name, code
-// invalidations, wall time.
+// the engine's loop: dispatched transfers) and exits served in place (coalesced), transfers that
+// chained from translation to translation without returning (when the JIT code counted them),
+// system calls by name, code invalidations, wall time.
 
 export interface CompileCounters {
   modules: number;
@@ -28,6 +29,9 @@ export class RunStats {
   syscalls: ReadonlyMap<string, number> = new Map();
   /** Exits generated code offered the runtime in place and the runtime served (coalesced exits). */
   exitsServedInPlace = 0;
+  /** Transfers between translations that did not return to the engine (RunOptions.countTransfers):
+   *  direct calls inside a module, and calls through the jump cache. */
+  transfers: { direct: bigint; chained: bigint } | undefined = undefined;
 
   /** Returns from generated code to the engine's loop (each exit that was not served in place). */
   get transitions(): number {
@@ -61,9 +65,14 @@ export class RunStats {
       ...Object.entries(this.perTier).filter(([, e]) => e.instructions !== '0').map(([t, e]) => `slices entered in ${t}`.padEnd(20) + ` ${e.instructions} guest instructions, ${e.ms.toFixed(1)} ms`),
       `exits                ${[...this.exits].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `transitions          ${this.transitions} (${this.transitionsPerMillion.toFixed(1)} per million guest instructions); exits served in place (coalesced) ${this.exitsServedInPlace}`,
+      ...(this.transfers ? [this.transfersLine(this.transfers)] : []),
       `system calls         ${[...this.syscalls].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ];
     return lines.join('\n');
+  }
+
+  private transfersLine({ direct, chained }: { direct: bigint; chained: bigint }): string {
+    return `transfers            ${direct + chained} chained without returning (${direct} direct calls inside a module, ${chained} through the jump cache), ${this.transitions} dispatched (the transitions)`;
   }
 
   /** The share of guest instructions run in slices entered in preloaded code (approximate: a
@@ -90,6 +99,7 @@ export class RunStats {
       exits: Object.fromEntries(this.exits),
       transitions: this.transitions,
       exitsServedInPlace: this.exitsServedInPlace,
+      ...(this.transfers ? { transfers: { direct: this.transfers.direct.toString(), chained: this.transfers.chained.toString() } } : {}),
       syscalls: Object.fromEntries(this.syscalls),
     };
   }

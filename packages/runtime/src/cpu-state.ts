@@ -66,6 +66,13 @@ export class CpuState {
   set instret(value: bigint) {
     this.setSlot('instret', value);
   }
+  /** Transfers between translations counted by code compiled to count them (abi StateSlot). */
+  get transfersDirect(): bigint {
+    return this.getSlot('transfersDirect');
+  }
+  get transfersChained(): bigint {
+    return this.getSlot('transfersChained');
+  }
   get budget(): bigint {
     return this.getSlot('budget');
   }

@@ -66,6 +66,8 @@ export class AdaptiveExecutor {
     private readonly cache: CodeCache,
     private readonly interpret: () => number,
     private compilers?: Compilers,
+    /** Count transfers between translations in the state block (ferry run --stats). */
+    private readonly countTransfers = false,
   ) {}
 
   /** True when some code is hot and the compilers are not attached yet: the run loop loads them
@@ -156,7 +158,7 @@ export class AdaptiveExecutor {
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
     const linked = this.cache.chains ? recordingLinks(sameModuleLinks(units), units.length) : undefined;
-    const compiled = compileBaselineModule(funcs, linked?.links);
+    const compiled = compileBaselineModule(funcs, { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const ms = nowMs() - started;
     this.installInstance('baseline', units, instance, compiled.exports, ms, undefined, linked?.made);
@@ -167,7 +169,7 @@ export class AdaptiveExecutor {
     const { discoverRegion, liftHints, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
     const blocks = discoverRegion(this.fetch, pc);
     if (!blocks.length) return;
-    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true }, OPT_PIPELINE(), liftHints(this.machine));
+    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true, countTransfers: this.countTransfers }, OPT_PIPELINE(), liftHints(this.machine));
   }
 
   private attached(): Compilers {

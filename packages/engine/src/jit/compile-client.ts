@@ -13,6 +13,8 @@ export interface CompileOptions {
   codegen: 'direct' | 'binaryen';
   passes?: string[];
   promoteRegisters?: boolean;
+  /** Count transfers between translations (ferry run --stats). */
+  countTransfers?: boolean;
 }
 
 /** A region as guest code: its blocks' pcs (entry first) and every instruction word they hold. */

@@ -28,7 +28,7 @@ describe('compile worker', () => {
 
     const local = liftRegion(blocks);
     runPipeline(local, 'opt');
-    const here = compileDirectModule([local], true);
+    const here = compileDirectModule([local], { promoteRegisters: true });
     expect(WebAssembly.Module.imports(reply!.module!)).toEqual(WebAssembly.Module.imports(new WebAssembly.Module(here.binary as Uint8Array<ArrayBuffer>)));
     machine.close();
   }, 180_000);

@@ -13,9 +13,10 @@ import type { CompileOptions, CompileReply, CompileRequest, RegionCode } from '.
 const port = (workerData as { port: MessagePort }).port;
 
 async function compile(funcs: Func[], options: CompileOptions): Promise<JitModule> {
-  if (options.codegen === 'direct') return compileDirectModule(funcs, options.promoteRegisters ?? false);
+  const shared = { promoteRegisters: options.promoteRegisters ?? false, countTransfers: options.countTransfers ?? false };
+  if (options.codegen === 'direct') return compileDirectModule(funcs, shared);
   const { compileJitModule } = await import('@ferry/backend-wasm');
-  return compileJitModule(funcs, { ...(options.passes ? { passes: options.passes } : {}), promoteRegisters: options.promoteRegisters ?? false });
+  return compileJitModule(funcs, { ...(options.passes ? { passes: options.passes } : {}), ...shared });
 }
 
 /** Lifts a region from its code (the blocks come out as the main thread discovered them: the same

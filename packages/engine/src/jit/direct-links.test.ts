@@ -113,7 +113,7 @@ describe('baseline modules with direct links', () => {
     const funcs = blocks.map((b) => liftBlock(b));
     const cache = new CodeCache(machine.wasmMemory);
     const links = sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) })));
-    const linked = compileBaselineModule(funcs, links);
+    const linked = compileBaselineModule(funcs, { links });
     const plain = compileBaselineModule(funcs);
 
     const wabt = await wabtInit();

@@ -90,6 +90,8 @@ export class Translator {
     /** The binaryen backend; needed only by the optimizing tier with FERRY_OPT_CODEGEN=binaryen. */
     private readonly backend: Backend | undefined,
     private readonly irHook?: IrHook,
+    /** Count transfers between translations in the state block (ferry run --stats). */
+    private readonly countTransfers = false,
   ) {}
 
   private readonly fetch = (pc: bigint): number | undefined => this.machine.memory.tryFetch(pc);
@@ -101,7 +103,8 @@ export class Translator {
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
     const linked = this.cache.chains ? recordingLinks(sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) }))), blocks.length) : undefined;
-    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), linked?.links), linked?.made);
+    const options = { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers };
+    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), options), linked?.made);
     return this.cache.lookup(pc);
   }
 
@@ -112,9 +115,10 @@ export class Translator {
     const { func, ms } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;
     this.compileAndInstall('opt', [{ blocks, func }], () => {
-      if (OPT_CODEGEN() === 'direct') return compileDirectModule([func], true);
+      const options = { promoteRegisters: true, countTransfers: this.countTransfers };
+      if (OPT_CODEGEN() === 'direct') return compileDirectModule([func], options);
       if (!backend) throw new Error('internal error: FERRY_OPT_CODEGEN=binaryen needs the binaryen backend loaded');
-      return backend.compileJitModule([func], { promoteRegisters: true });
+      return backend.compileJitModule([func], options);
     });
     this.counters.opt.compileMs += ms;
     return this.cache.lookup(pc);
