@@ -28,7 +28,7 @@ export interface JitModule {
 /** Which function of the module a transfer from function `from` to the constant `pc` may call
  *  directly (its index in the batch), or undefined to go through the jump cache. The caller
  *  answers only where that stays right for as long as the source lives: the target's translation
- *  can never be dropped without the source's (see the engine's sameModuleLinks). */
+ *  is never dropped or replaced without the source's (the engine's links.ts). */
 export type DirectLinks = (from: number, pc: bigint) => number | undefined;
 
 export interface JitFunctionOptions {

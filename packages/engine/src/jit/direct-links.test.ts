@@ -1,6 +1,7 @@
-// Direct tail calls between the blocks of one baseline module (code-cache.ts sameModuleLinks,
-// backend-wasm DirectLinks): which pairs may link, and that a linked transfer does what the
-// unlinked one does followed by the target's own run.
+// Direct tail calls between the blocks of one baseline module (links.ts sameModuleLinks and
+// recordingLinks, backend-wasm DirectLinks): which pairs may link, the code cache dropping the
+// direct callers of what it drops or replaces, and that a linked transfer does what the same
+// transfer through the jump cache does.
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
