@@ -6,9 +6,8 @@
 // i, each the translation of its pc, made from the pages it lists; the options recorded are the
 // ones used.
 import { createHash } from 'node:crypto';
-import type { GuestBlock } from '@ferry/lift-riscv';
-import { GUEST_PAGE_SHIFT } from '@ferry/abi';
 import type { Func } from '@ferry/ir';
+import { pagesOf, sameModuleLinks } from '@ferry/engine';
 import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
 import { type AotManifest, customSection, encodeManifest, MANIFEST_SECTION, manifestEntries } from './manifest.js';
@@ -52,13 +51,6 @@ export interface CompileAotOptions {
   onProgress?: (phase: 'lift' | 'compile', done: number, total: number) => void;
 }
 
-const pageOf = (pc: bigint): number => Number(pc >> BigInt(GUEST_PAGE_SHIFT));
-
-function regionPages(blocks: readonly GuestBlock[]): number[] {
-  const pages = new Set<number>();
-  for (const b of blocks) for (const i of b.insns) (pages.add(pageOf(i.pc)), pages.add(pageOf(i.pc + BigInt(i.size) - 1n)));
-  return [...pages].sort((a, b) => a - b);
-}
 
 export async function compileAot(image: GuestImage, options: CompileAotOptions = {}): Promise<AotResult> {
   const translation = options.translation ?? DEFAULT_TRANSLATION_OPTIONS;
@@ -87,13 +79,13 @@ export async function compileAot(image: GuestImage, options: CompileAotOptions =
   options.onProgress?.('compile', 0, 1);
   const { compileJitModule } = await import('@ferry/backend-wasm');
   const passes = translation.wasm === 'O2' ? undefined : translation.wasm === 'quick' ? QUICK_WASM_PASSES : [];
-  const { sameModuleLinks } = await import('@ferry/engine');
-  const links = sameModuleLinks(regions.map((r) => ({ pc: r.entry, pages: regionPages(r.blocks) })));
+  const pages = regions.map((r) => pagesOf(r.blocks));
+  const links = sameModuleLinks(regions.map((r, i) => ({ pc: r.entry, pages: pages[i]! })));
   const compiled = compileJitModule(funcs, { promoteRegisters: true, links, ...(passes ? { passes } : {}) });
   options.onProgress?.('compile', 1, 1);
 
   // Table slot i holds the translation of the i-th entry by pc (the manifest's order).
-  const order = regions.map((r, i) => ({ pc: r.entry, exportName: compiled.exports[i]!, insns: r.insns, pages: regionPages(r.blocks) }));
+  const order = regions.map((r, i) => ({ pc: r.entry, exportName: compiled.exports[i]!, insns: r.insns, pages: pages[i]! }));
   order.sort((a, b) => (a.pc < b.pc ? -1 : a.pc > b.pc ? 1 : 0));
   const entries = manifestEntries(order);
   const placed = placeFunctionsInTable(compiled.binary, order.map((e) => e.exportName));

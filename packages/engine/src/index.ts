@@ -8,3 +8,4 @@ export * from './stats.js';
 export * from './decode-cache.js';
 export * from './capture.js';
 export { sameModuleLinks, type ModuleUnit } from './jit/links.js';
+export { pagesOf } from './jit/code-cache.js';

@@ -14,8 +14,8 @@ import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
 import type { CompileCounters } from '../stats.js';
-import { CodeCache } from './code-cache.js';
-import { recordingLinks, sameModuleLinks } from './links.js';
+import { CodeCache, pagesOf } from './code-cache.js';
+import { baselineLinks } from './links.js';
 import type { PipelineName } from '@ferry/opt';
 import type { CompileClient, CompileOptions } from './compile-client.js';
 import { TieringController } from './controller.js';
@@ -157,7 +157,7 @@ export class AdaptiveExecutor {
     const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
     const started = nowMs();
-    const linked = this.cache.chains ? recordingLinks(sameModuleLinks(units), units.length) : undefined;
+    const linked = baselineLinks(this.cache, units);
     const compiled = compileBaselineModule(funcs, { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const ms = nowMs() - started;
@@ -179,7 +179,7 @@ export class AdaptiveExecutor {
 
   /** The pages and size of a translation unit; marks its pages as holding code. */
   private describe(blocks: GuestBlock[]): Unit {
-    const pages = this.attached().pagesOf(blocks);
+    const pages = pagesOf(blocks);
     for (const p of pages) this.machine.memory.markCode(p);
     return { pc: blocks[0]!.pc, pages, insns: blocks.reduce((n, b) => n + b.insns.length, 0) };
   }

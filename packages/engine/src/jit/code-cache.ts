@@ -3,6 +3,7 @@
 // translation was made from, so a store to one of them drops exactly those translations.
 // Preloaded (AOT) translations wait as PendingTranslations until a lookup adopts them.
 // Invariant: a jump-cache entry names a live translation, a pending one, or is empty (tag -1).
+import type { GuestBlock } from '@ferry/lift-riscv';
 import {
   GUEST_PAGE_SHIFT, JUMP_CACHE, JUMP_CACHE_ENTRIES, JUMP_CACHE_ENTRY_SIZE, JUMP_CACHE_INDEX_MASK,
 } from '@ferry/abi';
@@ -207,3 +208,11 @@ export class CodeCache {
 }
 
 export const pageOf = (address: bigint): number => Number(address >> BigInt(GUEST_PAGE_SHIFT));
+
+/** The guest pages blocks were decoded from (an instruction may straddle two): what a
+ *  translation made from them is invalidated by. */
+export function pagesOf(blocks: readonly GuestBlock[]): number[] {
+  const pages = new Set<number>();
+  for (const b of blocks) for (const insn of b.insns) (pages.add(pageOf(insn.pc)), pages.add(pageOf(insn.pc + BigInt(insn.size) - 1n)));
+  return [...pages];
+}

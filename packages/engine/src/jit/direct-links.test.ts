@@ -11,7 +11,7 @@ import { discoverBlock, liftBlock, staticSuccessors, type GuestBlock } from '@fe
 import { Machine } from '@ferry/runtime';
 import { CodeCache } from './code-cache.js';
 import { recordingLinks, sameModuleLinks } from './links.js';
-import { pagesOf } from './translator.js';
+import { pagesOf } from './code-cache.js';
 
 function load(program: string): Machine {
   const path = fileURLToPath(new URL(`../../../../corpus/bin/${program}`, import.meta.url));

@@ -2,6 +2,7 @@
 // a constant pc that another function of the same module translates may be a return_call to it,
 // skipping the jump cache and the table; the rule here keeps that right under invalidation.
 import type { DirectLinks } from '@ferry/backend-wasm/baseline';
+import type { CodeCache } from './code-cache.js';
 
 /** One translation of a module to be: its entry pc and the guest pages it was made from. */
 export interface ModuleUnit {
@@ -36,4 +37,10 @@ export function recordingLinks(links: DirectLinks, units: number): { links: Dire
       return to;
     },
   };
+}
+
+/** The links of a baseline module the code cache is about to hold, recorded for its install;
+ *  none when the cache does not chain. */
+export function baselineLinks(cache: CodeCache, units: readonly ModuleUnit[]): { links: DirectLinks; made: bigint[][] } | undefined {
+  return cache.chains ? recordingLinks(sameModuleLinks(units), units.length) : undefined;
 }

@@ -12,8 +12,8 @@ import {
   discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock, type LiftHints,
 } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
-import { CodeCache, pageOf, type Translation } from './code-cache.js';
-import { recordingLinks, sameModuleLinks } from './links.js';
+import { CodeCache, pagesOf, type Translation } from './code-cache.js';
+import { baselineLinks } from './links.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
@@ -101,8 +101,8 @@ export class Translator {
     const blocks = baselineBatch(this.fetch, pc, (at) => this.cache.lookup(at) !== undefined);
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
-    const units = blocks.map((b) => ({ blocks: [b], func: liftBlock(b, hints) }));
-    const linked = this.cache.chains ? recordingLinks(sameModuleLinks(blocks.map((b) => ({ pc: b.pc, pages: pagesOf([b]) }))), blocks.length) : undefined;
+    const units = blocks.map((b) => ({ blocks: [b], pages: pagesOf([b]), func: liftBlock(b, hints) }));
+    const linked = baselineLinks(this.cache, units.map((u) => ({ pc: u.blocks[0]!.pc, pages: u.pages })));
     const options = { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers };
     this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), options), linked?.made);
     return this.cache.lookup(pc);
@@ -114,7 +114,7 @@ export class Translator {
     if (!blocks.length) return undefined;
     const { func, ms } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;
-    this.compileAndInstall('opt', [{ blocks, func }], () => {
+    this.compileAndInstall('opt', [{ blocks, pages: pagesOf(blocks), func }], () => {
       const options = { promoteRegisters: true, countTransfers: this.countTransfers };
       if (OPT_CODEGEN() === 'direct') return compileDirectModule([func], options);
       if (!backend) throw new Error('internal error: FERRY_OPT_CODEGEN=binaryen needs the binaryen backend loaded');
@@ -132,7 +132,7 @@ export class Translator {
 
   private compileAndInstall(
     tier: 'baseline' | 'opt',
-    units: { blocks: GuestBlock[]; func: Func }[],
+    units: { blocks: GuestBlock[]; pages: number[]; func: Func }[],
     /** Compiles the units' functions (called after the IR hook has seen them). */
     compile: () => JitModule,
     /** Per unit, the pcs its function calls directly (recordingLinks; filled by compile). */
@@ -146,19 +146,11 @@ export class Translator {
     c.compileMs += performance.now() - started;
     c.modules++;
     units.forEach((u, i) => {
-      const pages = pagesOf(u.blocks);
       const insns = u.blocks.reduce((n, b) => n + b.insns.length, 0);
-      for (const p of pages) this.machine.memory.markCode(p);
-      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, pages, tier, insns, links?.[i]);
+      for (const p of u.pages) this.machine.memory.markCode(p);
+      this.cache.install(u.blocks[0]!.pc, instance.exports[compiled.exports[i]!] as Function, u.pages, tier, insns, links?.[i]);
       c.functions++;
       c.guestInsns += insns;
     });
   }
-}
-
-/** The guest pages blocks were decoded from (an instruction may straddle two). */
-export function pagesOf(blocks: readonly GuestBlock[]): number[] {
-  const pages = new Set<number>();
-  for (const b of blocks) for (const insn of b.insns) (pages.add(pageOf(insn.pc)), pages.add(pageOf(insn.pc + BigInt(insn.size) - 1n)));
-  return [...pages];
 }

@@ -61,7 +61,7 @@ function allowedRegisters(uses: readonly RegisterUse[]): number[] {
   return Array.from({ length: 31 }, (_, i) => i + 1).filter((n) => !written || !RESERVED.has(n));
 }
 
-/** A row that writes sp itself (c.addi16sp) or transfers control where a pattern cannot aim. */
+/** A row that writes sp itself (c.addi16sp), which a random program keeps fixed. */
 const writesStackPointer = (row: InsnRow) => row.fields.rd === STACK;
 
 /** System calls whose results are the same in every tier (a7 number; a0 argument or none). */
