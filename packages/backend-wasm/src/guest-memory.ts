@@ -1,6 +1,7 @@
 // Guest memory access through the shadow table, inline:
-//   entry = table[address >> 12]; fast when (entry & mask) == want, the address is below
-//   2^GUEST_VA_BITS and the access stays inside its page; then host = (entry & ~0xfff) | (address & 0xfff).
+//   entry = table[i32(address) >> 12]; fast when (entry & mask) == want, the address is below
+//   2^GUEST_VA_BITS and the access stays inside its page; then host = i32(address) + (entry & ~0xfff)
+//   (the entry holds the page's addend, abi shadow.ts).
 // Otherwise the slow-path helper performs the access (or raises the guest fault, naming the pc).
 // An access naming a page-cache slot (IR `page N`) first tries the slot's cached entry: same page
 // as the cached address and flags that allow this access skip the table load; a fast access
@@ -52,26 +53,34 @@ function fastWithRefresh(
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
 function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number }): ExpressionRef {
   const addr = () => m.local.get(s.address, types.i64);
-  const pageIndex = m.i32.wrap(m.i64.shr_u(addr(), m.i64.const(BigInt(GUEST_PAGE_SHIFT))));
-  const loadEntry = m.local.set(
-    s.entry,
-    m.i32.load(SHADOW_TABLE, 4, m.i32.shl(m.i32.and(pageIndex, m.i32.const(-1 >>> (32 - GUEST_VA_BITS + GUEST_PAGE_SHIFT))), m.i32.const(2))),
-  );
+  const loadEntry = m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(addr()))));
   const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
-  const outOfReach = m.i32.wrap(m.i64.shr_u(addr(), m.i64.const(BigInt(GUEST_VA_BITS))));
-  let bad = m.i32.or(flagsWrong, outOfReach);
-  if (size > 1) {
-    const offset = m.i32.and(m.i32.wrap(addr()), m.i32.const(GUEST_PAGE_MASK));
-    bad = m.i32.or(bad, m.i32.gt_u(offset, m.i32.const(GUEST_PAGE_MASK + 1 - size)));
-  }
-  return m.block(null, [loadEntry, bad], types.i32);
+  return m.block(null, [loadEntry, m.i32.or(flagsWrong, outOfReachOrCrossing(m, addr(), size))], types.i32);
+}
+
+/** i32 condition: 1 when a `size`-byte access at a 64-bit guest address is at or above
+ *  2^GUEST_VA_BITS or crosses its page. One mask and one compare: any address bit at or above
+ *  GUEST_VA_BITS makes the masked value exceed every in-page offset. */
+export function outOfReachOrCrossing(m: ExpressionBuilder, address: ExpressionRef, size: number): ExpressionRef {
+  const mask = ~((1n << BigInt(GUEST_VA_BITS)) - 1n) & 0xffff_ffff_ffff_ffffn | BigInt(GUEST_PAGE_MASK);
+  return m.i64.gt_u(m.i64.and(address, m.i64.const(BigInt.asIntN(64, mask))), m.i64.const(BigInt(GUEST_PAGE_MASK + 1 - size)));
+}
+
+/** Byte offset of the shadow entry of the page holding the low 32 bits of a guest address, from
+ *  SHADOW_TABLE. Addresses at or above 2^GUEST_VA_BITS are caught by the reach test. */
+export function shadowIndex(m: ExpressionBuilder, address32: ExpressionRef): ExpressionRef {
+  const page = m.i32.shr_u(address32, m.i32.const(GUEST_PAGE_SHIFT));
+  const reachable = GUEST_VA_BITS >= 32 ? page : m.i32.and(page, m.i32.const(-1 >>> (32 - GUEST_VA_BITS + GUEST_PAGE_SHIFT)));
+  return m.i32.shl(reachable, m.i32.const(2));
+}
+
+/** The host address of a guest address, from its page's entry: one add of the addend. */
+export function shadowHostAddress(m: ExpressionBuilder, address32: ExpressionRef, entry: ExpressionRef): ExpressionRef {
+  return m.i32.add(address32, m.i32.and(entry, m.i32.const(SHADOW_HOST_MASK)));
 }
 
 function hostAddress(m: ExpressionBuilder, types: ValueTypes, s: Scratch): ExpressionRef {
-  return m.i32.or(
-    m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(SHADOW_HOST_MASK)),
-    m.i32.and(m.i32.wrap(m.local.get(s.address, types.i64)), m.i32.const(GUEST_PAGE_MASK)),
-  );
+  return shadowHostAddress(m, m.i32.wrap(m.local.get(s.address, types.i64)), m.local.get(s.entry, types.i32));
 }
 
 export function emitLoad(

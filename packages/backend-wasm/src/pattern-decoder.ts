@@ -8,12 +8,13 @@
 // registers its shape relates equal, the entry gets the fused row instead.
 import binaryen from 'binaryen';
 import {
-  FETCH_CHECK, GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, GUEST_PAGE_SIZE, PageFlag, SHADOW_HOST_MASK, SHADOW_TABLE,
+  FETCH_CHECK, GUEST_PAGE_MASK, GUEST_PAGE_SIZE, PageFlag, SHADOW_TABLE,
 } from '@ferry/abi';
 import { popcount32 } from '@ferry/util';
 import { operandSpec, packedLayout, type FusedRow } from './fused-rows.js';
 import type { ExpressionRef, WasmModuleBuilder } from './module.js';
 import { ENTRY, ILLEGAL_HANDLER } from './packing.js';
+import { outOfReachOrCrossing, shadowHostAddress, shadowIndex } from './guest-memory.js';
 
 /** Bits [hi:lo] of the word, placed at bit `at` of the operand. */
 export interface BitSlice {
@@ -189,22 +190,15 @@ function illegal(m: binaryen.Module): ExpressionRef {
 export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderRow[], fused: readonly FusedRow[] = []): void {
   const m = mb.m;
   const pc = () => m.local.get(PC, binaryen.i64);
-  const pageIndexMask = -1 >>> (32 - GUEST_VA_BITS + GUEST_PAGE_SHIFT);
-  const tableAddr = m.local.set(
-    TABLE_ADDR,
-    m.i32.add(m.i32.const(SHADOW_TABLE), m.i32.shl(m.i32.and(m.i32.wrap(m.i64.shr_u(pc(), m.i64.const(BigInt(GUEST_PAGE_SHIFT)))), m.i32.const(pageIndexMask)), m.i32.const(2))),
-  );
+  const tableAddr = m.local.set(TABLE_ADDR, m.i32.add(m.i32.const(SHADOW_TABLE), shadowIndex(m, m.i32.wrap(pc()))));
   const shadow = m.local.set(SHADOW, m.i32.load(0, 4, m.local.get(TABLE_ADDR, binaryen.i32)));
   const fast = m.i32.eqz(
     m.i32.or(
-      m.i32.or(
-        m.i32.xor(m.i32.and(m.local.get(SHADOW, binaryen.i32), m.i32.const(FETCH_CHECK.mask)), m.i32.const(FETCH_CHECK.want)),
-        m.i32.wrap(m.i64.shr_u(pc(), m.i64.const(BigInt(GUEST_VA_BITS)))),
-      ),
-      m.i32.gt_u(m.i32.and(m.i32.wrap(pc()), m.i32.const(GUEST_PAGE_MASK)), m.i32.const(GUEST_PAGE_MASK + 1 - 4)),
+      m.i32.xor(m.i32.and(m.local.get(SHADOW, binaryen.i32), m.i32.const(FETCH_CHECK.mask)), m.i32.const(FETCH_CHECK.want)),
+      outOfReachOrCrossing(m, pc(), 4),
     ),
   );
-  const host = m.i32.or(m.i32.and(m.local.get(SHADOW, binaryen.i32), m.i32.const(SHADOW_HOST_MASK)), m.i32.and(m.i32.wrap(pc()), m.i32.const(GUEST_PAGE_MASK)));
+  const host = shadowHostAddress(m, m.i32.wrap(pc()), m.local.get(SHADOW, binaryen.i32));
   const fetch = m.if(
     fast,
     m.block(null, [

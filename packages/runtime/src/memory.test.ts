@@ -1,12 +1,15 @@
 // GuestMemory: shadow-table entries follow map/protect/unmap, faults name address, access and pc,
 // page-crossing slow paths and CODE-page invalidation behave as the abi contract says.
-import { GUEST_PAGE_SIZE, INITIAL_WASM_PAGES, PageFlag, SHADOW_HOST_MASK, WASM_PAGE } from '@ferry/abi';
+import { GUEST_PAGE_SIZE, INITIAL_WASM_PAGES, PageFlag, shadowHost, WASM_PAGE } from '@ferry/abi';
 import { describe, expect, it } from 'vitest';
 import { GuestFault } from './fault.js';
 import { GuestMemory, Prot } from './memory.js';
 
 const PAGE = GUEST_PAGE_SIZE;
 const entryOf = (m: GuestMemory, addr: number): number => m.shadowTable[addr / PAGE]!;
+/** The host address backing the page holding guest address addr (the entry holds an addend). */
+const hostOf = (m: GuestMemory, addr: number): number => shadowHost(addr / PAGE, entryOf(m, addr));
+const PROT_FLAGS = PageFlag.READ | PageFlag.WRITE | PageFlag.EXEC;
 
 function faultOf(action: () => unknown): GuestFault {
   try {
@@ -25,12 +28,12 @@ describe('GuestMemory mapping and the shadow table', () => {
     expect(entryOf(m, 0x10000)).toBe(0); // not yet backed: the fast path falls to the slow path
     m.write32(0x10010, 0xdeadbeef);
     const entry = entryOf(m, 0x10000);
-    expect(entry & 0x1f).toBe(PageFlag.READ | PageFlag.WRITE);
-    const host = (entry & SHADOW_HOST_MASK) >>> 0;
+    expect(entry & 0x3f).toBe(PageFlag.READ | PageFlag.WRITE | PageFlag.PRESENT);
+    const host = hostOf(m, 0x10000);
     expect(new DataView(m.wasmMemory.buffer).getUint32(host + 0x10, true)).toBe(0xdeadbeef);
 
     expect(m.protect(0x10000, PAGE, Prot.READ)).toBe(true);
-    expect(entryOf(m, 0x10000) & 0x1f).toBe(PageFlag.READ);
+    expect(entryOf(m, 0x10000) & PROT_FLAGS).toBe(PageFlag.READ);
     expect(m.read32(0x10010)).toBe(0xdeadbeef);
 
     m.unmap(0x10000, PAGE);
@@ -43,11 +46,30 @@ describe('GuestMemory mapping and the shadow table', () => {
     const m = new GuestMemory();
     m.map(0x20000, PAGE, Prot.READ | Prot.WRITE);
     m.write64(0x20000, 0x1122334455667788n);
-    const host = (entryOf(m, 0x20000) & SHADOW_HOST_MASK) >>> 0;
+    const host = hostOf(m, 0x20000);
     m.unmap(0x20000, PAGE);
     m.map(0x50000, PAGE, Prot.READ | Prot.WRITE);
     expect(m.read64(0x50000)).toBe(0n);
-    expect((entryOf(m, 0x50000) & SHADOW_HOST_MASK) >>> 0).toBe(host);
+    expect(hostOf(m, 0x50000)).toBe(host);
+  });
+
+  it('keeps the addend in the entry: i32(guest) + (entry & ~0xfff) is the host address, after a move too', () => {
+    const m = new GuestMemory();
+    // One page low in the guest space (backed above it) and one at the top of the reach (backed below it).
+    for (const guest of [0x1000, 0xffff_f000]) {
+      m.map(guest, PAGE, Prot.READ | Prot.WRITE);
+      m.write32(guest + 0x7fc, guest >>> 4);
+      const entry = entryOf(m, guest);
+      const viaAddend = ((guest + 0x7fc) + (entry & ~0xfff)) >>> 0;
+      expect(viaAddend).toBe(hostOf(m, guest) + 0x7fc);
+      expect(new DataView(m.wasmMemory.buffer).getUint32(viaAddend, true)).toBe(guest >>> 4);
+    }
+    m.move(0x1000, 0x7000_0000, PAGE);
+    const moved = entryOf(m, 0x7000_0000);
+    expect(moved & PageFlag.PRESENT).toBe(PageFlag.PRESENT);
+    const viaAddend = ((0x7000_07fc + (moved & ~0xfff)) >>> 0);
+    expect(new DataView(m.wasmMemory.buffer).getUint32(viaAddend, true)).toBe(0x100);
+    expect(m.read32(0x7000_07fc)).toBe(0x100);
   });
 
   it('grows the wasm memory on demand and keeps views fresh', () => {
@@ -101,8 +123,8 @@ describe('slow paths', () => {
     m.map(0x40000, 2 * PAGE, Prot.READ | Prot.WRITE);
     m.write8(0x41000, 0); // back the second page first, so the host pages are in reverse order
     m.write8(0x40000, 0);
-    const host0 = (entryOf(m, 0x40000) & SHADOW_HOST_MASK) >>> 0;
-    const host1 = (entryOf(m, 0x41000) & SHADOW_HOST_MASK) >>> 0;
+    const host0 = hostOf(m, 0x40000);
+    const host1 = hostOf(m, 0x41000);
     expect(host0).not.toBe(host1 - PAGE);
 
     m.storeSlow(0x40ffdn, 8, 0x0807060504030201n, 0n);

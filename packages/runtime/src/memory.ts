@@ -13,7 +13,8 @@ import {
   PAGE_POOL,
   PageFlag,
   SHADOW_ENTRIES,
-  SHADOW_HOST_MASK,
+  shadowEntry,
+  shadowHost,
   SHADOW_TABLE,
   WASM_PAGE,
 } from '@ferry/abi';
@@ -159,7 +160,8 @@ export class GuestMemory {
       const src = first + i;
       if (this.hasCode(src)) this.invalidateCode(src);
       this.pageState[target + i] = this.pageState[src]!;
-      shadow[target + i] = shadow[src]!;
+      const entry = shadow[src]!;
+      shadow[target + i] = entry === 0 ? 0 : shadowEntry(target + i, shadowHost(src, entry), entry);
       this.pageState[src] = 0;
       shadow[src] = 0;
     }
@@ -381,9 +383,9 @@ export class GuestMemory {
   /** Host address of a mapped page's backing, allocating a zeroed host page on first touch. */
   private backing(page: number): number {
     const entry = this.shadowTable[page]!;
-    if (entry !== 0) return (entry & SHADOW_HOST_MASK) >>> 0;
+    if (entry !== 0) return shadowHost(page, entry);
     const host = this.allocateHostPage();
-    this.shadowTable[page] = (host | (this.pageState[page]! & (PROT_MASK | PageFlag.CODE))) >>> 0;
+    this.shadowTable[page] = shadowEntry(page, host, this.pageState[page]! & (PROT_MASK | PageFlag.CODE));
     return host;
   }
 
@@ -391,13 +393,13 @@ export class GuestMemory {
     const shadow = this.shadowTable;
     const entry = shadow[page]!;
     if (entry === 0) return;
-    shadow[page] = ((entry & SHADOW_HOST_MASK) | (this.pageState[page]! & (PROT_MASK | PageFlag.CODE))) >>> 0;
+    shadow[page] = shadowEntry(page, shadowHost(page, entry), this.pageState[page]! & (PROT_MASK | PageFlag.CODE));
   }
 
   private releasePage(page: number): void {
     if (this.hasCode(page)) this.invalidateCode(page);
     const entry = this.shadowTable[page]!;
-    if (entry !== 0) this.freeHostPages.push((entry & SHADOW_HOST_MASK) >>> 0);
+    if (entry !== 0) this.freeHostPages.push(shadowHost(page, entry));
     this.shadowTable[page] = 0;
     this.pageState[page] = 0;
     this.mappedPageCount--;

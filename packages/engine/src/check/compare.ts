@@ -2,7 +2,7 @@
 // boundary), and guest memory (every backed page; a page backed on one side only compares as zeros).
 // Invariant: differences are listed in a fixed order (x1..x31, f0..f31, fflags, frm, pc, instret,
 // then memory by address), so reports are deterministic.
-import { GUEST_PAGE_SIZE, SHADOW_HOST_MASK } from '@ferry/abi';
+import { GUEST_PAGE_SIZE, shadowHost } from '@ferry/abi';
 import type { Machine } from '@ferry/runtime';
 
 export type Location =
@@ -37,7 +37,7 @@ function backedPages(machine: Machine): Map<number, number> {
   const pages = new Map<number, number>();
   for (let p = 0; p < table.length; p++) {
     const entry = table[p]!;
-    if (entry !== 0) pages.set(p, (entry & SHADOW_HOST_MASK) >>> 0);
+    if (entry !== 0) pages.set(p, shadowHost(p, entry));
   }
   return pages;
 }
