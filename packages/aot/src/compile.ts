@@ -77,11 +77,17 @@ export async function compileAot(image: GuestImage, options: CompileAotOptions =
   const lifted = performance.now();
 
   options.onProgress?.('compile', 0, 1);
-  const { compileJitModule } = await import('@ferry/backend-wasm');
-  const passes = translation.wasm === 'O2' ? undefined : translation.wasm === 'quick' ? QUICK_WASM_PASSES : [];
   const pages = regions.map((r) => pagesOf(r.blocks));
   const links = sameModuleLinks(regions.map((r, i) => ({ pc: r.entry, pages: pages[i]! })));
-  const compiled = compileJitModule(funcs, { promoteRegisters: true, links, ...(passes ? { passes } : {}) });
+  let compiled: { binary: Uint8Array; exports: readonly string[] };
+  if (translation.wasm === 'direct') {
+    const { compileDirectModule } = await import('@ferry/backend-wasm/baseline');
+    compiled = compileDirectModule(funcs, { promoteRegisters: true, links });
+  } else {
+    const { compileJitModule } = await import('@ferry/backend-wasm');
+    const passes = translation.wasm === 'O2' ? undefined : translation.wasm === 'quick' ? QUICK_WASM_PASSES : [];
+    compiled = compileJitModule(funcs, { promoteRegisters: true, links, ...(passes ? { passes } : {}) });
+  }
   options.onProgress?.('compile', 1, 1);
 
   // Table slot i holds the translation of the i-th entry by pc (the manifest's order).

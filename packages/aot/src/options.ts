@@ -16,12 +16,13 @@ export const DEFAULT_REGION_LIMITS: RegionLimits = { maxBlocks: 48, maxInsns: 12
 export interface TranslationOptions {
   /** IR passes per region: the full `opt` pipeline, one quick round, or none. */
   ir: 'opt' | 'quick' | 'none';
-  /** binaryen optimization of the module: -O2, a cheap list, or none. */
-  wasm: 'O2' | 'quick' | 'none';
+  /** How the module is made: binaryen with -O2, a cheap pass list or no passes, or the wasm
+   *  writer the JIT tiers use (`direct`: no binaryen; it carries branch hints). */
+  wasm: 'O2' | 'quick' | 'none' | 'direct';
   limits: RegionLimits;
 }
 
-export const DEFAULT_TRANSLATION_OPTIONS: TranslationOptions = { ir: 'quick', wasm: 'quick', limits: DEFAULT_REGION_LIMITS };
+export const DEFAULT_TRANSLATION_OPTIONS: TranslationOptions = { ir: 'quick', wasm: 'direct', limits: DEFAULT_REGION_LIMITS };
 
 /** Canonical text of the options (recorded in the manifest and part of the cache key). */
 export function describeOptions(o: TranslationOptions): string {

@@ -21,6 +21,13 @@ interface Scratch {
   entry: number;
 }
 
+/** Hints an `if` as rarely taking its then-arm where the builder can say so (the wasm writer's
+ *  branch-hint section; binaryen.js has no API for it). */
+export function unlikely(m: ExpressionBuilder, ifExpr: ExpressionRef): ExpressionRef {
+  const hinting = m as ExpressionBuilder & { unlikely?: (e: ExpressionRef) => ExpressionRef };
+  return hinting.unlikely ? hinting.unlikely(ifExpr) : ifExpr;
+}
+
 /** The locals of one page-cache slot: the guest address and shadow entry of the last fast access.
  *  Both start at 0, and entry 0 allows nothing, so a fresh cache never hits. */
 export interface PageCache {
@@ -103,7 +110,7 @@ export function emitLoad(
   if (kind === 's16') slow = m.i64.extend16_s(slow);
   if (kind === 's32') slow = m.i64.extend32_s(slow);
   const bad = cache ? needsSlowPathCached(m, types, s, cache, size, LOAD_CHECK) : needsSlowPath(m, types, s, size, LOAD_CHECK);
-  return m.block(null, [m.local.set(s.address, address), m.if(bad, slow, fastWithRefresh(m, types, s, cache, fast, true))], types.i64);
+  return m.block(null, [m.local.set(s.address, address), unlikely(m, m.if(bad, slow, fastWithRefresh(m, types, s, cache, fast, true)))], types.i64);
 }
 
 export function emitStore(
@@ -123,9 +130,9 @@ export function emitStore(
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),
-    m.if(
+    unlikely(m, m.if(
       cache ? needsSlowPathCached(m, types, s, cache, size, STORE_CHECK) : needsSlowPath(m, types, s, size, STORE_CHECK),
       slow, fastWithRefresh(m, types, s, cache, fast, false),
-    ),
+    )),
   ]);
 }

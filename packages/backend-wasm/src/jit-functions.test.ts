@@ -96,3 +96,35 @@ describe('direct links in JIT modules', () => {
     });
   }
 });
+
+describe('memory slow paths', () => {
+  it('are hinted unlikely by the wasm writer: one hint per load and store', () => {
+    const func = parseFunc(`func @block_4000() {
+block0:
+  v0 = iconst.i32 10
+  v1 = get_xreg v0
+  v2 = iconst.i64 16388
+  v3 = load.64 v1, v2
+  v4 = iconst.i64 16392
+  store.32 v1, v3, v4
+  v5 = iconst.i64 16396
+  goto_pc v5
+}`);
+    const { binary } = compileDirectModule([func]);
+    const name = new TextEncoder().encode('metadata.code.branch_hint');
+    const at = indexOf(binary, name);
+    expect(at).toBeGreaterThan(0);
+    // After the name: one function, then its hint count.
+    expect(binary[at + name.length]).toBe(1);
+    expect(binary[at + name.length + 2]).toBe(2);
+    expect(WebAssembly.validate(binary as Uint8Array<ArrayBuffer>)).toBe(true);
+  });
+});
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}

@@ -55,7 +55,7 @@ export function formatSummary(result: AotResult, output: string): string {
     `regions          ${s.regions} (${s.leaders} entry points; jump tables ${s.jumpTables.found} with ${s.jumpTables.targets} targets, ${s.jumpTables.unbounded} without a recognised bound)`,
     `guest code       ${s.guestInsns} instructions, ${kib(s.guestBytes)} of ${kib(s.executableBytes)} executable (${pct(s.guestBytes, s.executableBytes)}); ${s.compiledInsns} compiled counting shared code`,
     `wasm size        ${kib(s.wasmBytes)}`,
-    `time             ${(s.ms.total / 1000).toFixed(1)} s (discovery ${(s.ms.discover / 1000).toFixed(1)} s, lifting ${(s.ms.lift / 1000).toFixed(1)} s, binaryen ${(s.ms.compile / 1000).toFixed(1)} s)`,
+    `time             ${(s.ms.total / 1000).toFixed(1)} s (discovery ${(s.ms.discover / 1000).toFixed(1)} s, lifting ${(s.ms.lift / 1000).toFixed(1)} s, wasm codegen ${(s.ms.compile / 1000).toFixed(1)} s)`,
   ].join('\n');
 }
 
@@ -68,7 +68,7 @@ export const aotCommand: CommandModule<object, AotArgs> = {
       .option('output', { alias: 'o', type: 'string', describe: 'the wasm file to write' })
       .option('profile', { type: 'string', describe: 'also translate the code a run entered (a file from ferry run --profile-out)' })
       .option('ir', { choices: ['quick', 'opt', 'none'] as const, default: 'quick' as const, describe: 'IR passes per region: one quick round, the full opt pipeline, or none' })
-      .option('wasm', { choices: ['quick', 'O2', 'none'] as const, default: 'quick' as const, describe: 'binaryen optimization of the module' })
+      .option('wasm', { choices: ['direct', 'quick', 'O2', 'none'] as const, default: 'direct' as const, describe: 'how the module is made: the JIT tiers\' own wasm writer (direct: no binaryen, with branch hints), or binaryen with a quick pass list, -O2 or no passes' })
       .option('cache-dir', { type: 'string', describe: `store the module in this translation cache (default $${CACHE_DIR_ENV}) when no -o is given` })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or summary' }) as never,
   handler: async (argv) => {

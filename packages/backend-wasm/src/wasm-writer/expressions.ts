@@ -44,6 +44,8 @@ export interface NameResolver {
 }
 
 const NO_LABEL = -1;
+/** imm of an `if` expected not to take its then-arm. */
+const IF_UNLIKELY = 1;
 /** Nodes of a typical baseline module (24 guest blocks of ~700 nodes). */
 const INITIAL_NODES = 1 << 15;
 
@@ -303,6 +305,15 @@ export class ExpressionTree implements ExpressionBuilder {
     return this.nodeN(Kind.If, OP.if, type, 0, [condition, ifTrue, ifFalse]);
   }
 
+  /** Marks an `if` whose condition is expected false: serialization records its offset for the
+   *  module's branch-hint section (V8 then lays out the then-arm as deferred code, so values live
+   *  across a call there are spilled inside it rather than on the likely path). Returns it. */
+  unlikely(ifExpr: ExpressionRef): ExpressionRef {
+    if (this.kind[ifExpr] !== Kind.If) throw new Error('internal error: a branch hint on something other than an if');
+    this.imm[ifExpr] = IF_UNLIKELY;
+    return ifExpr;
+  }
+
   br(label: string, condition?: ExpressionRef, value?: ExpressionRef): ExpressionRef {
     const id = this.labelId(label);
     this.branchedTo[id] = true;
@@ -356,11 +367,16 @@ export class ExpressionTree implements ExpressionBuilder {
   }
 
   /** Writes the code of `expr` (a function body without its final `end`). */
-  serialize(expr: ExpressionRef, out: ByteWriter, names: NameResolver): void {
+  /** Writes a function body's instructions; `bodyStart` is the output offset where the body (its
+   *  local declarations) begins. Returns the body offsets of the `if`s marked unlikely, ascending. */
+  serialize(expr: ExpressionRef, out: ByteWriter, names: NameResolver, bodyStart = out.length): number[] {
     this.out = out;
     this.resolver = names;
     this.open.length = 0;
+    this.bodyStart = bodyStart;
+    this.unlikelyOffsets = [];
     this.write(expr);
+    return this.unlikelyOffsets;
   }
 
   // Serialization state: the output, and the label ids of the structured instructions open at the
@@ -368,6 +384,8 @@ export class ExpressionTree implements ExpressionBuilder {
   private out?: ByteWriter;
   private resolver?: NameResolver;
   private readonly open: number[] = [];
+  private bodyStart = 0;
+  private unlikelyOffsets: number[] = [];
 
   private depth(label: number): number {
     const at = this.open.lastIndexOf(label);
@@ -456,6 +474,7 @@ export class ExpressionTree implements ExpressionBuilder {
       case Kind.If: {
         const first = this.firstKid[n]!;
         this.write(this.kids[first]!);
+        if (this.imm[n] === IF_UNLIKELY) this.unlikelyOffsets.push(out.length - this.bodyStart);
         this.openStructured(opcode, this.type[n]!, NO_LABEL);
         this.write(this.kids[first + 1]!);
         if (this.kidCount[n] === 3) {

@@ -134,16 +134,21 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
         out.u32(this.functionIndex(e.internal));
       }
     });
+    const codeStart = out.length;
+    const hints: { func: number; offsets: number[] }[] = [];
     this.section(out, SECTION.code, this.functions.length, () => {
-      for (const f of this.functions) {
+      this.functions.forEach((f, i) => {
         const size = out.reserveSize();
+        const bodyStart = out.length;
         writeLocals(out, f.vars);
-        this.m.serialize(f.body, out, this);
+        const offsets = this.m.serialize(f.body, out, this, bodyStart);
+        if (offsets.length) hints.push({ func: this.imports.length + i, offsets });
         out.byte(0x0b);
         out.patchSize(size);
-      }
+      });
     });
-    return out.finish();
+    const binary = out.finish();
+    return hints.length ? withBranchHints(binary, codeStart, hints) : binary;
   }
 
   private section(out: ByteWriter, id: number, count: number, body: () => void): void {
@@ -155,6 +160,34 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
     out.patchSize(size);
   }
 }
+
+/** The module with a `metadata.code.branch_hint` section (the branch-hinting proposal; it must
+ *  precede the code section) inserted at codeStart: every listed `if` is hinted not taken. */
+function withBranchHints(binary: Uint8Array, codeStart: number, hints: readonly { func: number; offsets: readonly number[] }[]): Uint8Array {
+  const section = new ByteWriter();
+  section.byte(0); // custom section
+  const size = section.reserveSize();
+  section.name(BRANCH_HINT_SECTION);
+  section.u32(hints.length);
+  for (const h of hints) {
+    section.u32(h.func);
+    section.u32(h.offsets.length);
+    for (const offset of h.offsets) {
+      section.u32(offset);
+      section.u32(1); // payload size
+      section.byte(0); // not taken
+    }
+  }
+  section.patchSize(size);
+  const custom = section.finish();
+  const out = new Uint8Array(binary.length + custom.length);
+  out.set(binary.subarray(0, codeStart));
+  out.set(custom, codeStart);
+  out.set(binary.subarray(codeStart), codeStart + custom.length);
+  return out;
+}
+
+export const BRANCH_HINT_SECTION = 'metadata.code.branch_hint';
 
 /** Locals as runs of equal types. */
 function writeLocals(out: ByteWriter, vars: readonly TypeRef[]): void {

@@ -289,3 +289,87 @@ describe('control flow', () => {
   });
 });
 
+
+describe('branch hints', () => {
+  const uleb = (bytes: Uint8Array, at: number) => {
+    const r = decodeULEB128(bytes, at);
+    return { value: Number(r.value), next: r.next };
+  };
+  /** The sections of a module: id, name (custom sections) and contents' bounds. */
+  function sections(binary: Uint8Array): { id: number; name?: string; start: number; end: number }[] {
+    const out: { id: number; name?: string; start: number; end: number }[] = [];
+    for (let at = 8; at < binary.length; ) {
+      const id = binary[at++]!;
+      const size = uleb(binary, at);
+      const start = size.next;
+      const end = start + size.value;
+      let name: string | undefined;
+      if (id === 0) {
+        const length = uleb(binary, start);
+        name = new TextDecoder().decode(binary.subarray(length.next, length.next + length.value));
+      }
+      out.push({ id, ...(name === undefined ? {} : { name }), start, end });
+      at = end;
+    }
+    return out;
+  }
+
+  it('records each unlikely if by its body offset in a section before the code, and the module runs', () => {
+    const w = new WasmWriter();
+    const { m, types } = w;
+    w.addFunction('plain', [], types.i32, [], m.i32.const(7));
+    // f(x) = x ? 1 : 2, with the then-arm hinted unlikely; one unhinted if after it.
+    const body = m.block(null, [
+      m.if(m.i32.eqz(m.local.get(0, types.i32)), m.nop()),
+      w.m.unlikely(m.if(m.local.get(0, types.i32), m.i32.const(1), m.i32.const(2))),
+    ], types.i32);
+    w.addFunction('f', [types.i32], types.i32, [], body);
+    w.exportFunction('f', 'f');
+    const binary = w.emitBinary();
+    validated(binary);
+    const all = sections(binary);
+    const hintIndex = all.findIndex((s) => s.name === 'metadata.code.branch_hint');
+    const codeIndex = all.findIndex((s) => s.id === 10);
+    expect(hintIndex).toBeGreaterThan(-1);
+    expect(hintIndex).toBeLessThan(codeIndex);
+
+    // The section: one function (index 1: 'plain' is 0) with one hint, payload size 1, value 0.
+    const hint = all[hintIndex]!;
+    let at = uleb(binary, hint.start).next + 'metadata.code.branch_hint'.length;
+    const read = () => {
+      const r = uleb(binary, at);
+      at = r.next;
+      return r.value;
+    };
+    expect(read()).toBe(1);
+    expect(read()).toBe(1);
+    expect(read()).toBe(1);
+    const offset = read();
+    expect(read()).toBe(1);
+    expect(binary[at]).toBe(0);
+
+    // The offset, from the start of f's body (its local declarations), lands on an `if` opcode
+    // whose condition (local.get 0) comes right before it, after the first if's `end`.
+    const code = all[codeIndex]!;
+    let c = uleb(binary, code.start).next; // function count
+    const skipBody = () => {
+      const size = uleb(binary, c);
+      c = size.next + size.value;
+      return size.next;
+    };
+    skipBody();
+    const fBody = skipBody();
+    expect(binary[fBody + offset]).toBe(0x04);
+    expect([...binary.subarray(fBody + offset - 3, fBody + offset)]).toEqual([0x0b, 0x20, 0x00]);
+
+    const exports = instantiate(w);
+    expect(exports.f!(0)).toBe(2);
+    expect(exports.f!(5)).toBe(1);
+  });
+
+  it('writes no section when nothing is hinted', () => {
+    const w = new WasmWriter();
+    w.addFunction('f', [], w.types.i32, [], w.m.if(w.m.i32.const(1), w.m.i32.const(1), w.m.i32.const(2)));
+    expect(sections(w.emitBinary()).some((s) => s.name !== undefined)).toBe(false);
+  });
+});
