@@ -19,7 +19,7 @@ import { FERRY_AOT_VERSION } from './version.js';
  *  V8 compile time at a fraction of -O2's cost (see packages/aot/README.md). */
 const QUICK_WASM_PASSES = ['simplify-locals-nostructure', 'vacuum', 'remove-unused-brs', 'merge-blocks', 'coalesce-locals', 'vacuum'];
 /** IR passes, one round each (the `opt` pipeline repeats up to four rounds). */
-const QUICK_IR_PASSES = ['reg-forward', 'const-fold', 'copy-prop', 'dce'];
+const QUICK_IR_PASSES = ['reg-forward', 'const-fold', 'copy-prop', 'narrow', 'dce'];
 
 export interface AotSummary {
   functions: number;

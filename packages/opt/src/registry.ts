@@ -7,6 +7,7 @@ import { constFold } from './const-fold.js';
 import { copyProp } from './copy-prop.js';
 import { cse } from './cse.js';
 import { dce } from './dce.js';
+import { narrow } from './narrow.js';
 import { redundantShadow } from './redundant-shadow.js';
 import { regForward } from './reg-forward.js';
 
@@ -29,6 +30,7 @@ export function registerPass(name: string, description: string, run: PassFn): vo
 registerPass('reg-forward', 'forwards guest register and state slot values to later reads; removes overwritten writes', regForward);
 registerPass('const-fold', 'folds constant operands, algebraic identities and branches on constants', constFold);
 registerPass('copy-prop', 'forwards block parameters that receive the same value on every edge', copyProp);
+registerPass('narrow', 'keeps 32-bit arithmetic in i32 where only low bits are read, and recognizes rotates', narrow);
 registerPass('cse', 'merges equal pure ops in dominating positions', cse);
 registerPass('redundant-shadow', 'lets memory accesses near a dominating one off the same base share its shadow-table lookup', redundantShadow);
 registerPass('dce', 'removes unused pure instructions and unreachable blocks', dce);

@@ -98,6 +98,39 @@ describe('opt tier with and without IR passes', () => {
         ebreak
       `).bytes,
     }));
+  it('32-bit rotates as two shifts and an or, and addw chains (the narrow pass), in a loop', async () => {
+    const r = await bothWays({
+      x,
+      data,
+      code: assemble(`
+        li t0, 37
+      loop:
+        srliw t1, a1, 6
+        slliw t2, a1, 26
+        or t1, t1, t2
+        sllw t3, a2, t0
+        li t4, 32
+        sub t4, t4, t0
+        srlw t4, a2, t4
+        or t3, t3, t4
+        xor a3, a3, t1
+        addw a4, a4, t1
+        addw a4, a4, t3
+        addw a4, a4, a1
+        slliw t5, a4, 13
+        srliw t6, a4, 19
+        or a5, t5, t6
+        srliw t6, a4, 18
+        or a6, t5, t6
+        addi a1, a1, 0x123
+        xor a2, a2, a4
+        addi t0, t0, -1
+        bnez t0, loop
+        ebreak
+      `).bytes,
+    });
+    expect(r.message).toBeUndefined();
+  });
   it('division by constants, including zero and MIN / -1', () =>
     bothWays({
       x,
