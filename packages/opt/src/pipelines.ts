@@ -17,8 +17,11 @@ export const PIPELINES = {
   /** The optimizing tier, on each lifted region before the backend. One round: over the corpus's
    *  function-entry regions a second round shrinks the IR by 0.2% for half the first round's time;
    *  the opt tier compiles 15-20% faster (sha256 11.6 -> 9.7 ms a region) for code ~3% slower. */
+  // redundant-shadow is left out: its page caches made code slower once a plain shadow lookup
+  // was one add (AOT bench_sort 2M 0.81/0.81 -> 0.99/1.06 s with it, bench_json 10000
+  // 0.79/0.74 -> 0.92/0.88 s; design-notes.md). It stays registered for `--passes`.
   opt: {
-    passes: ['reg-forward', 'const-fold', 'copy-prop', 'narrow', 'cse', 'redundant-shadow', 'dce'],
+    passes: ['reg-forward', 'const-fold', 'copy-prop', 'narrow', 'cse', 'dce'],
     maxRounds: 1,
   },
   /** No IR passes (for comparisons). */
