@@ -163,8 +163,20 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
   machine.serveExitsInPlace = options.coalesce ?? true;
   const variant = options.superops === false ? 'plain' : 'superops';
   const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(variant), { ferry: machine.helpers() }).exports.run as () => number;
+  // Time inside the interpreter or translated code, for the single-tier runs (the adaptive
+  // executor keeps its own per tier): the steady-state speed `ferry bench` reports.
+  const inside = { insns: 0n, ms: 0 };
+  const timedSlice = (run: () => number): number => {
+    const before = state.instret;
+    const t0 = nowMs();
+    const code = run();
+    inside.ms += nowMs() - t0;
+    inside.insns += state.instret - before;
+    return code;
+  };
   if (tier === 'interp') {
-    step = interpreter();
+    const run = interpreter();
+    step = () => timedSlice(run);
   } else if (!jit) {
     throw new Error(`internal error: the ${tier} tier needs loadJitSupport's modules`);
   } else if (tier === 'adaptive' || tier === 'aot') {
@@ -182,7 +194,7 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
       const translation = cache.lookup(pc) ?? (tier === 'opt' ? t.optimized(pc) : t.baseline(pc));
       if (!translation) machine.memory.fetchSlow(pc); // raises the fetch fault
       setCodeModified(0n);
-      return cache.call(translation!);
+      return timedSlice(() => cache.call(translation!));
     };
   }
   if (options.preloaded) {
@@ -202,6 +214,8 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
       stats.controller = adaptive.controller.describe();
       stats.perTier = Object.fromEntries(Object.entries(adaptive.executed).map(([t, e]) => [t, { instructions: e.insns.toString(), ms: e.ms }]));
       adaptive.close();
+    } else {
+      stats.perTier = { [tier]: { instructions: inside.insns.toString(), ms: inside.ms } };
     }
     if (codeCache) stats.translations = codeCache.size;
     if (options.countTransfers && codeCache) stats.transfers = { direct: state.transfersDirect, chained: state.transfersChained };

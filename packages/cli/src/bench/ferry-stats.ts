@@ -2,8 +2,9 @@
 // so every field is optional and a missing one stays undefined (reported as "n/a").
 // Fields read (all optional): instructions, wallMs, exits {kind: count}, processUptimeMs,
 // maxRssKiB, compileMs (total compile time, ms), compiledUnits (blocks/regions compiled),
-// firstChunkMs (time to the first budget exit), and compile {tier: {compileMs, functions}} per
-// tier (also read as ms/units).
+// firstChunkMs (time to the first budget exit), compile {tier: {compileMs, functions}} per
+// tier (also read as ms/units), and perTier {tier: {instructions, ms}}: the guest instructions
+// and time of the slices the engine entered in each tier's code.
 // Invariant: only numbers the child reported come out; nothing is derived from a missing field.
 
 export interface TierCompileCost {
@@ -21,6 +22,8 @@ export interface FerryRunNumbers {
   firstChunkMs: number | undefined;
   exits: number | undefined;
   compileByTier: Record<string, TierCompileCost>;
+  /** Per tier: guest instructions and ms of the slices entered in its code. */
+  slices: Record<string, { instructions: number; ms: number }>;
 }
 
 function numberOf(value: unknown): number | undefined {
@@ -55,6 +58,17 @@ export function readFerryStats(raw: Record<string, unknown> | undefined): FerryR
       compileByTier[tier] = { ms: firstNumber(c, ['compileMs', 'ms']), units: firstNumber(c, ['functions', 'units', 'regions', 'blocks']) };
     }
   }
+  const slices: Record<string, { instructions: number; ms: number }> = {};
+  const perTier = record.perTier;
+  if (typeof perTier === 'object' && perTier !== null) {
+    for (const [tier, entry] of Object.entries(perTier as Record<string, unknown>)) {
+      if (typeof entry !== 'object' || entry === null) continue;
+      const e = entry as Record<string, unknown>;
+      const instructions = numberOf(e.instructions);
+      const ms = numberOf(e.ms);
+      if (instructions !== undefined && ms !== undefined) slices[tier] = { instructions, ms };
+    }
+  }
   const perTierMs = Object.values(compileByTier).map((c) => c.ms).filter((v): v is number => v !== undefined);
   const perTierUnits = Object.values(compileByTier).map((c) => c.units).filter((v): v is number => v !== undefined);
   return {
@@ -66,5 +80,6 @@ export function readFerryStats(raw: Record<string, unknown> | undefined): FerryR
     firstChunkMs: firstNumber(record, ['firstChunkMs']),
     exits: sumOfCounts(record.exits),
     compileByTier,
+    slices,
   };
 }

@@ -41,6 +41,10 @@ export interface FerryDetail {
   startupMs: number | undefined;
   /** Guest instructions per microsecond of engine run time. */
   mips: number | undefined;
+  /** Steady state: guest instructions per microsecond of the time spent inside the tier's code
+   *  (slices entered in translated code; for interp, in the interpreter), leaving out start-up,
+   *  compiling, waiting for the compiler and the dispatcher; median over the timed runs. */
+  codeMips: number | undefined;
   compileMs: number | undefined;
   compiledUnits: number | undefined;
   firstChunkMs: number | undefined;
@@ -208,6 +212,20 @@ function finishCell(cell: CellState): CellResult {
   return result;
 }
 
+/** Guest instructions per µs inside translated code (every JIT and AOT tier), or inside the
+ *  interpreter when nothing was translated. */
+export function codeMips(slices: Record<string, { instructions: number; ms: number }>): number | undefined {
+  let instructions = 0;
+  let ms = 0;
+  for (const [tier, s] of Object.entries(slices)) {
+    if (tier === 'interp') continue;
+    instructions += s.instructions;
+    ms += s.ms;
+  }
+  if (ms === 0) ({ instructions, ms } = slices.interp ?? { instructions: 0, ms: 0 });
+  return ms > 0 ? instructions / ms / 1000 : undefined;
+}
+
 function ferryDetail(samples: readonly Sample[]): FerryDetail {
   const runs = samples.map((s) => ({ wall: s.wallMs, numbers: readFerryStats(s.ferryStats) }));
   const defined = (values: (number | undefined)[]) => values.filter((v): v is number => v !== undefined);
@@ -218,6 +236,7 @@ function ferryDetail(samples: readonly Sample[]): FerryDetail {
     runMs,
     startupMs: median(defined(runs.map((r) => (r.numbers.runMs === undefined ? undefined : r.wall - r.numbers.runMs)))),
     mips: mips(instructions, runMs?.median),
+    codeMips: median(defined(runs.map((r) => codeMips(r.numbers.slices)))),
     compileMs: median(defined(runs.map((r) => r.numbers.compileMs))),
     compiledUnits: median(defined(runs.map((r) => r.numbers.compiledUnits))),
     firstChunkMs: median(defined(runs.map((r) => r.numbers.firstChunkMs))),

@@ -2,6 +2,7 @@
 // the --stats-json record is read defensively (fields of the JIT tiers are optional).
 import { describe, expect, it } from 'vitest';
 import { readFerryStats } from './ferry-stats.js';
+import { codeMips } from './harness.js';
 import { outputMismatch } from './measure.js';
 
 describe('outputMismatch', () => {
@@ -28,6 +29,15 @@ describe('readFerryStats', () => {
     expect(numbers.compileMs).toBe(42);
     expect(numbers.compiledUnits).toBe(105);
     expect(numbers.compileByTier).toEqual({ baseline: { ms: 12, units: 100 }, opt: { ms: 30, units: 5 } });
+  });
+  it('reads the time and instructions of the slices entered in each tier', () => {
+    const numbers = readFerryStats({ perTier: { interp: { instructions: '1000', ms: 2 }, baseline: { instructions: '6000000', ms: 3 }, opt: { instructions: '0', ms: 0 }, bad: 'x' } });
+    expect(numbers.slices).toEqual({ interp: { instructions: 1000, ms: 2 }, baseline: { instructions: 6e6, ms: 3 }, opt: { instructions: 0, ms: 0 } });
+    // Steady state counts translated code only: 6e6 instructions in 3 ms = 2000 M/s.
+    expect(codeMips(numbers.slices)).toBe(2000);
+    // An interp run: the interpreter's own slices; nothing run: no number.
+    expect(codeMips({ interp: { instructions: 5e6, ms: 10 } })).toBe(500);
+    expect(codeMips({})).toBeUndefined();
   });
   it('prefers top-level totals and ignores malformed fields', () => {
     const numbers = readFerryStats({ compileMs: 7, compiledUnits: 'x', wallMs: 'soon', compile: { opt: 'fast' } });

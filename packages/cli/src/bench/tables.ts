@@ -118,6 +118,29 @@ function tierTable(results: BenchResults): Table {
   };
 }
 
+/** Steady state: the speed of each tier's own code against Q's speed over the whole run (Q's
+ *  wall time includes its start-up and translation, ~10 ms of a full-size run here). */
+function steadyTable(results: BenchResults): Table {
+  const tiers = results.columns.filter((c) => c.kind === 'tier');
+  const ratios = results.benchmarks.map((b) => tiers.map((t) => {
+    const cell = cellOf(b, t.id);
+    const q = countedMs(b, 'Q');
+    const insns = cell?.ferry?.instructions;
+    if (cell?.error !== undefined || cell?.ferry?.codeMips === undefined || q === undefined || insns === undefined) return undefined;
+    return cell.ferry.codeMips / (insns / q / 1000);
+  }));
+  const geo = tiers.map((_, i) => geomeanOfRatios(ratios.map((row) => row[i])));
+  return {
+    title: 'Steady state: speed of each tier\'s code (M guest insns/s) and ×Q',
+    note: 'time inside translated code only (interp: inside the interpreter): no start-up, compiling or dispatching; ×Q against Q\'s whole run',
+    headers: ['benchmark', ...tiers.flatMap((t) => [`${t.id} M/s`, `${t.id} ×Q`])],
+    rows: [
+      ...results.benchmarks.map((b, row) => [b.name, ...tiers.flatMap((t, i) => [formatNumber(cellOf(b, t.id)?.ferry?.codeMips, 0), formatRatio(ratios[row]![i])])]),
+      ['**geomean**', ...geo.flatMap((g) => ['', g.missing > 0 && g.used > 0 ? `${formatRatio(g.value)} (${g.used}/${g.used + g.missing})` : formatRatio(g.value)])],
+    ],
+  };
+}
+
 function memoryTable(results: BenchResults): Table {
   return {
     title: 'Peak RSS (MiB, median)',
@@ -168,7 +191,7 @@ export function problemRows(results: BenchResults): string[][] {
 
 export function reportTables(results: BenchResults): Table[] {
   const hasTiers = results.columns.some((c) => c.kind === 'tier');
-  const tables = [wallTable(results), ratioTable(results), ...(hasTiers ? [tierTable(results)] : []), memoryTable(results)];
+  const tables = [wallTable(results), ratioTable(results), ...(hasTiers ? [steadyTable(results), tierTable(results)] : []), memoryTable(results)];
   const aot = aotTranslationTable(results);
   if (aot) tables.push(aot);
   const startup = startupTable(results);
