@@ -9,7 +9,7 @@
 import {
   GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, LOAD_CHECK, SHADOW_HOST_MASK, SHADOW_TABLE, STORE_CHECK,
 } from '@ferry/abi';
-import type { ExpressionBuilder, ExpressionRef, ModuleBuilder, ValueTypes } from './builder.js';
+import type { ExpressionBuilder, ExpressionRef, ModuleBuilder, TypeRef, ValueTypes } from './builder.js';
 
 export type LoadKind = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | '64';
 export const loadSize = (kind: LoadKind): number => (kind === '64' ? 8 : Number(kind.slice(1)) / 8);
@@ -55,6 +55,33 @@ function fastWithRefresh(
   const refresh = [m.local.set(cache.address, m.local.get(s.address, types.i64)), m.local.set(cache.entry, m.local.get(s.entry, types.i32))];
   if (!isLoad) return m.block(null, [fast, ...refresh]);
   return m.block(null, [m.local.set(s.value, fast), ...refresh, m.local.get(s.value, types.i64)], types.i64);
+}
+
+/** Per expression builder (one per module), how many checkedAccess label pairs it has: labels
+ *  are unique in the module and the same from one build to the next. */
+const accessLabels = new WeakMap<ExpressionBuilder, number>();
+
+/** The table lookup, then the flag test and the reach-and-crossing test as two branches to the
+ *  slow path (each hinted unlikely), then the fast access: V8 turns each test into a compare and
+ *  a jump instead of materializing and or-ing two booleans. Sets scratch.entry.
+ *    (block $ok (block $slow entry=…; br_if $slow flags; br_if $slow range; br $ok fast) slow) */
+function checkedAccess(
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number },
+  fast: ExpressionRef, slow: ExpressionRef, result: TypeRef,
+): ExpressionRef {
+  const n = accessLabels.get(m) ?? 0;
+  accessLabels.set(m, n + 1);
+  const ok = `mem${n}ok`;
+  const toSlow = `mem${n}slow`;
+  const addr = () => m.local.get(s.address, types.i64);
+  const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
+  const tests = m.block(toSlow, [
+    m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(addr())))),
+    unlikely(m, m.br(toSlow, flagsWrong)),
+    unlikely(m, m.br(toSlow, outOfReachOrCrossing(m, addr(), size))),
+    result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
+  ], types.none);
+  return m.block(ok, [tests, slow], result);
 }
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
@@ -109,7 +136,8 @@ export function emitLoad(
   if (kind === 's8') slow = m.i64.extend8_s(slow);
   if (kind === 's16') slow = m.i64.extend16_s(slow);
   if (kind === 's32') slow = m.i64.extend32_s(slow);
-  const bad = cache ? needsSlowPathCached(m, types, s, cache, size, LOAD_CHECK) : needsSlowPath(m, types, s, size, LOAD_CHECK);
+  if (!cache) return m.block(null, [m.local.set(s.address, address), checkedAccess(m, types, s, size, LOAD_CHECK, fast, slow, types.i64)], types.i64);
+  const bad = needsSlowPathCached(m, types, s, cache, size, LOAD_CHECK);
   return m.block(null, [m.local.set(s.address, address), unlikely(m, m.if(bad, slow, fastWithRefresh(m, types, s, cache, fast, true)))], types.i64);
 }
 
@@ -127,12 +155,10 @@ export function emitStore(
   const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
   const reload = afterSlow?.();
   const slow = reload === undefined ? call : m.block(null, [call, reload]);
+  if (!cache) return m.block(null, [m.local.set(s.address, address), m.local.set(s.value, value), checkedAccess(m, types, s, size, STORE_CHECK, fast, slow, types.none)]);
   return m.block(null, [
     m.local.set(s.address, address),
     m.local.set(s.value, value),
-    unlikely(m, m.if(
-      cache ? needsSlowPathCached(m, types, s, cache, size, STORE_CHECK) : needsSlowPath(m, types, s, size, STORE_CHECK),
-      slow, fastWithRefresh(m, types, s, cache, fast, false),
-    )),
+    unlikely(m, m.if(needsSlowPathCached(m, types, s, cache, size, STORE_CHECK), slow, fastWithRefresh(m, types, s, cache, fast, false))),
   ]);
 }

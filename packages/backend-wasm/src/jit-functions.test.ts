@@ -98,7 +98,7 @@ describe('direct links in JIT modules', () => {
 });
 
 describe('memory slow paths', () => {
-  it('are hinted unlikely by the wasm writer: one hint per load and store', () => {
+  it('are hinted unlikely by the wasm writer: the flag test and the range test of each load and store', () => {
     const func = parseFunc(`func @block_4000() {
 block0:
   v0 = iconst.i32 10
@@ -114,9 +114,9 @@ block0:
     const name = new TextEncoder().encode('metadata.code.branch_hint');
     const at = indexOf(binary, name);
     expect(at).toBeGreaterThan(0);
-    // After the name: one function, then its hint count.
+    // After the name: one function, then its hint count (two br_if per access).
     expect(binary[at + name.length]).toBe(1);
-    expect(binary[at + name.length + 2]).toBe(2);
+    expect(binary[at + name.length + 2]).toBe(4);
     expect(WebAssembly.validate(binary as Uint8Array<ArrayBuffer>)).toBe(true);
   });
 });

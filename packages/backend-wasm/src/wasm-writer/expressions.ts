@@ -305,14 +305,17 @@ export class ExpressionTree implements ExpressionBuilder {
     return this.nodeN(Kind.If, OP.if, type, 0, [condition, ifTrue, ifFalse]);
   }
 
-  /** Marks an `if` whose condition is expected false: serialization records its offset for the
+  /** Marks an `if` or `br_if` whose condition is expected false: serialization records its offset for the
    *  module's branch-hint section (V8 then lays out the then-arm as deferred code, so values live
    *  across a call there are spilled inside it rather than on the likely path). Returns it. */
-  unlikely(ifExpr: ExpressionRef): ExpressionRef {
-    if (this.kind[ifExpr] !== Kind.If) throw new Error('internal error: a branch hint on something other than an if');
-    this.imm[ifExpr] = IF_UNLIKELY;
-    return ifExpr;
+  unlikely(branch: ExpressionRef): ExpressionRef {
+    if (this.kind[branch] === Kind.If) this.imm[branch] = IF_UNLIKELY;
+    else if (this.kind[branch] === Kind.Br && this.opcode[branch] === OP.br_if) this.unlikelyBrIfs.add(branch);
+    else throw new Error('internal error: a branch hint on something other than an if or a br_if');
+    return branch;
   }
+  /** br_if nodes marked unlikely (their imm holds the label). */
+  private readonly unlikelyBrIfs = new Set<ExpressionRef>();
 
   br(label: string, condition?: ExpressionRef, value?: ExpressionRef): ExpressionRef {
     const id = this.labelId(label);
@@ -485,6 +488,7 @@ export class ExpressionTree implements ExpressionBuilder {
       }
       case Kind.Br:
         this.writeKids(n);
+        if (this.unlikelyBrIfs.has(n)) this.unlikelyOffsets.push(out.length - this.bodyStart);
         out.byte(opcode);
         out.u32(this.depth(this.imm[n]!));
         return;
