@@ -65,9 +65,11 @@ export const MAX_INSNS_STATUS = 124;
 /** Instructions per call into the interpreter or translated code: V8 has no on-stack replacement
  *  for wasm, so returning now and then lets it switch hot code from Liftoff to TurboFan. With
  *  2^30 a bench_nbody region of the opt tier ran all its 0.6 s in Liftoff (perf); with 2^22 it
- *  runs in TurboFan code after ~0.05 s (opt code 312 -> 240 ms at 200000 steps). */
+ *  runs in TurboFan code after ~0.05 s (opt code 312 -> 240 ms at 200000 steps). The adaptive
+ *  executor slices by itself (its JIT_SLICE), so its steps get the large chunk. */
 const INTERP_CHUNK = 1n << 20n;
 const JIT_CHUNK = 1n << 22n;
+const ADAPTIVE_CHUNK = 1n << 30n;
 
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const machine = Machine.load(options);
@@ -161,7 +163,7 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
 
   let step: () => number;
   let adaptive: AdaptiveExecutor | undefined;
-  const chunk = tier === 'interp' ? INTERP_CHUNK : JIT_CHUNK;
+  const chunk = tier === 'interp' ? INTERP_CHUNK : tier === 'adaptive' || tier === 'aot' ? ADAPTIVE_CHUNK : JIT_CHUNK;
   machine.serveExitsInPlace = options.coalesce ?? true;
   const variant = options.superops === false ? 'plain' : 'superops';
   const interpreter = () => new WebAssembly.Instance(loadInterpreterModule(variant), { ferry: machine.helpers() }).exports.run as () => number;
