@@ -1,25 +1,11 @@
-// A growable byte buffer with the encodings a wasm binary needs: LEB128 integers (the encoders of
-// @ferry/util, memoized for the small values that recur in generated code), IEEE floats, names,
+// A growable byte buffer with the encodings a wasm binary needs: LEB128 integers (32-bit ones
+// written in place; 64-bit ones by @ferry/util's encoder), IEEE floats, names,
 // and size fields reserved as fixed 5-byte LEB128 and patched once the sized content is written
 // (the spec allows padded u32 LEBs, which saves copying each section and function body).
-import { encodeSLEB128, encodeULEB128 } from '@ferry/util';
-
-/** Encodings of recently used values (local indices, offsets, masks): cleared when it grows large. */
-const ulebMemo = new Map<number, number[]>();
-const slebMemo = new Map<number, number[]>();
-const MEMO_LIMIT = 8192;
-
-function memoized(memo: Map<number, number[]>, value: number, encode: (v: number) => number[]): number[] {
-  let bytes = memo.get(value);
-  if (bytes === undefined) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    bytes = encode(value);
-    memo.set(value, bytes);
-  }
-  return bytes;
-}
+import { encodeSLEB128 } from '@ferry/util';
 
 const UTF8 = new TextEncoder();
+const NAMES = new Map<string, Uint8Array>();
 const PADDED_SIZE_BYTES = 5;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
@@ -47,16 +33,34 @@ export class ByteWriter {
     for (let i = 0; i < bs.length; i++) this.buffer[this.length++] = bs[i]!;
   }
 
-  /** Unsigned LEB128 of a non-negative integer below 2^32. */
+  /** Unsigned LEB128 of a non-negative integer below 2^32, written in place. */
   u32(value: number): void {
-    if (value >= 0 && value < 0x80) this.byte(value);
-    else this.bytes(memoized(ulebMemo, value, encodeULEB128));
+    if (value >= 0 && value < 0x80) return this.byte(value);
+    if (!(value >= 0 && value <= 0xffff_ffff && Number.isInteger(value))) throw new RangeError(`u32 LEB128 of ${value}`);
+    this.ensure(5);
+    let v = value >>> 0;
+    while (v >= 0x80) {
+      this.buffer[this.length++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.buffer[this.length++] = v;
   }
 
-  /** Signed LEB128 of an integer in [-2^31, 2^31) (an i32 immediate). */
+  /** Signed LEB128 of an integer in [-2^31, 2^31) (an i32 immediate), written in place. */
   s32(value: number): void {
-    if (value >= -0x40 && value < 0x40) this.byte(value & 0x7f);
-    else this.bytes(memoized(slebMemo, value, encodeSLEB128));
+    if (value >= -0x40 && value < 0x40) return this.byte(value & 0x7f);
+    if (!(value >= INT32_MIN && value <= INT32_MAX && Number.isInteger(value))) throw new RangeError(`s32 LEB128 of ${value}`);
+    this.ensure(5);
+    let v = value | 0;
+    for (;;) {
+      const low = v & 0x7f;
+      v >>= 7;
+      if ((v === 0 && (low & 0x40) === 0) || (v === -1 && (low & 0x40) !== 0)) {
+        this.buffer[this.length++] = low;
+        return;
+      }
+      this.buffer[this.length++] = low | 0x80;
+    }
   }
 
   /** Signed LEB128 of a 64-bit immediate, wrapped to 64 bits (the same bytes as s32 in i32 range). */
@@ -77,9 +81,13 @@ export class ByteWriter {
     this.length += 8;
   }
 
-  /** A name: its UTF-8 length, then the bytes. */
+  /** A name: its UTF-8 length, then the bytes (encodings cached: modules repeat their import names). */
   name(text: string): void {
-    const utf8 = UTF8.encode(text);
+    let utf8 = NAMES.get(text);
+    if (utf8 === undefined) {
+      utf8 = UTF8.encode(text);
+      if (NAMES.size < 4096) NAMES.set(text, utf8);
+    }
     this.u32(utf8.length);
     this.bytes(utf8);
   }
