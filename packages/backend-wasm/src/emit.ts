@@ -7,7 +7,7 @@
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
 import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
-import { OPS, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
+import { graphBlocksInCycles, OPS, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
@@ -44,19 +44,7 @@ const RUN_TIME_REGISTER = -1;
 
 /** Per block: whether it lies on a cycle of the CFG (it can reach itself). */
 function blocksInCycles(func: Func): boolean[] {
-  const succs = successorLists(func);
-  return func.blocks.map((_, start) => {
-    const seen = new Uint8Array(func.blocks.length);
-    const stack = [...succs[start]!];
-    while (stack.length) {
-      const b = stack.pop()!;
-      if (b === start) return true;
-      if (seen[b]) continue;
-      seen[b] = 1;
-      stack.push(...succs[b]!);
-    }
-    return false;
-  });
+  return graphBlocksInCycles(successorLists(func));
 }
 
 export function emitFunctionBody(mb: ModuleBuilder, func: Func, ctx: BodyContext): ExpressionRef {

@@ -1,6 +1,6 @@
 // Dominator tree and CFG queries on small hand-written shapes: diamond, loop, unreachable block.
 import { describe, expect, it } from 'vitest';
-import { DominatorTree, predecessors, reversePostorder, successors } from './cfg.js';
+import { DominatorTree, graphBlocksInCycles, predecessors, reversePostorder, successors } from './cfg.js';
 import { parseFunc } from './parser.js';
 
 const diamondWithLoop = parseFunc(`
@@ -52,5 +52,30 @@ describe('cfg', () => {
     expect(dom.isReachable(6)).toBe(false);
     expect(dom.dominates(6, 5)).toBe(false);
     expect(dom.dominates(0, 6)).toBe(false);
+  });
+  it('finds the blocks on cycles: the loop, a self-loop, nothing else', () => {
+    expect(graphBlocksInCycles([[1, 2], [3], [3], [4, 5], [3], [], [5]])).toEqual([false, false, false, true, true, false, false]);
+    expect(graphBlocksInCycles([[0, 1], [1], []])).toEqual([true, true, false]);
+  });
+  it('agrees with reachability (a block reaches itself) on random graphs', () => {
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let g = 0; g < 300; g++) {
+      const n = 1 + rand(14);
+      const succs = Array.from({ length: n }, () => Array.from({ length: rand(3) }, () => rand(n)));
+      const reachesItself = succs.map((_, start) => {
+        const seen = new Set<number>();
+        const stack = [...succs[start]!];
+        while (stack.length) {
+          const b = stack.pop()!;
+          if (b === start) return true;
+          if (seen.has(b)) continue;
+          seen.add(b);
+          stack.push(...succs[b]!);
+        }
+        return false;
+      });
+      expect(graphBlocksInCycles(succs)).toEqual(reachesItself);
+    }
   });
 });

@@ -89,6 +89,68 @@ export function graphReversePostorder(succs: SuccessorLists): BlockId[] {
   return post.reverse();
 }
 
+/** Per block: it lies on a cycle (its strongly connected component has more than one block, or it
+ *  branches to itself). Tarjan's algorithm, iterative, linear in blocks and edges. */
+export function graphBlocksInCycles(succs: SuccessorLists): boolean[] {
+  const n = succs.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const inCycle: boolean[] = new Array<boolean>(n).fill(false);
+  const sccStack: BlockId[] = [];
+  const callBlock = new Int32Array(n);
+  const callNext = new Int32Array(n);
+  let counter = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    let depth = 0;
+    callBlock[0] = root;
+    callNext[0] = 0;
+    index[root] = low[root] = counter++;
+    sccStack.push(root);
+    onStack[root] = 1;
+    while (depth >= 0) {
+      const b = callBlock[depth]!;
+      const out = succs[b]!;
+      const i = callNext[depth]!;
+      if (i < out.length) {
+        callNext[depth] = i + 1;
+        const s = out[i]!;
+        if (s === b) inCycle[b] = true;
+        if (index[s] === -1) {
+          index[s] = low[s] = counter++;
+          sccStack.push(s);
+          onStack[s] = 1;
+          depth++;
+          callBlock[depth] = s;
+          callNext[depth] = 0;
+        } else if (onStack[s]) {
+          low[b] = Math.min(low[b]!, index[s]!);
+        }
+        continue;
+      }
+      if (low[b] === index[b]) {
+        // b roots a component: pop it; more than one block means each lies on a cycle.
+        const top = sccStack.length;
+        let start = top - 1;
+        while (sccStack[start] !== b) start--;
+        for (let k = start; k < top; k++) {
+          const w = sccStack[k]!;
+          onStack[w] = 0;
+          if (top - start > 1) inCycle[w] = true;
+        }
+        sccStack.length = start;
+      }
+      depth--;
+      if (depth >= 0) {
+        const parent = callBlock[depth]!;
+        low[parent] = Math.min(low[parent]!, low[b]!);
+      }
+    }
+  }
+  return inCycle;
+}
+
 export class DominatorTree {
   /** Immediate dominator per block; -1 for block0 and for unreachable blocks. */
   readonly idom: BlockId[];
