@@ -6,6 +6,7 @@
 import type { Func } from '@ferry/ir';
 import { addJitFunctions, type JitFunctionOptions, type JitModule } from './jit-functions.js';
 import { WasmWriter } from './wasm-writer/index.js';
+import { HINT_EAGER_OPTIMIZED } from './wasm-writer/module-writer.js';
 
 export { TABLE_IMPORT, type DirectLinks, type JitFunctionOptions, type JitModule } from './jit-functions.js';
 
@@ -16,9 +17,11 @@ export function compileBaselineModule(funcs: readonly Func[], options: Omit<JitF
 }
 
 /** Compiles IR functions (blocks, or regions with loops) into one module without binaryen;
- *  `promoteRegisters` keeps guest registers in locals as the optimizing tier does. */
-export function compileDirectModule(funcs: readonly Func[], options: JitFunctionOptions = {}): JitModule {
+ *  `promoteRegisters` keeps guest registers in locals as the optimizing tier does; `eagerTopTier`
+ *  asks V8 (compilation hints) to compile every function with TurboFan when the module is made. */
+export function compileDirectModule(funcs: readonly Func[], options: JitFunctionOptions & { eagerTopTier?: boolean } = {}): JitModule {
   const writer = new WasmWriter();
+  if (options.eagerTopTier) writer.compilationHint = HINT_EAGER_OPTIMIZED;
   const exports = addJitFunctions(writer, funcs, options);
   return { binary: writer.emitBinary(), exports };
 }

@@ -39,6 +39,8 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
   private readonly functions: DefinedFunction[] = [];
   private readonly exports: { name: string; internal: string }[] = [];
   private table?: { name: string; module: string; base: string };
+  /** A `compilationHints` byte for every function (V8's experimental section), if set. */
+  compilationHint?: number;
   private functionIndices?: Map<string, number>;
 
   constructor() {
@@ -147,8 +149,10 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
         out.patchSize(size);
       });
     });
-    const binary = out.finish();
-    return hints.length ? withBranchHints(binary, codeStart, hints) : binary;
+    let binary = out.finish();
+    if (hints.length) binary = withBranchHints(binary, codeStart, hints);
+    if (this.compilationHint !== undefined) binary = withCompilationHints(binary, codeStart, this.functions.length, this.compilationHint);
+    return binary;
   }
 
   private section(out: ByteWriter, id: number, count: number, body: () => void): void {
@@ -188,6 +192,28 @@ function withBranchHints(binary: Uint8Array, codeStart: number, hints: readonly 
 }
 
 export const BRANCH_HINT_SECTION = 'metadata.code.branch_hint';
+
+/** V8's `compilationHints` section (read behind --experimental-wasm-compilation-hints; before the
+ *  code section): one byte per defined function, strategy | baseline tier << 2 | top tier << 4. */
+export const COMPILATION_HINTS_SECTION = 'compilationHints';
+/** Compile eagerly, straight to the optimizing tier (TurboFan): strategy eager, both tiers optimized. */
+export const HINT_EAGER_OPTIMIZED = 2 | (2 << 2) | (2 << 4);
+
+function withCompilationHints(binary: Uint8Array, codeStart: number, functions: number, hint: number): Uint8Array {
+  const section = new ByteWriter();
+  section.byte(0);
+  const size = section.reserveSize();
+  section.name(COMPILATION_HINTS_SECTION);
+  section.u32(functions);
+  for (let i = 0; i < functions; i++) section.byte(hint);
+  section.patchSize(size);
+  const custom = section.finish();
+  const out = new Uint8Array(binary.length + custom.length);
+  out.set(binary.subarray(0, codeStart));
+  out.set(custom, codeStart);
+  out.set(binary.subarray(codeStart), codeStart + custom.length);
+  return out;
+}
 
 /** Locals as runs of equal types. */
 function writeLocals(out: ByteWriter, vars: readonly TypeRef[]): void {

@@ -2,6 +2,7 @@
 // encoded by the writer, disassembles (wabt) to the same instructions as binaryen's encoding of
 // the same builder calls; control flow (labels, br depths, br_table, loops, unreachable arms,
 // tail calls) runs as written. Every module validates with WebAssembly.validate and wabt.
+import { setFlagsFromString } from 'node:v8';
 import wabtInit from 'wabt';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeULEB128 } from '@ferry/util';
@@ -9,7 +10,7 @@ import type { ExpressionRef, ModuleBuilder, TypeRef } from '../builder.js';
 import { WasmModuleBuilder } from '../module.js';
 import { FLOAT_BINARY, FLOAT_CONVERT, FLOAT_UNARY, INT_BINARY, INT_LOAD, INT_STORE, INT_TRUNC, INT_UNARY } from './opcodes.js';
 import { ByteWriter } from './bytes.js';
-import { WasmWriter } from './module-writer.js';
+import { HINT_EAGER_OPTIMIZED, WasmWriter } from './module-writer.js';
 
 let wabt: Awaited<ReturnType<typeof wabtInit>>;
 beforeAll(async () => {
@@ -371,5 +372,28 @@ describe('branch hints', () => {
     const w = new WasmWriter();
     w.addFunction('f', [], w.types.i32, [], w.m.if(w.m.i32.const(1), w.m.i32.const(1), w.m.i32.const(2)));
     expect(sections(w.emitBinary()).some((s) => s.name !== undefined)).toBe(false);
+  });
+});
+
+describe('compilation hints', () => {
+  it('writes one hint byte per defined function in a section before the code, and the module runs', () => {
+    const w = new WasmWriter();
+    w.addFunction('a', [], w.types.i32, [], w.m.i32.const(1));
+    w.addFunction('b', [], w.types.i32, [], w.m.i32.const(2));
+    w.exportFunction('b', 'b');
+    w.compilationHint = HINT_EAGER_OPTIMIZED;
+    const binary = w.emitBinary();
+    const name = new TextEncoder().encode('compilationHints');
+    let at = -1;
+    for (let i = 0; i + name.length <= binary.length && at < 0; i++) if (name.every((c, j) => binary[i + j] === c)) at = i;
+    expect(at).toBeGreaterThan(0);
+    // After the name: the count (2 functions), then one byte each: eager, TurboFan, TurboFan.
+    expect([...binary.subarray(at + name.length, at + name.length + 3)]).toEqual([2, 0x2a, 0x2a]);
+    // The code section (id 10) follows the hint section.
+    expect(binary[at + name.length + 3]).toBe(10);
+    // V8 reads the section only behind its flag (the engine sets it); a malformed one would then
+    // fail to compile.
+    setFlagsFromString('--experimental-wasm-compilation-hints');
+    expect(instantiate(w).b!()).toBe(2);
   });
 });

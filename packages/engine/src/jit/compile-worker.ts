@@ -14,7 +14,9 @@ const port = (workerData as { port: MessagePort }).port;
 
 async function compile(funcs: Func[], options: CompileOptions): Promise<JitModule> {
   const shared = { promoteRegisters: options.promoteRegisters ?? false, countTransfers: options.countTransfers ?? false };
-  if (options.codegen === 'direct') return compileDirectModule(funcs, shared);
+  // Regions come here because they are hot: V8 compiles them straight to TurboFan when the module
+  // is made (in this worker), with no Liftoff phase on the main thread first.
+  if (options.codegen === 'direct') return compileDirectModule(funcs, { ...shared, eagerTopTier: true });
   const { compileJitModule } = await import('@ferry/backend-wasm');
   return compileJitModule(funcs, { ...(options.passes ? { passes: options.passes } : {}), ...shared });
 }
