@@ -165,23 +165,14 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
   }
 }
 
-/** The module with a `metadata.code.branch_hint` section (the branch-hinting proposal; it must
- *  precede the code section) inserted at codeStart: every listed `if` is hinted not taken. */
-function withBranchHints(binary: Uint8Array, codeStart: number, hints: readonly { func: number; offsets: readonly number[] }[]): Uint8Array {
+/** The module with a custom section named `name`, whose contents `write` writes, inserted at
+ *  codeStart (hint sections must precede the code section). */
+function withSectionBeforeCode(binary: Uint8Array, codeStart: number, name: string, write: (section: ByteWriter) => void): Uint8Array {
   const section = new ByteWriter();
   section.byte(0); // custom section
   const size = section.reserveSize();
-  section.name(BRANCH_HINT_SECTION);
-  section.u32(hints.length);
-  for (const h of hints) {
-    section.u32(h.func);
-    section.u32(h.offsets.length);
-    for (const offset of h.offsets) {
-      section.u32(offset);
-      section.u32(1); // payload size
-      section.byte(0); // not taken
-    }
-  }
+  section.name(name);
+  write(section);
   section.patchSize(size);
   const custom = section.finish();
   const out = new Uint8Array(binary.length + custom.length);
@@ -189,6 +180,22 @@ function withBranchHints(binary: Uint8Array, codeStart: number, hints: readonly 
   out.set(custom, codeStart);
   out.set(binary.subarray(codeStart), codeStart + custom.length);
   return out;
+}
+
+/** The branch-hinting proposal's section: every listed `if` or `br_if` is hinted not taken. */
+function withBranchHints(binary: Uint8Array, codeStart: number, hints: readonly { func: number; offsets: readonly number[] }[]): Uint8Array {
+  return withSectionBeforeCode(binary, codeStart, BRANCH_HINT_SECTION, (section) => {
+    section.u32(hints.length);
+    for (const h of hints) {
+      section.u32(h.func);
+      section.u32(h.offsets.length);
+      for (const offset of h.offsets) {
+        section.u32(offset);
+        section.u32(1); // payload size
+        section.byte(0); // not taken
+      }
+    }
+  });
 }
 
 export const BRANCH_HINT_SECTION = 'metadata.code.branch_hint';
@@ -200,19 +207,10 @@ export const COMPILATION_HINTS_SECTION = 'compilationHints';
 export const HINT_EAGER_OPTIMIZED = 2 | (2 << 2) | (2 << 4);
 
 function withCompilationHints(binary: Uint8Array, codeStart: number, functions: number, hint: number): Uint8Array {
-  const section = new ByteWriter();
-  section.byte(0);
-  const size = section.reserveSize();
-  section.name(COMPILATION_HINTS_SECTION);
-  section.u32(functions);
-  for (let i = 0; i < functions; i++) section.byte(hint);
-  section.patchSize(size);
-  const custom = section.finish();
-  const out = new Uint8Array(binary.length + custom.length);
-  out.set(binary.subarray(0, codeStart));
-  out.set(custom, codeStart);
-  out.set(binary.subarray(codeStart), codeStart + custom.length);
-  return out;
+  return withSectionBeforeCode(binary, codeStart, COMPILATION_HINTS_SECTION, (section) => {
+    section.u32(functions);
+    for (let i = 0; i < functions; i++) section.byte(hint);
+  });
 }
 
 /** Locals as runs of equal types. */
