@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { enableBranchHints, type PreloadedCode } from '@ferry/engine';
+import { enableWasmHints, type PreloadedCode } from '@ferry/engine';
 import { hex } from '@ferry/util';
 import type { GuestImage } from './guest-image.js';
 import { type AotManifest, AotFormatError, decodeManifest, locateCustomSection, MANIFEST_SECTION } from './manifest.js';
@@ -77,8 +77,8 @@ export function checkAotModule(bytes: Uint8Array, file: string, image: GuestImag
   }
   setFlagsFromString('--wasm-lazy-compilation');
   setFlagsFromString('--wasm-lazy-validation');
-  // Hints are read when the module is decoded, so this must precede it.
-  enableBranchHints();
+  // Branch hints are read when the module is decoded, so this must precede it.
+  enableWasmHints();
   const started = performance.now();
   let module: WebAssembly.Module;
   try {

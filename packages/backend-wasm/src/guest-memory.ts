@@ -21,11 +21,11 @@ interface Scratch {
   entry: number;
 }
 
-/** Hints an `if` as rarely taking its then-arm where the builder can say so (the wasm writer's
+/** Hints an `if` or `br_if` as rarely taken where the builder can say so (the wasm writer's
  *  branch-hint section; binaryen.js has no API for it). */
-export function unlikely(m: ExpressionBuilder, ifExpr: ExpressionRef): ExpressionRef {
+export function unlikely(m: ExpressionBuilder, branch: ExpressionRef): ExpressionRef {
   const hinting = m as ExpressionBuilder & { unlikely?: (e: ExpressionRef) => ExpressionRef };
-  return hinting.unlikely ? hinting.unlikely(ifExpr) : ifExpr;
+  return hinting.unlikely ? hinting.unlikely(branch) : branch;
 }
 
 /** The locals of one page-cache slot: the guest address and shadow entry of the last fast access.
@@ -73,12 +73,10 @@ function checkedAccess(
   accessLabels.set(m, n + 1);
   const ok = `mem${n}ok`;
   const toSlow = `mem${n}slow`;
-  const addr = () => m.local.get(s.address, types.i64);
-  const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
   const tests = m.block(toSlow, [
-    m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(addr())))),
-    unlikely(m, m.br(toSlow, flagsWrong)),
-    unlikely(m, m.br(toSlow, outOfReachOrCrossing(m, addr(), size))),
+    loadEntry(m, types, s),
+    unlikely(m, m.br(toSlow, flagsWrong(m, types, s, check))),
+    unlikely(m, m.br(toSlow, outOfReachOrCrossing(m, m.local.get(s.address, types.i64), size))),
     result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
   ], types.none);
   return m.block(ok, [tests, slow], result);
@@ -86,10 +84,18 @@ function checkedAccess(
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
 function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number }): ExpressionRef {
-  const addr = () => m.local.get(s.address, types.i64);
-  const loadEntry = m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(addr()))));
-  const flagsWrong = m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
-  return m.block(null, [loadEntry, m.i32.or(flagsWrong, outOfReachOrCrossing(m, addr(), size))], types.i32);
+  const bad = m.i32.or(flagsWrong(m, types, s, check), outOfReachOrCrossing(m, m.local.get(s.address, types.i64), size));
+  return m.block(null, [loadEntry(m, types, s), bad], types.i32);
+}
+
+/** scratch.entry = the shadow entry of scratch.address's page. */
+function loadEntry(m: ExpressionBuilder, types: ValueTypes, s: Scratch): ExpressionRef {
+  return m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(m.local.get(s.address, types.i64)))));
+}
+
+/** i32, non-zero when scratch.entry's flags do not allow the access. */
+function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: { mask: number; want: number }): ExpressionRef {
+  return m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
 }
 
 /** i32 condition: 1 when a `size`-byte access at a 64-bit guest address is at or above

@@ -136,7 +136,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, support: 
  *  line: adaptive bench_sort 2M and bench_json 10000 ran 4-6% faster) and compilation hints
  *  (the adaptive tier's optimized regions compile straight to TurboFan in the compile worker).
  *  Process-wide; they change only code layout and compile timing, never behaviour. */
-export function enableBranchHints(): void {
+export function enableWasmHints(): void {
   setFlagsFromString('--experimental-wasm-branch-hinting');
   setFlagsFromString('--experimental-wasm-compilation-hints');
 }
@@ -145,7 +145,7 @@ export function enableBranchHints(): void {
  *  (the adaptive tier's compilers, the instruction describer), and goes on once it is done. */
 function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, describeInstruction?: DescribeInstruction): Generator<Promise<void>, RunResult, void> {
   const tier = options.tier ?? 'interp';
-  if (tier !== 'interp') enableBranchHints();
+  if (tier !== 'interp') enableWasmHints();
   const stats = new RunStats(tier);
   const started = nowMs();
   const state = machine.state;

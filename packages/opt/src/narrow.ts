@@ -31,18 +31,14 @@ export function narrow(func: Func): boolean {
         const y = extendedFrom(defs, inst.args[1]!);
         if (x !== undefined && y !== undefined) {
           const op32 = newInst(func, defs, b, narrowed, [x, y]);
-          out.push(rotateOf(defs, op32) ?? op32);
+          if (op32.op === 'or.i32') makeRotate(defs, op32);
+          out.push(op32);
           inst.op = 'extend_s.i32';
           inst.args = [op32.result];
           changed = true;
         }
       } else if (inst.op === 'or.i32') {
-        const rotate = rotateOf(defs, inst);
-        if (rotate !== undefined) {
-          inst.op = rotate.op;
-          inst.args = rotate.args;
-          changed = true;
-        }
+        changed = makeRotate(defs, inst) || changed;
       }
       out.push(inst);
     }
@@ -57,9 +53,9 @@ function extendedFrom(defs: Definitions, v: Value): Value | undefined {
   return inst?.op === 'extend_s.i32' ? inst.args[0] : undefined;
 }
 
-/** `rotl.i32 x c` for an or.i32 of `shl.i32 x c` and `shr_u.i32 x (32-c)`, as a fresh
- *  instruction description with the or's result (undefined when it is no rotate). */
-function rotateOf(defs: Definitions, or: Inst): Inst | undefined {
+/** Rewrites an or.i32 of `shl.i32 x c` and `shr_u.i32 x (32-c)` (either order) into
+ *  `rotl.i32 x c`, in place; false when it is no rotate. */
+function makeRotate(defs: Definitions, or: Inst): boolean {
   for (const [l, r] of [[0, 1], [1, 0]] as const) {
     const shl = defs[or.args[l]!];
     const shr = defs[or.args[r]!];
@@ -69,9 +65,11 @@ function rotateOf(defs: Definitions, or: Inst): Inst | undefined {
     if (left === undefined || right === undefined) continue;
     const c = Number(left & 31n);
     if (c === 0 || Number(right & 31n) !== 32 - c) continue;
-    return { op: 'rotl.i32', args: [shl.args[0]!, shl.args[1]!], result: or.result };
+    or.op = 'rotl.i32';
+    or.args = [shl.args[0]!, shl.args[1]!];
+    return true;
   }
-  return undefined;
+  return false;
 }
 
 /** a and b are the same i32: one value, or wraps of one i64 (each lifted instruction wraps its

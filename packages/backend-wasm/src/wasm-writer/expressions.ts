@@ -44,8 +44,6 @@ export interface NameResolver {
 }
 
 const NO_LABEL = -1;
-/** imm of an `if` expected not to take its then-arm. */
-const IF_UNLIKELY = 1;
 /** Nodes of a typical baseline module (24 guest blocks of ~700 nodes). */
 const INITIAL_NODES = 1 << 15;
 
@@ -131,6 +129,7 @@ export class ExpressionTree implements ExpressionBuilder {
   /** Hands the node arrays to the next tree; this tree must not be used afterwards. */
   release(): void {
     if (this.kind.length === 0) return;
+    this.unlikelyBranches.clear();
     spareStorage.push({ kind: this.kind, opcode: this.opcode, type: this.type, imm: this.imm, align: this.align, firstKid: this.firstKid, kidCount: this.kidCount, kids: this.kids });
     ({ kind: this.kind, opcode: this.opcode, type: this.type, imm: this.imm, align: this.align, firstKid: this.firstKid, kidCount: this.kidCount, kids: this.kids } = newStorage(0));
     this.count = 1;
@@ -305,17 +304,17 @@ export class ExpressionTree implements ExpressionBuilder {
     return this.nodeN(Kind.If, OP.if, type, 0, [condition, ifTrue, ifFalse]);
   }
 
-  /** Marks an `if` or `br_if` whose condition is expected false: serialization records its offset for the
-   *  module's branch-hint section (V8 then lays out the then-arm as deferred code, so values live
-   *  across a call there are spilled inside it rather than on the likely path). Returns it. */
+  /** Marks an `if` or `br_if` whose condition is expected false: serialization records its
+   *  offset for the module's branch-hint section (V8 then lays out the taken side as deferred
+   *  code, so values live across a call there are spilled inside it, not on the likely path). */
   unlikely(branch: ExpressionRef): ExpressionRef {
-    if (this.kind[branch] === Kind.If) this.imm[branch] = IF_UNLIKELY;
-    else if (this.kind[branch] === Kind.Br && this.opcode[branch] === OP.br_if) this.unlikelyBrIfs.add(branch);
-    else throw new Error('internal error: a branch hint on something other than an if or a br_if');
+    const isBranch = this.kind[branch] === Kind.If || (this.kind[branch] === Kind.Br && this.opcode[branch] === OP.br_if);
+    if (!isBranch) throw new Error('internal error: a branch hint on something other than an if or a br_if');
+    this.unlikelyBranches.add(branch);
     return branch;
   }
-  /** br_if nodes marked unlikely (their imm holds the label). */
-  private readonly unlikelyBrIfs = new Set<ExpressionRef>();
+  /** The if and br_if nodes marked unlikely. */
+  private readonly unlikelyBranches = new Set<ExpressionRef>();
 
   br(label: string, condition?: ExpressionRef, value?: ExpressionRef): ExpressionRef {
     const id = this.labelId(label);
@@ -369,9 +368,9 @@ export class ExpressionTree implements ExpressionBuilder {
     return this.node(Kind.Plain, OP.unreachable, UNREACHABLE_TYPE, 0);
   }
 
-  /** Writes the code of `expr` (a function body without its final `end`). */
-  /** Writes a function body's instructions; `bodyStart` is the output offset where the body (its
-   *  local declarations) begins. Returns the body offsets of the `if`s marked unlikely, ascending. */
+  /** Writes the code of `expr` (a function body without its final `end`); `bodyStart` is the
+   *  output offset where the body (its local declarations) begins. Returns the body offsets of
+   *  the branches marked unlikely, ascending. */
   serialize(expr: ExpressionRef, out: ByteWriter, names: NameResolver, bodyStart = out.length): number[] {
     this.out = out;
     this.resolver = names;
@@ -477,7 +476,7 @@ export class ExpressionTree implements ExpressionBuilder {
       case Kind.If: {
         const first = this.firstKid[n]!;
         this.write(this.kids[first]!);
-        if (this.imm[n] === IF_UNLIKELY) this.unlikelyOffsets.push(out.length - this.bodyStart);
+        if (this.unlikelyBranches.has(n)) this.unlikelyOffsets.push(out.length - this.bodyStart);
         this.openStructured(opcode, this.type[n]!, NO_LABEL);
         this.write(this.kids[first + 1]!);
         if (this.kidCount[n] === 3) {
@@ -488,7 +487,7 @@ export class ExpressionTree implements ExpressionBuilder {
       }
       case Kind.Br:
         this.writeKids(n);
-        if (this.unlikelyBrIfs.has(n)) this.unlikelyOffsets.push(out.length - this.bodyStart);
+        if (this.unlikelyBranches.has(n)) this.unlikelyOffsets.push(out.length - this.bodyStart);
         out.byte(opcode);
         out.u32(this.depth(this.imm[n]!));
         return;

@@ -291,29 +291,34 @@ describe('control flow', () => {
 });
 
 
-describe('branch hints', () => {
-  const uleb = (bytes: Uint8Array, at: number) => {
-    const r = decodeULEB128(bytes, at);
-    return { value: Number(r.value), next: r.next };
-  };
-  /** The sections of a module: id, name (custom sections) and contents' bounds. */
-  function sections(binary: Uint8Array): { id: number; name?: string; start: number; end: number }[] {
-    const out: { id: number; name?: string; start: number; end: number }[] = [];
-    for (let at = 8; at < binary.length; ) {
-      const id = binary[at++]!;
-      const size = uleb(binary, at);
-      const start = size.next;
-      const end = start + size.value;
-      let name: string | undefined;
-      if (id === 0) {
-        const length = uleb(binary, start);
-        name = new TextDecoder().decode(binary.subarray(length.next, length.next + length.value));
-      }
-      out.push({ id, ...(name === undefined ? {} : { name }), start, end });
-      at = end;
+const uleb = (bytes: Uint8Array, at: number) => {
+  const r = decodeULEB128(bytes, at);
+  return { value: Number(r.value), next: r.next };
+};
+
+/** The sections of a module: id, name (custom sections), contents' bounds and where a custom
+ *  section's payload starts (after its name). */
+function sections(binary: Uint8Array): { id: number; name?: string; start: number; payload: number; end: number }[] {
+  const out: { id: number; name?: string; start: number; payload: number; end: number }[] = [];
+  for (let at = 8; at < binary.length; ) {
+    const id = binary[at++]!;
+    const size = uleb(binary, at);
+    const start = size.next;
+    const end = start + size.value;
+    let name: string | undefined;
+    let payload = start;
+    if (id === 0) {
+      const length = uleb(binary, start);
+      name = new TextDecoder().decode(binary.subarray(length.next, length.next + length.value));
+      payload = length.next + length.value;
     }
-    return out;
+    out.push({ id, ...(name === undefined ? {} : { name }), start, payload, end });
+    at = end;
   }
+  return out;
+}
+
+describe('branch hints', () => {
 
   it('records each unlikely if by its body offset in a section before the code, and the module runs', () => {
     const w = new WasmWriter();
@@ -336,7 +341,7 @@ describe('branch hints', () => {
 
     // The section: one function (index 1: 'plain' is 0) with one hint, payload size 1, value 0.
     const hint = all[hintIndex]!;
-    let at = uleb(binary, hint.start).next + 'metadata.code.branch_hint'.length;
+    let at = hint.payload;
     const read = () => {
       const r = uleb(binary, at);
       at = r.next;
@@ -383,14 +388,14 @@ describe('compilation hints', () => {
     w.exportFunction('b', 'b');
     w.compilationHint = HINT_EAGER_OPTIMIZED;
     const binary = w.emitBinary();
-    const name = new TextEncoder().encode('compilationHints');
-    let at = -1;
-    for (let i = 0; i + name.length <= binary.length && at < 0; i++) if (name.every((c, j) => binary[i + j] === c)) at = i;
-    expect(at).toBeGreaterThan(0);
-    // After the name: the count (2 functions), then one byte each: eager, TurboFan, TurboFan.
-    expect([...binary.subarray(at + name.length, at + name.length + 3)]).toEqual([2, 0x2a, 0x2a]);
+    const all = sections(binary);
+    const hints = all.findIndex((sec) => sec.name === 'compilationHints');
+    expect(hints).toBeGreaterThan(-1);
+    // The count (2 functions), then one byte each: eager, TurboFan, TurboFan.
+    const hint = all[hints]!;
+    expect([...binary.subarray(hint.payload, hint.end)]).toEqual([2, 0x2a, 0x2a]);
     // The code section (id 10) follows the hint section.
-    expect(binary[at + name.length + 3]).toBe(10);
+    expect(all[hints + 1]!.id).toBe(10);
     // V8 reads the section only behind its flag (the engine sets it); a malformed one would then
     // fail to compile.
     setFlagsFromString('--experimental-wasm-compilation-hints');

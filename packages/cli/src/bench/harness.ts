@@ -223,7 +223,7 @@ export function codeMips(slices: Record<string, { instructions: number; ms: numb
     ms += s.ms;
   }
   if (ms === 0) ({ instructions, ms } = slices.interp ?? { instructions: 0, ms: 0 });
-  return ms > 0 ? instructions / ms / 1000 : undefined;
+  return mips(instructions, ms);
 }
 
 function ferryDetail(samples: readonly Sample[]): FerryDetail {

@@ -4,7 +4,7 @@
 // Invariant: a missing number prints "n/a", an unavailable column "not available", a failed
 // one "ERROR"; ratios are computed only between two counted medians.
 import type { BenchResults, BenchmarkResult, CellResult } from './harness.js';
-import { geomeanOfRatios, relativeSpread, speedRatio } from './stats.js';
+import { geomeanOfRatios, mips, relativeSpread, speedRatio } from './stats.js';
 
 export interface Table {
   title: string;
@@ -63,6 +63,11 @@ function wallTable(results: BenchResults): Table {
   };
 }
 
+/** A geomean cell: the value, and (k/n) when only k of the n rows could be used. */
+function geomeanText(g: ReturnType<typeof geomeanOfRatios>): string {
+  return g.missing > 0 && g.used > 0 ? `${formatRatio(g.value)} (${g.used}/${g.used + g.missing})` : formatRatio(g.value);
+}
+
 /** Ratio columns: each tier vs Q, W and N; then W and N vs Q for context. */
 function ratioPairs(results: BenchResults): { label: string; reference: string; subject: string }[] {
   const pairs = results.columns
@@ -81,7 +86,7 @@ function ratioTable(results: BenchResults): Table {
     headers: ['benchmark', ...pairs.map((p) => p.label)],
     rows: [
       ...results.benchmarks.map((b, row) => [b.name, ...ratios[row]!.map(formatRatio)]),
-      ['**geomean**', ...geo.map((g) => (g.missing > 0 && g.used > 0 ? `${formatRatio(g.value)} (${g.used}/${g.used + g.missing})` : formatRatio(g.value)))],
+      ['**geomean**', ...geo.map(geomeanText)],
     ],
   };
 }
@@ -124,10 +129,9 @@ function steadyTable(results: BenchResults): Table {
   const tiers = results.columns.filter((c) => c.kind === 'tier');
   const ratios = results.benchmarks.map((b) => tiers.map((t) => {
     const cell = cellOf(b, t.id);
-    const q = countedMs(b, 'Q');
-    const insns = cell?.ferry?.instructions;
-    if (cell?.error !== undefined || cell?.ferry?.codeMips === undefined || q === undefined || insns === undefined) return undefined;
-    return cell.ferry.codeMips / (insns / q / 1000);
+    const qMips = mips(cell?.ferry?.instructions, countedMs(b, 'Q'));
+    if (cell?.error !== undefined || cell?.ferry?.codeMips === undefined || qMips === undefined) return undefined;
+    return cell.ferry.codeMips / qMips;
   }));
   const geo = tiers.map((_, i) => geomeanOfRatios(ratios.map((row) => row[i])));
   return {
@@ -136,7 +140,7 @@ function steadyTable(results: BenchResults): Table {
     headers: ['benchmark', ...tiers.flatMap((t) => [`${t.id} M/s`, `${t.id} ×Q`])],
     rows: [
       ...results.benchmarks.map((b, row) => [b.name, ...tiers.flatMap((t, i) => [formatNumber(cellOf(b, t.id)?.ferry?.codeMips, 0), formatRatio(ratios[row]![i])])]),
-      ['**geomean**', ...geo.flatMap((g) => ['', g.missing > 0 && g.used > 0 ? `${formatRatio(g.value)} (${g.used}/${g.used + g.missing})` : formatRatio(g.value)])],
+      ['**geomean**', ...geo.flatMap((g) => ['', geomeanText(g)])],
     ],
   };
 }
