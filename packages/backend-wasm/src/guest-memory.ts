@@ -1,5 +1,5 @@
 // Guest memory access through the shadow table, inline:
-//   entry = table[i32(address) >> 12]; fast when (entry & mask) == want, the address is below
+//   entry = table[i32(address) >> 12]; fast when the entry has the access's *_OK bit, the address is below
 //   2^GUEST_VA_BITS and the access stays inside its page; then host = i32(address) + (entry & ~0xfff)
 //   (the entry holds the page's addend, abi shadow.ts).
 // Otherwise the slow-path helper performs the access (or raises the guest fault, naming the pc).
@@ -37,12 +37,12 @@ export interface PageCache {
 
 /** needsSlowPath, trying the cache first: a hit copies the cached entry to scratch.entry. */
 function needsSlowPathCached(
-  m: ExpressionBuilder, types: ValueTypes, s: Scratch, cache: PageCache, size: number, check: { mask: number; want: number },
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch, cache: PageCache, size: number, check: number,
 ): ExpressionRef {
   const addr = () => m.local.get(s.address, types.i64);
   const cached = () => m.local.get(cache.entry, types.i32);
   const samePage = m.i64.eqz(m.i64.shr_u(m.i64.xor(addr(), m.local.get(cache.address, types.i64)), m.i64.const(BigInt(GUEST_PAGE_SHIFT))));
-  let hit = m.i32.and(samePage, m.i32.eq(m.i32.and(cached(), m.i32.const(check.mask)), m.i32.const(check.want)));
+  let hit = m.i32.and(samePage, m.i32.ne(m.i32.and(cached(), m.i32.const(check)), m.i32.const(0)));
   if (size > 1) hit = m.i32.and(hit, m.i32.le_u(m.i32.and(m.i32.wrap(addr()), m.i32.const(GUEST_PAGE_MASK)), m.i32.const(GUEST_PAGE_MASK + 1 - size)));
   return m.if(hit, m.block(null, [m.local.set(s.entry, cached()), m.i32.const(0)], types.i32), needsSlowPath(m, types, s, size, check));
 }
@@ -66,7 +66,7 @@ const accessLabels = new WeakMap<ExpressionBuilder, number>();
  *  a jump instead of materializing and or-ing two booleans. Sets scratch.entry.
  *    (block $ok (block $slow entry=…; br_if $slow flags; br_if $slow range; br $ok fast) slow) */
 function checkedAccess(
-  m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number },
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: number,
   fast: ExpressionRef, slow: ExpressionRef, result: TypeRef,
 ): ExpressionRef {
   const n = accessLabels.get(m) ?? 0;
@@ -83,7 +83,7 @@ function checkedAccess(
 }
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
-function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: { mask: number; want: number }): ExpressionRef {
+function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: number): ExpressionRef {
   const bad = m.i32.or(flagsWrong(m, types, s, check), outOfReachOrCrossing(m, m.local.get(s.address, types.i64), size));
   return m.block(null, [loadEntry(m, types, s), bad], types.i32);
 }
@@ -93,9 +93,9 @@ function loadEntry(m: ExpressionBuilder, types: ValueTypes, s: Scratch): Express
   return m.local.set(s.entry, m.i32.load(SHADOW_TABLE, 4, shadowIndex(m, m.i32.wrap(m.local.get(s.address, types.i64)))));
 }
 
-/** i32, non-zero when scratch.entry's flags do not allow the access. */
-function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: { mask: number; want: number }): ExpressionRef {
-  return m.i32.xor(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check.mask)), m.i32.const(check.want));
+/** i32, non-zero when scratch.entry lacks the access's *_OK bit: one `test` for V8. */
+function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: number): ExpressionRef {
+  return m.i32.eqz(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check)));
 }
 
 /** i32 condition: 1 when a `size`-byte access at a 64-bit guest address is at or above

@@ -194,7 +194,7 @@ export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderR
   const shadow = m.local.set(SHADOW, m.i32.load(0, 4, m.local.get(TABLE_ADDR, binaryen.i32)));
   const fast = m.i32.eqz(
     m.i32.or(
-      m.i32.xor(m.i32.and(m.local.get(SHADOW, binaryen.i32), m.i32.const(FETCH_CHECK.mask)), m.i32.const(FETCH_CHECK.want)),
+      m.i32.eqz(m.i32.and(m.local.get(SHADOW, binaryen.i32), m.i32.const(FETCH_CHECK))),
       outOfReachOrCrossing(m, pc(), 4),
     ),
   );
@@ -205,8 +205,9 @@ export function addDecoder(mb: WasmModuleBuilder, decoderRows: readonly DecoderR
       m.local.set(HOST, host),
       m.local.set(FAST, m.i32.const(1)),
       m.local.set(WORD, m.i32.load(0, 1, m.local.get(HOST, binaryen.i32))),
-      // Decoded code lives here now: stores to this page must invalidate it.
-      m.i32.store(0, 4, m.local.get(TABLE_ADDR, binaryen.i32), m.i32.or(m.local.get(SHADOW, binaryen.i32), m.i32.const(PageFlag.CODE))),
+      // Decoded code lives here now: stores to this page must invalidate it (CODE, without STORE_OK).
+      m.i32.store(0, 4, m.local.get(TABLE_ADDR, binaryen.i32),
+        m.i32.and(m.i32.or(m.local.get(SHADOW, binaryen.i32), m.i32.const(PageFlag.CODE)), m.i32.const(~PageFlag.STORE_OK))),
     ]),
     m.local.set(WORD, m.call(mb.helper('fetch_slow'), [pc()], binaryen.i32)),
   );
