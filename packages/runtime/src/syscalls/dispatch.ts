@@ -2,7 +2,8 @@
 // tables, and the dispatcher: number from a7, arguments from a0..a5, result (or -errno) to a0,
 // optional strace-style trace to stderr. Afterwards state.pc is where the guest continues (the
 // ecall's pc + 4, or a signal handler / sigreturn target) and exitPc + 4 equals it. Invariant: each number appears in exactly one area table
-// (checked when the table is built); unknown numbers answer -ENOSYS.
+// (checked when the table is built); unknown numbers answer -ENOSYS, with a warning naming the
+// call the first time each comes up.
 import { hex } from '@ferry/util';
 import { GuestFault, GuestStringTooLong } from '../fault.js';
 import { E, SyscallError, errnoName } from './errno.js';
@@ -72,6 +73,18 @@ function formatArg(k: Kernel, format: ArgFormat, value: bigint, next: bigint | u
   }
 }
 
+/** Names of Linux riscv64 system calls Ferry does not serve (asm-generic numbering), for warnings. */
+const UNSUPPORTED_NAMES: ReadonlyMap<number, string> = new Map([
+  [95, 'waitid'], [129, 'kill'], [130, 'tkill'], [131, 'tgkill'], [198, 'socket'], [199, 'socketpair'], [200, 'bind'],
+  [201, 'listen'], [202, 'accept'], [203, 'connect'], [221, 'execve'], [242, 'accept4'], [260, 'wait4'], [281, 'execveat'],
+]);
+
+function warnUnsupported(k: Kernel, number: number): void {
+  const known = UNSUPPORTED_NAMES.get(number);
+  const name = known && !SYSCALLS.has(number) ? `${known} (${number})` : `${number}`;
+  k.warnOnce(`syscall ${number}`, `system call ${name} at ${hex(k.state.exitPc)} is not supported; the guest gets ENOSYS`);
+}
+
 /** Perform the ecall described by the state block; the caller advances pc past it. */
 export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, number>): SyscallOutcome {
   const number = Number(k.state.x(A7));
@@ -91,6 +104,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
   k.nextPc = k.state.exitPc + 4n;
   let result: bigint;
   try {
+    if (!def) warnUnsupported(k, number);
     result = def ? BigInt(def.run(k, args)) : BigInt(-E.ENOSYS);
   } catch (error) {
     if (error instanceof ProcessExit) {

@@ -56,6 +56,8 @@ export interface KernelOptions {
 }
 
 export class Kernel {
+  /** Keys of the warnings already written (each is written once per run). */
+  private readonly warned = new Set<string>();
   brkStart = 0;
   brkEnd = 0;
   umask = 0o022;
@@ -90,5 +92,13 @@ export class Kernel {
 
   exit(status: number): never {
     throw new ProcessExit(status & 0xff);
+  }
+
+  /** Writes `ferry: warning: <message>` to the guest's stderr, the first time `key` comes up:
+   *  for requests the guest gets an error for that Linux would have served. */
+  warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.stderrSink.write(Buffer.from(`ferry: warning: ${message}\n`));
   }
 }

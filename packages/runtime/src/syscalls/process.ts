@@ -142,4 +142,25 @@ export const processSyscalls: SyscallTable = {
   }),
   // glibc registers rseq at startup and carries on when the kernel lacks it (as under qemu).
   293: sys('rseq', ['hex', 'uint', 'hex', 'hex'], () => fail(E.ENOSYS)),
+  220: sys('clone', ['hex', 'hex', 'hex', 'hex', 'hex'], (k, a) => clone(k, a[0]!)),
+  // glibc tries clone3 first and falls back to clone, which says what is missing.
+  435: sys('clone3', ['hex', 'uint'], () => fail(E.ENOSYS)),
 };
+
+const CLONE_VM = 0x100n;
+const CLONE_VFORK = 0x4000n;
+const CLONE_THREAD = 0x10000n;
+
+/** clone: one guest thread of execution only. A new thread would share this address space and
+ *  run beside the caller; refusing it with an errno leaves programs that ignore the error (most
+ *  do: pthread_create's result is rarely checked) computing a wrong answer quietly, so the run
+ *  stops with an error naming the call. A new process (fork, or vfork as posix_spawn, system and
+ *  popen make it) answers ENOSYS, which their callers do check, with a warning. */
+function clone(k: Kernel, flags: bigint): number {
+  const newProcess = !(flags & CLONE_THREAD) && (!(flags & CLONE_VM) || (flags & CLONE_VFORK) !== 0n);
+  if (!newProcess) {
+    throw new FerryError(`clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: the guest creates a thread, and guest threads are not supported`);
+  }
+  k.warnOnce('clone', `clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: new processes (fork) are not supported; the guest gets ENOSYS`);
+  return fail(E.ENOSYS);
+}

@@ -246,6 +246,24 @@ describe('process syscalls', () => {
     expect(stderr).toContain('exit_group(263) = ?\n+++ exited with 7 +++');
   });
 
+  it('warns once per unsupported call, naming it, and answers ENOSYS', () => {
+    expect(call(260, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS));
+    expect(call(260, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS));
+    expect(call(1234)).toBe(-BigInt(E.ENOSYS));
+    expect(stderr.match(/ferry: warning: system call wait4 \(260\) at 0x[0-9a-f]+ is not supported; the guest gets ENOSYS/g)).toHaveLength(1);
+    expect(stderr).toContain('ferry: warning: system call 1234 at ');
+  });
+
+  it('stops at a clone that would make a thread, and refuses new processes with a warning', () => {
+    const CLONE_THREAD_FLAGS = 0x3d0f00n; // glibc's pthread_create
+    expect(() => call(220, CLONE_THREAD_FLAGS, 0n, 0n, 0n, 0n)).toThrow(/clone \(flags 0x3d0f00\) at 0x[0-9a-f]+: the guest creates a thread, and guest threads are not supported/);
+    expect(call(220, 0x1200011n, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS)); // fork
+    expect(call(220, 0x4111n, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS)); // vfork (posix_spawn, system)
+    expect(stderr).toContain('ferry: warning: clone (flags 0x1200011) at ');
+    expect(call(435, 0n, 88n)).toBe(-BigInt(E.ENOSYS)); // clone3: glibc falls back to clone, quietly
+    expect(stderr).not.toContain('435');
+  });
+
   it('terminates with 128+signal when the program raises SIGABRT', () => {
     const pid = call(NR.getpid);
     m.state.setX(17, BigInt(NR.tgkill));
