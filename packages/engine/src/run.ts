@@ -260,6 +260,9 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
         break;
       }
       case ExitCode.budget:
+        // The end of a slice: another guest thread's turn, if there is one.
+        machine.kernel.threads.preempt();
+        break;
       case ExitCode.untranslated:
       case ExitCode.translated:
       case ExitCode.hot:

@@ -126,6 +126,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
   runSignalHandlers(k);
   // Leave both conventions right: pc is where to continue, and exitPc + 4 is the same place.
   k.state.pc = k.nextPc;
-  k.state.exitPc = k.nextPc - 4n;
+  k.threads.switchIfPending();
+  k.state.exitPc = k.state.pc - 4n;
   return { exited: false };
 }

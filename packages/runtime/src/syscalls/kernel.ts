@@ -6,6 +6,7 @@ import type { CpuState } from '../cpu-state.js';
 import type { FdTable, OutputSink } from '../fdtable.js';
 import type { GuestMemory } from '../memory.js';
 import type { Vfs } from '../vfs.js';
+import { GuestThreads } from './threads.js';
 
 /** How strace prints an argument: signed/unsigned decimal, hex, fd, C string, output buffer, octal. */
 export type ArgFormat = 'int' | 'uint' | 'hex' | 'fd' | 'str' | 'buf' | 'oct';
@@ -74,6 +75,8 @@ export class Kernel {
   /** Where the guest continues after the current syscall (the ecall's pc + 4 unless redirected). */
   nextPc = 0n;
   readonly startNs = process.hrtime.bigint();
+  /** The guest's threads; the state block holds the running one's registers. */
+  readonly threads: GuestThreads = new GuestThreads(this);
 
   constructor(
     readonly memory: GuestMemory,

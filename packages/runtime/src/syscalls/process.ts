@@ -5,7 +5,8 @@
 import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, size, sys } from './kernel.js';
-import { sleepNs } from './time.js';
+import { sleepNs } from './sleep.js';
+import { CloneFlag } from './threads.js';
 
 const RLIM_INFINITY = (1n << 64n) - 1n;
 const RLIMIT = { STACK: 3, NOFILE: 7, AS: 9 } as const;
@@ -60,19 +61,22 @@ const FUTEX = { WAIT: 0, WAKE: 1, WAIT_BITSET: 9, WAKE_BITSET: 10, CMD_MASK: 0x7
 
 function futex(k: Kernel, a: readonly bigint[]): number {
   const command = int(a[1]!) & FUTEX.CMD_MASK;
+  const bitset = command === FUTEX.WAIT_BITSET || command === FUTEX.WAKE_BITSET ? int(a[5]!) : -1;
   switch (command) {
     case FUTEX.WAKE:
     case FUTEX.WAKE_BITSET:
-      return 0;
+      return k.threads.wake(a[0]!, int(a[2]!), bitset);
     case FUTEX.WAIT:
     case FUTEX.WAIT_BITSET: {
       if (k.memory.read32(a[0]!) !== Number(BigInt.asUintN(32, a[2]!))) return fail(E.EAGAIN);
-      if (a[3] === 0n) {
+      // WAIT's timeout is relative, WAIT_BITSET's an absolute time: either way, sleeping for the
+      // relative one is as long as the wait can last here (nothing else runs meanwhile).
+      const timeoutNs = a[3] === 0n ? undefined : command === FUTEX.WAIT ? k.memory.read64(a[3]!) * 1_000_000_000n + k.memory.read64(a[3]! + 8n) : 0n;
+      if (k.threads.wait(a[0]!, bitset, timeoutNs)) return 0;
+      if (timeoutNs === undefined) {
         throw new FerryError(`futex wait at ${hex(a[0]!)} with no timeout in a single-threaded guest would block forever (deadlock)`);
       }
-      const seconds = k.memory.read64(a[3]!);
-      const nanos = k.memory.read64(a[3]! + 8n);
-      if (command === FUTEX.WAIT) sleepNs(seconds * 1_000_000_000n + nanos);
+      sleepNs(timeoutNs);
       return fail(E.ETIMEDOUT);
     }
     default:
@@ -93,14 +97,21 @@ function getAffinity(k: Kernel, setSize: number, addr: bigint): number {
 }
 
 export const processSyscalls: SyscallTable = {
-  93: sys('exit', ['int'], (k, a) => k.exit(int(a[0]!))),
+  // exit ends the calling thread; the process ends with its last thread (or at exit_group).
+  93: sys('exit', ['int'], (k, a) => (k.threads.exitThread() ? 0 : k.exit(int(a[0]!)))),
   94: sys('exit_group', ['int'], (k, a) => k.exit(int(a[0]!))),
-  96: sys('set_tid_address', ['hex'], (k) => k.pid),
+  96: sys('set_tid_address', ['hex'], (k, a) => {
+    k.threads.setClearChildTid(a[0]!);
+    return k.threads.currentTid;
+  }),
   98: sys('futex', ['hex', 'int', 'int', 'hex', 'hex', 'int'], (k, a) => futex(k, a)),
   99: sys('set_robust_list', ['hex', 'uint'], (_k, a) => (a[1] === 24n ? 0 : fail(E.EINVAL))),
   122: sys('sched_setaffinity', ['int', 'uint', 'hex'], () => 0),
   123: sys('sched_getaffinity', ['int', 'uint', 'hex'], (k, a) => getAffinity(k, size(a[1]!), a[2]!)),
-  124: sys('sched_yield', [], () => 0),
+  124: sys('sched_yield', [], (k) => {
+    k.threads.yield();
+    return 0;
+  }),
   146: sys('setuid', ['int'], (k, a) => (int(a[0]!) === k.uid ? 0 : fail(E.EPERM))),
   148: sys('getresuid', ['hex', 'hex', 'hex'], (k, a) => writeIds(k, a.slice(0, 3), k.uid)),
   150: sys('getresgid', ['hex', 'hex', 'hex'], (k, a) => writeIds(k, a.slice(0, 3), k.gid)),
@@ -131,7 +142,7 @@ export const processSyscalls: SyscallTable = {
   175: sys('geteuid', [], (k) => k.uid),
   176: sys('getgid', [], (k) => k.gid),
   177: sys('getegid', [], (k) => k.gid),
-  178: sys('gettid', [], (k) => k.pid),
+  178: sys('gettid', [], (k) => k.threads.currentTid),
   179: sys('sysinfo', ['hex'], (k, a) => sysinfo(k, a[0]!)),
   261: sys('prlimit64', ['int', 'int', 'hex', 'hex'], (k, a) => prlimit(k, int(a[0]!), int(a[1]!), a[2]!, a[3]!)),
   278: sys('getrandom', ['hex', 'uint', 'hex'], (k, a) => {
@@ -142,25 +153,24 @@ export const processSyscalls: SyscallTable = {
   }),
   // glibc registers rseq at startup and carries on when the kernel lacks it (as under qemu).
   293: sys('rseq', ['hex', 'uint', 'hex', 'hex'], () => fail(E.ENOSYS)),
-  220: sys('clone', ['hex', 'hex', 'hex', 'hex', 'hex'], (k, a) => clone(k, a[0]!)),
+  220: sys('clone', ['hex', 'hex', 'hex', 'hex', 'hex'], (k, a) => clone(k, a)),
   // glibc tries clone3 first and falls back to clone, which says what is missing.
   435: sys('clone3', ['hex', 'uint'], () => fail(E.ENOSYS)),
 };
 
-const CLONE_VM = 0x100n;
-const CLONE_VFORK = 0x4000n;
-const CLONE_THREAD = 0x10000n;
-
-/** clone: one guest thread of execution only. A new thread would share this address space and
- *  run beside the caller; refusing it with an errno leaves programs that ignore the error (most
- *  do: pthread_create's result is rarely checked) computing a wrong answer quietly, so the run
- *  stops with an error naming the call. A new process (fork, or vfork as posix_spawn, system and
- *  popen make it) answers ENOSYS, which their callers do check, with a warning. */
-function clone(k: Kernel, flags: bigint): number {
-  const newProcess = !(flags & CLONE_THREAD) && (!(flags & CLONE_VM) || (flags & CLONE_VFORK) !== 0n);
-  if (!newProcess) {
-    throw new FerryError(`clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: the guest creates a thread, and guest threads are not supported`);
+/** clone: threads (CLONE_THREAD with CLONE_VM, as pthread_create makes them) run one at a time
+ *  (threads.ts). A new process (fork, or vfork as posix_spawn, system and popen make it) answers
+ *  ENOSYS, which their callers do check, with a warning. Anything else sharing this address space
+ *  stops the run with an error naming the call. */
+function clone(k: Kernel, a: readonly bigint[]): number {
+  const flags = a[0]!;
+  if (flags & CloneFlag.THREAD) {
+    if (!(flags & CloneFlag.VM)) return fail(E.EINVAL);
+    return k.threads.spawn(flags, a[1]!, a[2]!, a[3]!, a[4]!);
   }
-  k.warnOnce('clone', `clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: new processes (fork) are not supported; the guest gets ENOSYS`);
-  return fail(E.ENOSYS);
+  if (!(flags & CloneFlag.VM) || flags & CloneFlag.VFORK) {
+    k.warnOnce('clone', `clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: new processes (fork) are not supported; the guest gets ENOSYS`);
+    return fail(E.ENOSYS);
+  }
+  throw new FerryError(`clone (flags ${hex(flags)}) at ${hex(k.state.exitPc)}: a task sharing memory without being a thread is not supported`);
 }

@@ -110,9 +110,10 @@ const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 |
 
 export const signalSyscalls: SyscallTable = {
   129: sys('kill', ['int', 'int'], (k, a) => (isSelf(k, int(a[0]!)) ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
-  130: sys('tkill', ['int', 'int'], (k, a) => (int(a[0]!) === k.pid ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
+  // A signal for any thread is taken by the running one (the process's handlers are shared).
+  130: sys('tkill', ['int', 'int'], (k, a) => (k.threads.has(int(a[0]!)) ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
   131: sys('tgkill', ['int', 'int', 'int'], (k, a) =>
-    int(a[0]!) === k.pid && int(a[1]!) === k.pid ? raise(k, int(a[2]!)) : fail(E.ESRCH),
+    int(a[0]!) === k.pid && k.threads.has(int(a[1]!)) ? raise(k, int(a[2]!)) : fail(E.ESRCH),
   ),
   132: sys('sigaltstack', ['hex', 'hex'], (k, a) => sigaltstack(k, a[0]!, a[1]!)),
   134: sys('rt_sigaction', ['int', 'hex', 'hex', 'uint'], (k, a) => sigaction(k, int(a[0]!), a[1]!, a[2]!)),

@@ -254,14 +254,90 @@ describe('process syscalls', () => {
     expect(stderr).toContain('ferry: warning: system call 1234 at ');
   });
 
-  it('stops at a clone that would make a thread, and refuses new processes with a warning', () => {
-    const CLONE_THREAD_FLAGS = 0x3d0f00n; // glibc's pthread_create
-    expect(() => call(220, CLONE_THREAD_FLAGS, 0n, 0n, 0n, 0n)).toThrow(/clone \(flags 0x3d0f00\) at 0x[0-9a-f]+: the guest creates a thread, and guest threads are not supported/);
+  it('refuses new processes with a warning and other address-space sharing with an error', () => {
     expect(call(220, 0x1200011n, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS)); // fork
     expect(call(220, 0x4111n, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.ENOSYS)); // vfork (posix_spawn, system)
     expect(stderr).toContain('ferry: warning: clone (flags 0x1200011) at ');
+    expect(() => call(220, 0x100n, 0n, 0n, 0n, 0n)).toThrow(/clone \(flags 0x100\) at 0x[0-9a-f]+: a task sharing memory without being a thread is not supported/);
+    expect(call(220, 0x10000n, 0n, 0n, 0n, 0n)).toBe(-BigInt(E.EINVAL)); // CLONE_THREAD needs CLONE_VM
     expect(call(435, 0n, 88n)).toBe(-BigInt(E.ENOSYS)); // clone3: glibc falls back to clone, quietly
     expect(stderr).not.toContain('435');
+  });
+
+  describe('threads', () => {
+    const PTHREAD_FLAGS = 0x3d0f00n; // glibc's pthread_create: VM FS FILES SIGHAND THREAD SYSVSEM SETTLS PARENT_SETTID CHILD_CLEARTID
+    const FUTEX_WAIT = 0n, FUTEX_WAKE = 1n;
+    /** The tid of the running thread and its a0..a1, pc. */
+    const running = () => ({ tid: Number(call(178)), pc: m.state.pc });
+
+    it('clone makes a thread that resumes after the ecall with a0 = 0 on its own stack and TLS', () => {
+      const pid = Number(call(NR.getpid));
+      m.state.exitPc = 0x10000n;
+      m.state.setX(3, 0x1234n); // gp: copied
+      const parentTid = scratch, childTid = scratch + 8n;
+      const tid = call(220, PTHREAD_FLAGS, scratch + 0x800n, parentTid, 0x7777n, childTid);
+      expect(tid).toBe(BigInt(pid + 1));
+      expect(m.memory.read32(parentTid)).toBe(pid + 1);
+      // The parent runs on; yielding hands the CPU to the child, which sees clone return 0.
+      m.state.setX(17, 124n);
+      m.state.exitPc = 0x10010n;
+      m.syscall();
+      expect(m.state.x(10)).toBe(0n);
+      expect(m.state.x(2)).toBe(scratch + 0x800n);
+      expect(m.state.x(4)).toBe(0x7777n);
+      expect(m.state.x(3)).toBe(0x1234n);
+      expect(m.state.pc).toBe(0x10004n);
+      expect(running().tid).toBe(pid + 1);
+    });
+
+    it('futex wait sleeps until a wake, a thread exit clears and wakes its tid word, and exit of the last thread ends the process', () => {
+      const pid = Number(call(NR.getpid));
+      const word = scratch + 0x100n, childTid = scratch + 8n;
+      m.memory.write32(childTid, 0);
+      m.state.exitPc = 0x10000n;
+      call(220, PTHREAD_FLAGS, scratch + 0x800n, scratch, 0n, childTid);
+      m.memory.write32(word, 5);
+      expect(call(98, word, FUTEX_WAIT, 4n, 0n)).toBe(-BigInt(E.EAGAIN)); // the word changed: no sleep
+      // The parent sleeps on the word: the child runs.
+      m.state.exitPc = 0x10020n;
+      expect(call(98, word, FUTEX_WAIT, 5n, 0n)).toBe(0n); // the child's clone result
+      expect(running().tid).toBe(pid + 1);
+      expect(call(98, word, FUTEX_WAKE, 1n)).toBe(1n);
+      // The child exits: its CLONE_CHILD_CLEARTID word is zeroed, and the parent resumes after its wait.
+      m.memory.write32(childTid, pid + 1);
+      expect(call(93, 0n)).toBe(0n);
+      expect(m.memory.read32(childTid)).toBe(0);
+      expect(running()).toEqual({ tid: pid, pc: 0x10024n });
+      m.state.setX(17, 93n);
+      m.state.setX(10, 3n);
+      expect(m.syscall()).toEqual({ exited: true, status: 3 });
+    });
+
+    it('names a deadlock when every thread waits', () => {
+      m.state.exitPc = 0x10000n;
+      call(220, PTHREAD_FLAGS, scratch + 0x800n, scratch, 0n, scratch + 8n);
+      const word = scratch + 0x100n;
+      m.memory.write32(word, 0);
+      call(98, word, FUTEX_WAIT, 0n, 0n); // parent sleeps; the child runs
+      m.state.setX(17, 98n);
+      [word, FUTEX_WAIT, 0n, 0n].forEach((v, i) => m.state.setX(10 + i, v));
+      expect(() => m.syscall()).toThrow(/deadlock: every guest thread waits on a futex no thread can wake/);
+    });
+
+    it('preempt gives the next runnable thread the CPU, each keeping its registers', () => {
+      m.state.exitPc = 0x10000n;
+      call(220, PTHREAD_FLAGS, scratch + 0x800n, scratch, 0n, scratch + 8n);
+      m.state.setX(9, 111n);
+      m.state.pc = 0x10040n;
+      m.kernel.threads.preempt();
+      expect(m.state.pc).toBe(0x10004n);
+      m.state.setX(9, 222n);
+      m.kernel.threads.preempt();
+      expect(m.state.x(9)).toBe(111n);
+      expect(m.state.pc).toBe(0x10040n);
+      m.kernel.threads.preempt();
+      expect(m.state.x(9)).toBe(222n);
+    });
   });
 
   it('terminates with 128+signal when the program raises SIGABRT', () => {

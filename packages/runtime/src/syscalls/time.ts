@@ -3,6 +3,7 @@
 // sees time go backwards, and sleeps really block (the guest is single-threaded).
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, sys } from './kernel.js';
+import { monotonicNs, sleepNs } from './sleep.js';
 
 const CLOCK = {
   REALTIME: 0,
@@ -18,7 +19,7 @@ const TIMER_ABSTIME = 1;
 export const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Nanoseconds of a monotonic clock (the time CSR and CLOCK_MONOTONIC). */
-export const monotonicNs = (): bigint => process.hrtime.bigint();
+export { monotonicNs, sleepNs };
 const realtimeNs = (): bigint => BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
 const cpuNs = (): bigint => BigInt(Math.round(process.cpuUsage().user + process.cpuUsage().system)) * 1000n;
 
@@ -52,19 +53,6 @@ function readTimespec(k: Kernel, addr: bigint): bigint {
   return seconds * 1_000_000_000n + nanos;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-/** Block the thread for ns nanoseconds. */
-export function sleepNs(ns: bigint): void {
-  let remaining = ns;
-  while (remaining > 0n) {
-    const start = monotonicNs();
-    const ms = Number(remaining / 1_000_000n);
-    if (ms >= 1) Atomics.wait(sleeper, 0, 0, Math.min(ms, 1 << 30));
-    else while (monotonicNs() - start < remaining); // sub-millisecond: spin
-    remaining -= monotonicNs() - start;
-  }
-}
 
 export const timeSyscalls: SyscallTable = {
   101: sys('nanosleep', ['hex', 'hex'], (k, a) => {
