@@ -11,6 +11,7 @@ import { ioSyscalls } from './fs-io.js';
 import { pathSyscalls } from './fs-paths.js';
 import { type ArgFormat, type Kernel, ProcessExit, type SyscallDef, type SyscallTable } from './kernel.js';
 import { memorySyscalls } from './mm.js';
+import { pollSyscalls } from './poll.js';
 import { processSyscalls } from './process.js';
 import { runSignalHandlers, signalName, signalSyscalls } from './signals.js';
 import { timeSyscalls } from './time.js';
@@ -30,6 +31,7 @@ export const SYSCALLS: ReadonlyMap<number, SyscallDef> = mergeTables(
   ioSyscalls,
   pathSyscalls,
   memorySyscalls,
+  pollSyscalls,
   processSyscalls,
   signalSyscalls,
   timeSyscalls,

@@ -170,6 +170,60 @@ describe('file syscalls through a writable mount', () => {
   });
 });
 
+describe('ppoll and pselect6', () => {
+  const PPOLL = 73, PSELECT6 = 72, POLLIN = 1, POLLOUT = 4, POLLHUP = 0x10, POLLNVAL = 0x20;
+  const pollfds = (...entries: [number, number][]) => {
+    entries.forEach(([fd, events], i) => {
+      m.memory.write32(scratch + BigInt(i * 8), fd >>> 0);
+      m.memory.write16(scratch + BigInt(i * 8 + 4), events);
+      m.memory.write16(scratch + BigInt(i * 8 + 6), 0xffff);
+    });
+    return scratch;
+  };
+  const revents = (i: number) => m.memory.read16(scratch + BigInt(i * 8 + 6));
+  const zeroTimeout = () => {
+    m.memory.write64(scratch + 0x200n, 0n);
+    m.memory.write64(scratch + 0x208n, 0n);
+    return scratch + 0x200n;
+  };
+
+  it('reports pipe data, hang-ups, bad descriptors and always-ready streams', () => {
+    expect(call(NR.pipe2, scratch + 0x300n, 0n)).toBe(0n);
+    const readEnd = m.memory.read32(scratch + 0x300n), writeEnd = m.memory.read32(scratch + 0x304n);
+    pollfds([readEnd, POLLIN], [writeEnd, POLLOUT], [1, POLLOUT], [99, POLLIN], [-1, POLLIN]);
+    expect(call(PPOLL, scratch, 5n, zeroTimeout(), 0n, 8n)).toBe(3n);
+    expect([0, 1, 2, 3, 4].map(revents)).toEqual([0, POLLOUT, POLLOUT, POLLNVAL, 0]);
+    m.memory.writeBytes(scratch + 0x400n, Buffer.from('xy'));
+    expect(call(NR.write, BigInt(writeEnd), scratch + 0x400n, 2n)).toBe(2n);
+    expect(call(NR.close, BigInt(writeEnd))).toBe(0n);
+    pollfds([readEnd, POLLIN]);
+    expect(call(PPOLL, scratch, 1n, 0n, 0n, 8n)).toBe(1n);
+    expect(revents(0)).toBe(POLLIN | POLLHUP);
+  });
+
+  it('times out with nothing ready, and stops naming the deadlock without a timeout', () => {
+    expect(call(NR.pipe2, scratch + 0x300n, 0n)).toBe(0n);
+    const readEnd = m.memory.read32(scratch + 0x300n);
+    pollfds([readEnd, POLLIN]);
+    expect(call(PPOLL, scratch, 1n, zeroTimeout(), 0n, 8n)).toBe(0n);
+    m.state.setX(17, BigInt(PPOLL));
+    [scratch, 1n, 0n, 0n, 8n].forEach((v, i) => m.state.setX(10 + i, v));
+    expect(() => m.syscall()).toThrow(/ppoll with no timeout and no descriptor ready would block forever/);
+  });
+
+  it('pselect6 rewrites the sets to the ready descriptors', () => {
+    expect(call(NR.pipe2, scratch + 0x300n, 0n)).toBe(0n);
+    const readEnd = m.memory.read32(scratch + 0x300n), writeEnd = m.memory.read32(scratch + 0x304n);
+    const readSet = scratch + 0x500n, writeSet = scratch + 0x508n;
+    m.memory.write64(readSet, 1n << BigInt(readEnd));
+    m.memory.write64(writeSet, (1n << BigInt(writeEnd)) | 2n);
+    const n = Math.max(readEnd, writeEnd) + 1;
+    expect(call(PSELECT6, BigInt(n), readSet, writeSet, 0n, zeroTimeout(), 0n)).toBe(2n);
+    expect(m.memory.read64(readSet)).toBe(0n);
+    expect(m.memory.read64(writeSet)).toBe((1n << BigInt(writeEnd)) | 2n);
+  });
+});
+
 describe('read-only mounts', () => {
   it('refuse every change with EROFS but allow reading', () => {
     m.close();

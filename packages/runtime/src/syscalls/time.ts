@@ -46,7 +46,7 @@ function writeTimespec(k: Kernel, addr: bigint, ns: bigint): void {
   k.memory.write64(addr + 8n, ns % 1_000_000_000n);
 }
 
-function readTimespec(k: Kernel, addr: bigint): bigint {
+export function readTimespec(k: Kernel, addr: bigint): bigint {
   const seconds = BigInt.asIntN(64, k.memory.read64(addr));
   const nanos = BigInt.asIntN(64, k.memory.read64(addr + 8n));
   if (seconds < 0n || nanos < 0n || nanos >= 1_000_000_000n) return BigInt(fail(E.EINVAL));
