@@ -2,7 +2,10 @@
 // unlinkat, mkdirat, renameat2, getcwd, chdir. Invariant: every path goes through Vfs.resolve
 // relative to the *at directory fd, and anything that changes the host checks the mount is
 // writable first (EROFS otherwise).
-import { accessSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import {
+  accessSync, chmodSync, constants, fchmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync,
+  renameSync, rmdirSync, statSync, unlinkSync, utimesSync,
+} from 'node:fs';
 import type { DirListingEntry, FileDescription } from '../fdtable.js';
 import type { Resolved } from '../vfs.js';
 import { E, fail, hostErrno } from './errno.js';
@@ -10,7 +13,7 @@ import { O } from './fs-io.js';
 import { AT_FDCWD, type Kernel, type SyscallTable, int, size, sys } from './kernel.js';
 import { statDescription, statResolved, writeStat, writeStatx } from './stat.js';
 
-const AT = { SYMLINK_NOFOLLOW: 0x100, REMOVEDIR: 0x200, EMPTY_PATH: 0x1000 } as const;
+const AT = { SYMLINK_NOFOLLOW: 0x100, REMOVEDIR: 0x200, SYMLINK_FOLLOW: 0x400, EMPTY_PATH: 0x1000 } as const;
 const DT = { UNKNOWN: 0, FIFO: 1, CHR: 2, DIR: 4, BLK: 6, REG: 8, LNK: 10, SOCK: 12 } as const;
 const RENAME_NOREPLACE = 1;
 const W_OK = 2;
@@ -238,6 +241,54 @@ function changeDirectory(k: Kernel, r: Resolved): number {
   return 0;
 }
 
+/** The host file behind a descriptor, for calls that change it (its mount must be writable). */
+function writableFile(k: Kernel, fd: number): Extract<FileDescription, { kind: 'file' }> {
+  const d = k.fds.get(fd);
+  if (d.kind !== 'file') return fail(d.kind === 'dir' || d.kind === 'pipe' ? E.EPERM : E.EROFS);
+  if (!d.mount.writable) return fail(E.EROFS);
+  return d;
+}
+
+/** chown and friends: the guest runs as the host user and cannot give files away; asking for the
+ *  owner and group it already has (or -1: unchanged) succeeds. */
+function chown(k: Kernel, uid: number, gid: number): number {
+  return (uid === -1 || uid === k.uid) && (gid === -1 || gid === k.gid) ? 0 : fail(E.EPERM);
+}
+
+const UTIME_NOW = 0x3fffffffn;
+const UTIME_OMIT = 0x3ffffffen;
+
+/** utimensat: times (two timespecs, access then modification; null: both now) for the file at
+ *  dirfd/path, or the descriptor itself when path is null. Node sets host times as double
+ *  seconds, so a time is kept (UTIME_OMIT) or set to the microsecond, not the nanosecond. */
+function utimensat(k: Kernel, a: readonly bigint[]): number {
+  const flags = int(a[3]!);
+  if (flags & ~(AT.SYMLINK_NOFOLLOW | AT.EMPTY_PATH)) return fail(E.EINVAL);
+  const hostPathOf = (): { path: string; follow: boolean } => {
+    if (a[1] === 0n) {
+      const d = writableFile(k, int(a[0]!));
+      return { path: d.hostPath, follow: true };
+    }
+    const follow = !(flags & AT.SYMLINK_NOFOLLOW);
+    return { path: writableHost(resolveAt(k, a[0]!, a[1]!, follow)).hostPath, follow };
+  };
+  const target = hostPathOf();
+  const current = hostCall(() => lstatSync(target.path));
+  const nowSeconds = Date.now() / 1000;
+  const time = (at: bigint, previous: number): number => {
+    if (a[2] === 0n) return nowSeconds;
+    const nanos = k.memory.read64(at + 8n);
+    if (nanos === UTIME_NOW) return nowSeconds;
+    if (nanos === UTIME_OMIT) return previous;
+    if (nanos >= 1_000_000_000n) return fail(E.EINVAL);
+    return Number(BigInt.asIntN(64, k.memory.read64(at))) + Number(nanos) / 1e9;
+  };
+  const atime = time(a[2]!, current.atimeMs / 1000);
+  const mtime = time(a[2]! + 16n, current.mtimeMs / 1000);
+  hostCall(() => (target.follow ? utimesSync : lutimesSync)(target.path, atime, mtime));
+  return 0;
+}
+
 export const pathSyscalls: SyscallTable = {
   17: sys('getcwd', ['hex', 'uint'], (k, a) => {
     const bytes = Buffer.from(k.vfs.cwd + '\0', 'utf8');
@@ -253,6 +304,14 @@ export const pathSyscalls: SyscallTable = {
     return 0;
   }),
   35: sys('unlinkat', ['fd', 'str', 'hex'], (k, a) => unlinkat(k, a)),
+  37: sys('linkat', ['fd', 'str', 'fd', 'str', 'hex'], (k, a) => {
+    if (int(a[4]!) & ~(AT.SYMLINK_FOLLOW | AT.EMPTY_PATH)) return fail(E.EINVAL);
+    const from = writableHost(resolveAt(k, a[0]!, a[1]!, (int(a[4]!) & AT.SYMLINK_FOLLOW) !== 0));
+    const to = writableHost(resolveAt(k, a[2]!, a[3]!, false));
+    if (from.mount !== to.mount) return fail(E.EXDEV);
+    hostCall(() => linkSync(from.hostPath, to.hostPath));
+    return 0;
+  }),
   48: sys('faccessat', ['fd', 'str', 'oct'], (k, a) => faccessat(k, [a[0]!, a[1]!, a[2]!, 0n])),
   49: sys('chdir', ['str'], (k, a) => changeDirectory(k, k.vfs.resolve(k.memory.readCString(a[0]!)))),
   50: sys('fchdir', ['fd'], (k, a) => {
@@ -261,6 +320,21 @@ export const pathSyscalls: SyscallTable = {
     k.vfs.cwd = d.guestPath;
     return 0;
   }),
+  52: sys('fchmod', ['fd', 'oct'], (k, a) => {
+    const d = writableFile(k, int(a[0]!));
+    hostCall(() => fchmodSync(d.hostFd, int(a[1]!) & 0o7777));
+    return 0;
+  }),
+  53: sys('fchmodat', ['fd', 'str', 'oct'], (k, a) => {
+    const target = writableHost(resolveAt(k, a[0]!, a[1]!, true));
+    hostCall(() => chmodSync(target.hostPath, int(a[2]!) & 0o7777));
+    return 0;
+  }),
+  54: sys('fchownat', ['fd', 'str', 'int', 'int', 'hex'], (k, a) => {
+    hostCall(() => lstatSync(writableHost(resolveAt(k, a[0]!, a[1]!, !(int(a[4]!) & AT.SYMLINK_NOFOLLOW))).hostPath));
+    return chown(k, int(a[2]!), int(a[3]!));
+  }),
+  55: sys('fchown', ['fd', 'int', 'int'], (k, a) => (k.fds.get(int(a[0]!)), chown(k, int(a[1]!), int(a[2]!)))),
   56: sys('openat', ['fd', 'str', 'hex', 'oct'], (k, a) => {
     const flags = int(a[2]!);
     const r = resolveAt(k, a[0]!, a[1]!, (flags & O.NOFOLLOW) === 0);
@@ -276,6 +350,9 @@ export const pathSyscalls: SyscallTable = {
     writeStat(k.memory, a[1]!, statDescription(k, k.fds.get(int(a[0]!))));
     return 0;
   }),
+  81: sys('sync', [], () => 0),
+  88: sys('utimensat', ['fd', 'hex', 'hex', 'hex'], (k, a) => utimensat(k, a)),
+  267: sys('syncfs', ['fd'], (k, a) => (k.fds.get(int(a[0]!)), 0)),
   276: sys('renameat2', ['fd', 'str', 'fd', 'str', 'hex'], (k, a) => renameat2(k, a)),
   291: sys('statx', ['fd', 'str', 'hex', 'hex', 'hex'], (k, a) => {
     writeStatx(k.memory, a[4]!, statTarget(k, a[0]!, a[1]!, int(a[2]!)));

@@ -1,6 +1,6 @@
 // Syscall handlers driven through a Machine: registers set in the state block, a temp dir mounted,
 // results read back from a0 and from the host file system.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -168,6 +168,34 @@ describe('file syscalls through a writable mount', () => {
     expect(call(NR.openat, AT_FDCWD, 0x1_0000_0010n, O_RDONLY, 0n)).toBe(-BigInt(E.EFAULT));
     expect(call(NR.openat, AT_FDCWD, str('a'.repeat(5000), 0x1000), O_RDONLY, 0n)).toBe(-BigInt(E.ENAMETOOLONG));
   });
+  it('changes modes, times, links and (to itself) owners', () => {
+    const LINKAT = 37, FCHMOD = 52, FCHMODAT = 53, FCHOWNAT = 54, UTIMENSAT = 88, UTIME_OMIT = 0x3ffffffen;
+    const fd = call(NR.openat, AT_FDCWD, str('meta.txt'), O_RDWR | O_CREAT, 0o644n);
+    const host = join(hostDir, 'meta.txt');
+    expect(call(FCHMODAT, AT_FDCWD, str('meta.txt'), 0o600n)).toBe(0n);
+    expect(statSync(host).mode & 0o777).toBe(0o600);
+    expect(call(FCHMOD, fd, 0o640n)).toBe(0n);
+    expect(statSync(host).mode & 0o777).toBe(0o640);
+    // Access time 1000.5 s, modification time left alone; then both through the descriptor.
+    const before = statSync(host).mtimeMs;
+    m.memory.write64(scratch, 1000n);
+    m.memory.write64(scratch + 8n, 500_000_000n);
+    m.memory.write64(scratch + 16n, 0n);
+    m.memory.write64(scratch + 24n, UTIME_OMIT);
+    expect(call(UTIMENSAT, AT_FDCWD, str('meta.txt'), scratch, 0n)).toBe(0n);
+    expect(statSync(host).atimeMs).toBe(1000500);
+    expect(Math.abs(statSync(host).mtimeMs - before)).toBeLessThan(0.01); // kept (to the µs: host times pass through doubles)
+    m.memory.write64(scratch + 24n, 0n);
+    m.memory.write64(scratch + 16n, 2000n);
+    expect(call(UTIMENSAT, fd, 0n, scratch, 0n)).toBe(0n);
+    expect(statSync(host).mtimeMs).toBe(2000000);
+    expect(call(LINKAT, AT_FDCWD, str('meta.txt'), AT_FDCWD, str('hard.txt', 0x900), 0n)).toBe(0n);
+    expect(statSync(join(hostDir, 'hard.txt')).nlink).toBe(2);
+    const me = BigInt(process.getuid?.() ?? 1000);
+    expect(call(FCHOWNAT, AT_FDCWD, str('meta.txt'), me, -1n, 0n)).toBe(0n);
+    expect(call(FCHOWNAT, AT_FDCWD, str('meta.txt'), me + 1n, -1n, 0n)).toBe(-BigInt(E.EPERM));
+    expect(call(FCHMODAT, AT_FDCWD, str('missing.txt'), 0o600n)).toBe(-BigInt(E.ENOENT));
+  });
 });
 
 describe('ppoll and pselect6', () => {
@@ -233,7 +261,9 @@ describe('read-only mounts', () => {
     expect(call(NR.openat, AT_FDCWD, str('/data/existing.txt'), O_WRONLY, 0n)).toBe(-BigInt(E.EROFS));
     expect(call(NR.mkdirat, AT_FDCWD, str('/data/d'), 0o755n)).toBe(-BigInt(E.EROFS));
     expect(call(NR.unlinkat, AT_FDCWD, str('/data/existing.txt'), 0n)).toBe(-BigInt(E.EROFS));
+    expect(call(53, AT_FDCWD, str('/data/existing.txt'), 0o600n)).toBe(-BigInt(E.EROFS)); // fchmodat
     const fd = call(NR.openat, AT_FDCWD, str('/data/existing.txt'), O_RDONLY, 0n);
+    expect(call(52, fd, 0o600n)).toBe(-BigInt(E.EROFS)); // fchmod
     expect(call(NR.read, fd, scratch, 8n)).toBe(8n);
     expect(call(NR.openat, AT_FDCWD, str('/etc/passwd'), O_RDONLY, 0n)).toBe(-BigInt(E.ENOENT));
   });
