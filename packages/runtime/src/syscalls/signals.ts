@@ -1,7 +1,9 @@
-// Signals for a single-threaded guest: rt_sigaction records dispositions, rt_sigprocmask keeps the
-// blocked set, kill/tkill/tgkill to the process itself apply the action. Invariant: a signal is
+// Signals, process-wide (guest threads share one disposition table and blocked set): rt_sigaction
+// records dispositions, rt_sigprocmask keeps the blocked set, kill to the process and tkill/tgkill
+// to the running thread apply the action (a signal for another thread stops the run). Invariant: a signal is
 // acted on only when unblocked; default "terminate" (and "core") actions end the process with
 // status 128+signal; guest handlers run on return from the syscall (signal-frame.ts).
+import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { enterHandler, returnFromHandler } from './signal-frame.js';
 import { type Kernel, ProcessExit, type SyscallTable, int, sys } from './kernel.js';
@@ -108,13 +110,20 @@ function sigaltstack(k: Kernel, next: bigint, old: bigint): number {
 
 const isSelf = (k: Kernel, pid: number): boolean => pid === k.pid || pid === 0 || pid === -1;
 
+/** tkill/tgkill: to the running thread (raise, abort); a signal for another thread (pthread_kill,
+ *  pthread_cancel) would run its handler on the wrong thread, so the run stops, naming the call. */
+function raiseInThread(k: Kernel, tid: number, signal: number): number {
+  if (!k.threads.has(tid)) return fail(E.ESRCH);
+  if (tid !== k.threads.currentTid && signal !== 0) {
+    throw new FerryError(`signal ${signalName(signal)} to thread ${tid} from thread ${k.threads.currentTid} at ${hex(k.state.exitPc)}: signals to another guest thread are not supported`);
+  }
+  return raise(k, signal);
+}
+
 export const signalSyscalls: SyscallTable = {
   129: sys('kill', ['int', 'int'], (k, a) => (isSelf(k, int(a[0]!)) ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
-  // A signal for any thread is taken by the running one (the process's handlers are shared).
-  130: sys('tkill', ['int', 'int'], (k, a) => (k.threads.has(int(a[0]!)) ? raise(k, int(a[1]!)) : fail(E.ESRCH))),
-  131: sys('tgkill', ['int', 'int', 'int'], (k, a) =>
-    int(a[0]!) === k.pid && k.threads.has(int(a[1]!)) ? raise(k, int(a[2]!)) : fail(E.ESRCH),
-  ),
+  130: sys('tkill', ['int', 'int'], (k, a) => raiseInThread(k, int(a[0]!), int(a[1]!))),
+  131: sys('tgkill', ['int', 'int', 'int'], (k, a) => (int(a[0]!) === k.pid ? raiseInThread(k, int(a[1]!), int(a[2]!)) : fail(E.ESRCH))),
   132: sys('sigaltstack', ['hex', 'hex'], (k, a) => sigaltstack(k, a[0]!, a[1]!)),
   134: sys('rt_sigaction', ['int', 'hex', 'hex', 'uint'], (k, a) => sigaction(k, int(a[0]!), a[1]!, a[2]!)),
   135: sys('rt_sigprocmask', ['int', 'hex', 'hex', 'uint'], (k, a) => sigprocmask(k, int(a[0]!), a[1]!, a[2]!, int(a[3]!))),

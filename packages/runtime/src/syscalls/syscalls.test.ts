@@ -397,6 +397,15 @@ describe('process syscalls', () => {
       expect(m.syscall()).toEqual({ exited: true, status: 3 });
     });
 
+    it('raises in the running thread, and stops at a signal for another thread', () => {
+      const pid = call(NR.getpid);
+      m.state.exitPc = 0x10000n;
+      const child = call(220, PTHREAD_FLAGS, scratch + 0x800n, scratch, 0n, scratch + 8n);
+      expect(call(NR.tgkill, pid, pid, 0n)).toBe(0n);
+      expect(call(NR.tgkill, pid, pid + 100n, 0n)).toBe(-BigInt(E.ESRCH));
+      expect(() => call(NR.tgkill, pid, child, 10n)).toThrow(/signal SIGUSR1 to thread \d+ from thread \d+ at 0x[0-9a-f]+: signals to another guest thread are not supported/);
+    });
+
     it('names a deadlock when every thread waits', () => {
       m.state.exitPc = 0x10000n;
       call(220, PTHREAD_FLAGS, scratch + 0x800n, scratch, 0n, scratch + 8n);
