@@ -1,5 +1,6 @@
 // Region discovery: the blocks a region holds, and that its control flow is always reducible.
 import { describe, expect, it } from 'vitest';
+import { ExitCode } from '@ferry/abi';
 import { DominatorTree, successorLists } from '@ferry/ir';
 import { assemble, wordFetcher } from '@ferry/isa-riscv';
 import { discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock } from './region.js';
@@ -152,5 +153,68 @@ describe('calls inside a region', () => {
     const rank = new Map(dom.rpo.map((b, i) => [b, i]));
     const succs = successorLists(func);
     expect(dom.rpo.every((b) => succs[b]!.every((t) => rank.get(t)! > rank.get(b)! || dom.dominates(t, b)))).toBe(true);
+  });
+});
+
+describe('budget tests in a region', () => {
+  /** The guest pcs whose blocks still test the budget: an `exit budget` branch whose condition is not constant. */
+  function testedPcs(source: string): { tested: bigint[]; labels: Map<string, bigint> } {
+    const { blocks, labels } = regionOf(source);
+    const func = liftRegion(blocks);
+    const tested: bigint[] = [];
+    const testing = new Set<number>();
+    for (const block of func.blocks) {
+      const term = block.insts[block.insts.length - 1];
+      if (term?.op !== 'brif') continue;
+      const out = func.blocks[term.targets![0]!.block]!.insts;
+      const exit = out[out.length - 1]!;
+      if (exit.op !== 'exit' || exit.imm !== ExitCode.budget) continue;
+      const cond = block.insts.find((i) => i.result === term.args[0]);
+      if (cond?.op === 'iconst.i32') continue;
+      const pcInst = out.find((i) => i.result === exit.args[0]);
+      tested.push(BigInt(pcInst!.imm as bigint));
+      testing.add(func.blocks.indexOf(block));
+    }
+    // Every cycle passes a test: without the testing blocks the CFG has none.
+    const succs = successorLists(func).map((s, b) => (testing.has(b) ? [] : s));
+    const state = new Uint8Array(succs.length);
+    const cyclic = (b: number): boolean => {
+      state[b] = 1;
+      const found = succs[b]!.some((t) => state[t] === 1 || (state[t] === 0 && cyclic(t)));
+      state[b] = 2;
+      return found;
+    };
+    expect(succs.some((_, b) => state[b] === 0 && cyclic(b))).toBe(false);
+    return { tested: tested.sort((a, b) => (a < b ? -1 : 1)), labels };
+  }
+
+  it('happen at the entry and one block of the loop only', () => {
+    const { tested, labels } = testedPcs(`
+      entry: li a1, 0
+      head:  andi a2, a0, 1
+             beqz a2, even
+             addi a1, a1, 3
+             j join
+      even:  addi a1, a1, 1
+      join:  addi a0, a0, -1
+             bnez a0, head
+             ecall`);
+    // Five guest blocks (the entry, head, the odd arm, even, join); the walk meets the loop first
+    // at some block, which carries the loop's test (every cycle has a retreating edge).
+    expect(tested).toHaveLength(2);
+    expect(tested[0]).toBe(labels.get('entry'));
+    expect(tested[1]).toBeGreaterThan(labels.get('entry')!);
+    expect(tested[1]).toBeLessThan(labels.get('join')! + 8n);
+  });
+
+  it('keep one test on every cycle of a loop nest', () => {
+    const { tested, labels } = testedPcs(`
+      outer: li a1, 4
+      inner: addi a1, a1, -1
+             bnez a1, inner
+             addi a0, a0, -1
+             bnez a0, outer
+             ecall`);
+    expect(tested).toEqual([labels.get('outer'), labels.get('inner')]);
   });
 });

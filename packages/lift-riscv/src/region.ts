@@ -4,7 +4,8 @@
 // from one entry through static edges; branches between its blocks become IR jumps (loops stay
 // inside one function), everything else leaves through goto_pc. Instruction accounting is IR:
 // each block entry spends its length from StateSlot.budget (exiting with ExitCode.budget, before
-// executing anything, when it runs out) and adds it to instret; an exit part-way through a block
+// executing anything, when it runs out; inside a region only the entry and loop headers test it)
+// and adds it to instret; an exit part-way through a block
 // gives back what did not retire, so instret matches the interpreter at every exit (including the
 // codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
@@ -351,5 +352,46 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
     }
     func.blocks.length = count;
   }
+  testBudgetAtLoopHeadersOnly(func, starts);
   return func;
+}
+
+/** Every guest block spends its length from the budget, but inside a region only the entry and
+ *  loop headers (targets of retreating edges of a depth-first walk from block 0: every cycle has
+ *  one) test it: the budget then runs at most one loop iteration past zero before an exit, and a
+ *  region still cannot run on unboundedly. The other blocks' tests become a constant false branch
+ *  (const-fold and dce remove it). Budget exits still retire nothing, so instret stays exact. */
+function testBudgetAtLoopHeadersOnly(func: Func, starts: readonly BlockId[]): void {
+  const headers = retreatingTargets(successorLists(func));
+  starts.forEach((id, i) => {
+    if (i === 0 || headers.has(id)) return;
+    const insts = func.blocks[id]!.insts;
+    const term = insts[insts.length - 1]!;
+    if (term.op !== 'brif') throw new Error(`internal error: guest block ${id} of ${func.name} does not start with its budget test`);
+    const never = func.newValue('i32', id);
+    insts.splice(insts.length - 1, 0, { op: 'iconst.i32', args: [], imm: 0, result: never });
+    term.args[0] = never;
+  });
+}
+
+/** Blocks some edge enters while they are on the stack of a depth-first walk from block 0. */
+function retreatingTargets(succs: readonly (readonly BlockId[])[]): Set<BlockId> {
+  const targets = new Set<BlockId>();
+  const state = new Uint8Array(succs.length); // 0 unvisited, 1 on the stack, 2 done
+  const stack: { block: BlockId; next: number }[] = [{ block: 0, next: 0 }];
+  state[0] = 1;
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const to = succs[top.block]![top.next++];
+    if (to === undefined) {
+      state[top.block] = 2;
+      stack.pop();
+    } else if (state[to] === 1) {
+      targets.add(to);
+    } else if (state[to] === 0) {
+      state[to] = 1;
+      stack.push({ block: to, next: 0 });
+    }
+  }
+  return targets;
 }
