@@ -88,6 +88,8 @@ export type FileDescription = { refs: number; statusFlags: number } & (
     }
   | { kind: 'pipe'; pipe: PipeBuffer; end: 'read' | 'write' }
   | { kind: 'device'; device: DeviceName; guestPath: string }
+  /** A generated file (/proc/self/maps...): its contents as of the open. */
+  | { kind: 'generated'; guestPath: string; data: Uint8Array; position: number }
 );
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;

@@ -127,6 +127,7 @@ export class Machine {
       stdoutSink: stdout,
       stderrSink: stderr,
       executablePath,
+      argv: options.argv,
       random,
     });
     this.kernel.brkStart = loaded.brkStart;

@@ -80,10 +80,12 @@ describe('Vfs.resolve', () => {
     expect(errnoOf(() => vfs.resolve(join(root, 'secret.txt')))).toBe(E.ENOENT);
   });
 
-  it('shows the directories leading to mounts, and /dev devices, as virtual', () => {
+  it('shows the directories leading to mounts, /dev devices and generated files as virtual', () => {
     expect(vfs.resolve('/srv')).toEqual({ kind: 'virtual', guestPath: '/srv' });
-    expect(vfs.virtualChildren('/')).toEqual(['data', 'dev', 'srv']);
+    expect(vfs.virtualChildren('/')).toEqual(['data', 'dev', 'proc', 'srv', 'sys']);
     expect(vfs.resolve('/dev/null')).toMatchObject({ kind: 'device', device: 'null' });
+    expect(vfs.resolve('/proc/self/../self/maps')).toEqual({ kind: 'generated', guestPath: '/proc/self/maps', file: '/proc/self/maps' });
+    expect(vfs.resolve('/sys/devices')).toEqual({ kind: 'virtual', guestPath: '/sys/devices' });
   });
 
   it('gives ENOTDIR when a file is used as a directory', () => {

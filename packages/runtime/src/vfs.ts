@@ -1,5 +1,6 @@
 // Virtual file system: the guest sees only host directories mapped with --dir HOST[:GUEST][:rw],
-// plus a few devices under /dev and read-only virtual directories that lead to mount points.
+// plus a few devices under /dev, a few generated files under /proc and /sys, and read-only virtual
+// directories that lead to mount points.
 // Paths are resolved component by component in the guest namespace; symlinks are read on the
 // host and followed only when their target stays inside a mount. Invariant: resolve() never
 // yields a host path outside a mount's (real) host root.
@@ -17,10 +18,17 @@ export interface DirMapping {
 export const DEVICES = ['null', 'zero', 'random', 'urandom'] as const;
 export type DeviceName = (typeof DEVICES)[number];
 
+/** Read-only files the kernel writes on open (procfs.ts), as qemu-user and Linux provide them. */
+export const GENERATED_FILES = [
+  '/proc/self/maps', '/proc/self/cmdline', '/proc/cpuinfo', '/proc/meminfo', '/sys/devices/system/cpu/online', '/sys/devices/system/cpu/possible',
+] as const;
+export type GeneratedFile = (typeof GENERATED_FILES)[number];
+
 export type Resolved =
   | { kind: 'host'; guestPath: string; hostPath: string; mount: Mount }
   | { kind: 'virtual'; guestPath: string }
-  | { kind: 'device'; guestPath: string; device: DeviceName };
+  | { kind: 'device'; guestPath: string; device: DeviceName }
+  | { kind: 'generated'; guestPath: string; file: GeneratedFile };
 
 export interface Mount {
   guest: string;
@@ -139,6 +147,7 @@ export class Vfs {
     const below = [
       ...this.mounts.map((m) => m.components),
       ...DEVICES.map((d) => ['dev', d]).filter((c) => !this.mountFor(c)),
+      ...GENERATED_FILES.map((f) => splitPath(f)).filter((c) => !this.mountFor(c)),
     ];
     const names = new Set<string>();
     for (const path of below) {
@@ -158,6 +167,7 @@ export class Vfs {
     if (components.length === 2 && components[0] === 'dev' && (DEVICES as readonly string[]).includes(components[1]!)) {
       return { kind: 'device', guestPath, device: components[1] as DeviceName };
     }
+    if ((GENERATED_FILES as readonly string[]).includes(guestPath)) return { kind: 'generated', guestPath, file: guestPath as GeneratedFile };
     if (components.length === 0 || this.virtualChildren(guestPath).length > 0) return { kind: 'virtual', guestPath };
     return fail(E.ENOENT);
   }

@@ -67,6 +67,12 @@ export function readFrom(k: Kernel, d: FileDescription, length: number, position
       if (d.device !== 'zero') k.options.random(buffer);
       return buffer;
     }
+    case 'generated': {
+      const at = position ?? d.position;
+      const bytes = d.data.subarray(Math.min(at, d.data.length), Math.min(at + want, d.data.length));
+      if (position === undefined) d.position += bytes.length;
+      return bytes;
+    }
     case 'dir':
       return fail(E.EISDIR);
     case 'output':
@@ -105,6 +111,7 @@ export function writeTo(d: FileDescription, data: Uint8Array, position?: number)
     case 'dir':
       return fail(E.EISDIR);
     case 'input':
+    case 'generated':
       return fail(E.EBADF);
   }
 }
@@ -149,10 +156,10 @@ const SEEK = { SET: 0, CUR: 1, END: 2 } as const;
 function lseek(k: Kernel, fd: number, offset: number, whence: number): number {
   const d = k.fds.get(fd);
   if (d.kind === 'device') return 0;
-  if (d.kind !== 'file' && d.kind !== 'dir') return fail(E.ESPIPE);
-  const end = d.kind === 'file' ? Number(fstatSync(d.hostFd).size) : 0;
+  if (d.kind !== 'file' && d.kind !== 'dir' && d.kind !== 'generated') return fail(E.ESPIPE);
+  const end = d.kind === 'file' ? Number(fstatSync(d.hostFd).size) : d.kind === 'generated' ? d.data.length : 0;
   const target =
-    whence === SEEK.SET ? offset : whence === SEEK.CUR ? d.position + offset : whence === SEEK.END && d.kind === 'file' ? end + offset : -1;
+    whence === SEEK.SET ? offset : whence === SEEK.CUR ? d.position + offset : whence === SEEK.END && d.kind !== 'dir' ? end + offset : -1;
   if (target < 0) return fail(E.EINVAL);
   d.position = target;
   return target;

@@ -11,6 +11,7 @@ import type { Resolved } from '../vfs.js';
 import { E, fail, hostErrno } from './errno.js';
 import { O } from './fs-io.js';
 import { AT_FDCWD, type Kernel, type SyscallTable, int, size, sys } from './kernel.js';
+import { generatedContent } from './procfs.js';
 import { statDescription, statResolved, writeStat, writeStatx } from './stat.js';
 
 const AT = { SYMLINK_NOFOLLOW: 0x100, REMOVEDIR: 0x200, SYMLINK_FOLLOW: 0x400, EMPTY_PATH: 0x1000 } as const;
@@ -52,6 +53,11 @@ function openResolved(k: Kernel, r: Resolved, flags: number, mode: number): numb
   if (r.kind === 'device') {
     if (flags & O.DIRECTORY) return fail(E.ENOTDIR);
     return k.fds.open({ kind: 'device', device: r.device, guestPath: r.guestPath, statusFlags }, closeOnExec);
+  }
+  if (r.kind === 'generated') {
+    if (wantsWrite || flags & O.CREAT) return fail(E.EACCES);
+    if (flags & O.DIRECTORY) return fail(E.ENOTDIR);
+    return k.fds.open({ kind: 'generated', guestPath: r.guestPath, data: generatedContent(k, r.file), position: 0, statusFlags }, closeOnExec);
   }
   if (r.kind === 'virtual') {
     if (wantsWrite) return fail(E.EISDIR);
@@ -131,7 +137,7 @@ function listDirectory(k: Kernel, d: Extract<FileDescription, { kind: 'dir' }>):
   if (d.hostPath === undefined) {
     for (const name of k.vfs.virtualChildren(d.guestPath)) {
       const child = k.vfs.resolve(`${d.guestPath}/${name}`, false);
-      entries.push({ name, ino: statResolved(k, child, false).ino, type: child.kind === 'device' ? DT.CHR : DT.DIR });
+      entries.push({ name, ino: statResolved(k, child, false).ino, type: child.kind === 'device' ? DT.CHR : child.kind === 'generated' ? DT.REG : DT.DIR });
     }
     return entries;
   }
@@ -199,6 +205,7 @@ function faccessat(k: Kernel, a: readonly bigint[]): number {
   const r = resolveAt(k, a[0]!, a[1]!, (flags & AT.SYMLINK_NOFOLLOW) === 0);
   if (r.kind !== 'host') {
     statResolved(k, r, true);
+    if (mode & W_OK && r.kind === 'generated') return fail(E.EACCES);
     return mode & W_OK && r.kind === 'virtual' ? fail(E.EROFS) : 0;
   }
   hostCall(() => accessSync(r.hostPath, constants.F_OK));
@@ -298,7 +305,7 @@ export const pathSyscalls: SyscallTable = {
   }),
   34: sys('mkdirat', ['fd', 'str', 'oct'], (k, a) => {
     const r = resolveAt(k, a[0]!, a[1]!, false);
-    if (r.kind === 'virtual') return fail(E.EEXIST);
+    if (r.kind === 'virtual' || r.kind === 'generated') return fail(E.EEXIST);
     const target = writableHost(r);
     hostCall(() => mkdirSync(target.hostPath, int(a[2]!) & ~k.umask & 0o7777));
     return 0;

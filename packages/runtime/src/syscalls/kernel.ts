@@ -51,8 +51,10 @@ export interface SignalAction {
 export interface KernelOptions {
   stdoutSink: OutputSink;
   stderrSink: OutputSink;
-  /** Guest path of the running executable (for /proc/self/exe). */
+  /** Guest path of the running executable (for /proc/self/exe and /proc/self/maps). */
   executablePath: string;
+  /** The guest's argv (for /proc/self/cmdline). */
+  argv: readonly string[];
   random: (into: Uint8Array) => void;
 }
 

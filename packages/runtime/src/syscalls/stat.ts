@@ -94,6 +94,9 @@ export function statResolved(k: Kernel, r: Resolved, follow: boolean): StatInfo 
       const [major, minor] = DEVICE_NUMBERS[r.device];
       return synthetic(k, S.IFCHR | 0o666, hashIno(r.guestPath), makedev(major, minor));
     }
+    case 'generated':
+      // Size 0, as procfs reports: readers read until end of file.
+      return synthetic(k, S.IFREG | 0o444, hashIno(r.guestPath));
   }
 }
 
@@ -118,6 +121,8 @@ export function statDescription(k: Kernel, d: FileDescription): StatInfo {
     }
     case 'pipe':
       return synthetic(k, S.IFIFO | 0o600, 5n);
+    case 'generated':
+      return synthetic(k, S.IFREG | 0o444, hashIno(d.guestPath));
   }
 }
 

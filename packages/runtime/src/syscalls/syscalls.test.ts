@@ -198,6 +198,52 @@ describe('file syscalls through a writable mount', () => {
   });
 });
 
+describe('generated files under /proc and /sys', () => {
+  /** The whole file at path, read through openat and read. */
+  const readAll = (path: string): string => {
+    const fd = call(NR.openat, AT_FDCWD, str(path), O_RDONLY, 0n);
+    expect(fd).toBeGreaterThanOrEqual(0n);
+    let text = '';
+    for (let n = call(NR.read, fd, scratch + 0x1000n, 100n); n > 0n; n = call(NR.read, fd, scratch + 0x1000n, 100n)) {
+      text += Buffer.from(m.memory.readBytes(scratch + 0x1000n, Number(n))).toString('latin1');
+    }
+    expect(call(NR.close, fd)).toBe(0n);
+    return text;
+  };
+  const names = (path: string): string[] => {
+    const dirfd = call(NR.openat, AT_FDCWD, str(path), O_RDONLY | O_DIRECTORY, 0n);
+    const n = Number(call(NR.getdents64, dirfd, scratch, 4096n));
+    const found: string[] = [];
+    for (let at = 0; at < n; at += m.memory.read16(scratch + BigInt(at + 16))) found.push(m.memory.readCString(scratch + BigInt(at + 19)));
+    return found.sort();
+  };
+
+  it('describe the guest: its mappings, argv, one hart, the memory cap', () => {
+    const maps = readAll('/proc/self/maps').split('\n');
+    expect(maps[0]).toMatch(/^00010000-00011000 r-xp 00000000 00:00 0 +\/.*prog$/);
+    expect(maps.some((l) => /^bf800000-c0000000 rw-p 00000000 00:00 0 +\[stack\]$/.test(l))).toBe(true);
+    expect(readAll('/proc/self/cmdline')).toBe('prog\0');
+    expect(readAll('/proc/cpuinfo')).toContain('isa\t\t: rv64imafdc');
+    expect(readAll('/proc/meminfo')).toMatch(/^MemTotal: +65536 kB\n/);
+    expect(readAll('/sys/devices/system/cpu/online')).toBe('0\n');
+    expect(names('/proc')).toEqual(['.', '..', 'cpuinfo', 'meminfo', 'self']);
+    expect(names('/proc/self')).toEqual(['.', '..', 'cmdline', 'maps']);
+  });
+
+  it('are read-only regular files that seek', () => {
+    expect(call(NR.openat, AT_FDCWD, str('/proc/cpuinfo'), O_WRONLY, 0n)).toBe(-BigInt(E.EACCES));
+    expect(call(NR.openat, AT_FDCWD, str('/proc/nope'), O_RDONLY, 0n)).toBe(-BigInt(E.ENOENT));
+    const fd = call(NR.openat, AT_FDCWD, str('/proc/self/cmdline'), O_RDONLY, 0n);
+    expect(call(NR.fstat, fd, scratch + 0x200n)).toBe(0n);
+    expect(m.memory.read32(scratch + 0x200n + 16n) & 0o170000).toBe(0o100000); // S_IFREG
+    expect(call(NR.lseek, fd, 0n, 2n)).toBe(5n);
+    expect(call(NR.lseek, fd, 1n, 0n)).toBe(1n);
+    expect(call(NR.read, fd, scratch, 10n)).toBe(4n);
+    expect(Buffer.from(m.memory.readBytes(scratch, 3)).toString()).toBe('rog');
+    expect(call(NR.write, fd, scratch, 1n)).toBe(-BigInt(E.EBADF));
+  });
+});
+
 describe('ppoll and pselect6', () => {
   const PPOLL = 73, PSELECT6 = 72, POLLIN = 1, POLLOUT = 4, POLLHUP = 0x10, POLLNVAL = 0x20;
   const pollfds = (...entries: [number, number][]) => {
