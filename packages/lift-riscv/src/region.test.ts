@@ -9,6 +9,15 @@ const BASE = 0x10000n;
 
 const fetcher = (bytes: Uint8Array) => wordFetcher(bytes, BASE);
 
+/** Two nested counted loops, entered at the outer header. */
+const LOOP_NEST = `
+  outer: li a1, 4
+  inner: addi a1, a1, -1
+         bnez a1, inner
+         addi a0, a0, -1
+         bnez a0, outer
+         ecall`;
+
 function regionOf(source: string): { blocks: GuestBlock[]; labels: Map<string, bigint> } {
   const { bytes, labels } = assemble(source, BASE);
   return { blocks: discoverRegion(fetcher(bytes), BASE), labels };
@@ -25,13 +34,7 @@ function reducible(blocks: GuestBlock[]): boolean {
 
 describe('discoverRegion', () => {
   it('keeps a loop nest entered at its outer header whole', () => {
-    const { blocks, labels } = regionOf(`
-      outer: li a1, 4
-      inner: addi a1, a1, -1
-             bnez a1, inner
-             addi a0, a0, -1
-             bnez a0, outer
-             ecall`);
+    const { blocks, labels } = regionOf(LOOP_NEST);
     const pcs = blocks.map((b) => b.pc);
     expect(pcs).toContain(labels.get('inner'));
     expect(pcs).toContain(labels.get('outer'));
@@ -208,13 +211,7 @@ describe('budget tests in a region', () => {
   });
 
   it('keep one test on every cycle of a loop nest', () => {
-    const { tested, labels } = testedPcs(`
-      outer: li a1, 4
-      inner: addi a1, a1, -1
-             bnez a1, inner
-             addi a0, a0, -1
-             bnez a0, outer
-             ecall`);
+    const { tested, labels } = testedPcs(LOOP_NEST);
     expect(tested).toEqual([labels.get('outer'), labels.get('inner')]);
   });
 });
