@@ -259,10 +259,12 @@ function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, desc
         // The runtime has set state.pc (after the ecall, or into a signal handler, or back from one).
         break;
       }
-      case ExitCode.budget:
-        // The end of a slice: another guest thread's turn, if there is one.
-        machine.kernel.threads.preempt();
+      case ExitCode.budget: {
+        // The end of a slice: a due interval timer's signal, and another guest thread's turn.
+        const outcome = machine.endOfSlice();
+        if (outcome.exited) return finish(outcome.status);
         break;
+      }
       case ExitCode.untranslated:
       case ExitCode.translated:
       case ExitCode.hot:

@@ -13,7 +13,7 @@ import { GuestLayout } from './layout.js';
 import { type LoadedProgram, loadElf } from './loader.js';
 import { GuestMemory } from './memory.js';
 import { AT, type InitialStack, RISCV_HWCAP, buildInitialStack } from './stack.js';
-import { type SyscallOutcome, dispatchSyscall } from './syscalls/dispatch.js';
+import { type SyscallOutcome, dispatchSyscall, pollTimers } from './syscalls/dispatch.js';
 import { Kernel } from './syscalls/kernel.js';
 import { CLOCK_TICKS_PER_SECOND, monotonicNs } from './syscalls/time.js';
 import { type DirMapping, Vfs } from './vfs.js';
@@ -174,6 +174,17 @@ export class Machine {
   }
   get onCodeWrite(): ((guestPage: number) => void) | undefined {
     return this.memory.onCodeWrite;
+  }
+
+  /** At the end of a slice: a due interval timer's signal (and a guest thread switch). */
+  endOfSlice(): SyscallOutcome {
+    const outcome = pollTimers(this.kernel);
+    if (outcome.exited) {
+      this.exitStatus = outcome.status;
+      return outcome;
+    }
+    this.kernel.threads.preempt();
+    return outcome;
   }
 
   /** Perform the ecall in the state block (a7 = number, a0..a5 = arguments; result to a0). */

@@ -15,6 +15,7 @@ import { pollSyscalls } from './poll.js';
 import { processSyscalls } from './process.js';
 import { runSignalHandlers, signalName, signalSyscalls } from './signals.js';
 import { timeSyscalls } from './time.js';
+import { fireDueTimer, timerSyscalls } from './timers.js';
 
 function mergeTables(...tables: SyscallTable[]): Map<number, SyscallDef> {
   const merged = new Map<number, SyscallDef>();
@@ -35,6 +36,7 @@ export const SYSCALLS: ReadonlyMap<number, SyscallDef> = mergeTables(
   processSyscalls,
   signalSyscalls,
   timeSyscalls,
+  timerSyscalls,
 );
 
 export const syscallName = (number: number): string => SYSCALLS.get(number)?.name ?? `syscall_${number}`;
@@ -87,6 +89,23 @@ function warnUnsupported(k: Kernel, number: number): void {
   k.warnOnce(`syscall ${number}`, `system call ${name} at ${hex(k.state.exitPc)} is not supported; the guest gets ENOSYS`);
 }
 
+/** Between slices of guest code (the state block exact at state.pc): fires the real timer if it
+ *  is due, entering its handler (or ending the process, SIGALRM's default). */
+export function pollTimers(k: Kernel): SyscallOutcome {
+  if (!k.realTimer) return { exited: false };
+  k.nextPc = k.state.pc;
+  try {
+    if (!fireDueTimer(k)) return { exited: false };
+    runSignalHandlers(k);
+  } catch (error) {
+    if (error instanceof ProcessExit) return error.signal === undefined ? { exited: true, status: error.status } : { exited: true, status: error.status, signal: error.signal };
+    throw error;
+  }
+  k.state.pc = k.nextPc;
+  k.state.exitPc = k.nextPc - 4n;
+  return { exited: false };
+}
+
 /** Perform the ecall described by the state block; the caller advances pc past it. */
 export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, number>): SyscallOutcome {
   const number = Number(k.state.x(A7));
@@ -108,6 +127,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
   try {
     if (!def) warnUnsupported(k, number);
     result = def ? BigInt(def.run(k, args)) : BigInt(-E.ENOSYS);
+    if (k.realTimer) fireDueTimer(k);
   } catch (error) {
     if (error instanceof ProcessExit) {
       trace(`${name}(${shown}) = ?`);

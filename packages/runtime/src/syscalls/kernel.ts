@@ -77,6 +77,8 @@ export class Kernel {
   /** Where the guest continues after the current syscall (the ecall's pc + 4 unless redirected). */
   nextPc = 0n;
   readonly startNs = process.hrtime.bigint();
+  /** ITIMER_REAL (setitimer, alarm): when SIGALRM is next due (monotonic ns) and its period. */
+  realTimer: { dueNs: bigint; intervalNs: bigint } | undefined;
   /** The guest's threads; the state block holds the running one's registers. */
   readonly threads: GuestThreads = new GuestThreads(this);
 

@@ -3,13 +3,14 @@
 // terminal may then block, as it would after a real poll said so); a pipe's read end is readable
 // when it holds data or has no writer left (then also hung up), its write end always writable
 // (pipes are unbounded here) and in error once no reader is left. When nothing is ready the call
-// sleeps out its timeout; with none, nothing could ever become ready (no other process, and
-// threads switch only at system calls), so the run stops naming the deadlock.
+// sleeps out its timeout or until the real timer fires (EINTR); with neither, nothing could ever
+// become ready (no other process, and threads switch only at system calls), so the run stops
+// naming the deadlock.
 import { FerryError } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, sys } from './kernel.js';
-import { sleepNs } from './sleep.js';
 import { readTimespec } from './time.js';
+import { sleepUnlessTimer } from './timers.js';
 
 const POLL = { IN: 0x1, PRI: 0x2, OUT: 0x4, ERR: 0x8, HUP: 0x10, NVAL: 0x20, RDNORM: 0x40, WRNORM: 0x100 } as const;
 const READABLE = POLL.IN | POLL.RDNORM;
@@ -30,11 +31,11 @@ function readiness(k: Kernel, fd: number, events: number): number {
   return (events & WRITABLE) | (pipe.readers === 0 ? POLL.ERR : 0);
 }
 
-/** Waits out the timeout (ns; undefined: none) of a call that found nothing ready. */
-function nothingReady(name: string, timeoutNs: bigint | undefined): number {
-  if (timeoutNs === undefined) throw new FerryError(`${name} with no timeout and no descriptor ready would block forever (deadlock)`);
-  sleepNs(timeoutNs);
-  return 0;
+/** Waits out the timeout (ns; undefined: none) of a call that found nothing ready, or until the
+ *  real timer fires (EINTR). */
+function nothingReady(k: Kernel, name: string, timeoutNs: bigint | undefined): number {
+  if (timeoutNs === undefined && !k.realTimer) throw new FerryError(`${name} with no timeout and no descriptor ready would block forever (deadlock)`);
+  return sleepUnlessTimer(k, timeoutNs) ? fail(E.EINTR) : 0;
 }
 
 function timeout(k: Kernel, addr: bigint): bigint | undefined {
@@ -53,7 +54,7 @@ function ppoll(k: Kernel, fds: bigint, count: number, timeoutAddr: bigint): numb
     k.memory.write16(entry + 6n, revents);
     if (revents) ready++;
   }
-  return ready || nothingReady('ppoll', limit);
+  return ready || nothingReady(k, 'ppoll', limit);
 }
 
 /** pselect6: the three fd_set bitmaps (64-bit words) are rewritten to the ready descriptors. */
@@ -85,7 +86,7 @@ function pselect(k: Kernel, count: number, sets: [bigint, bigint, bigint], timeo
   sets.forEach((set, s) => {
     if (set !== 0n) result[s]!.forEach((word, w) => k.memory.write64(set + BigInt(w * 8), word));
   });
-  return ready || nothingReady('pselect6', limit);
+  return ready || nothingReady(k, 'pselect6', limit);
 }
 
 export const pollSyscalls: SyscallTable = {

@@ -6,6 +6,7 @@
 import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { enterHandler, returnFromHandler } from './signal-frame.js';
+import { sleepUnlessTimer } from './timers.js';
 import { type Kernel, ProcessExit, type SyscallTable, int, sys } from './kernel.js';
 
 export const SIG = { HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, URG: 23, WINCH: 28 } as const;
@@ -94,6 +95,26 @@ function sigprocmask(k: Kernel, how: number, set: bigint, old: bigint, setSize: 
   return 0;
 }
 
+/** rt_sigsuspend: waits with the given mask until a signal arrives, which (no other process, and
+ *  guest threads switch only at calls) is a pending one or the real timer; its handler runs
+ *  with the mask from before the call, which sigreturn restores. Always EINTR. */
+function sigsuspend(k: Kernel, maskAddr: bigint, setSize: number): number {
+  if (setSize !== 8) return fail(E.EINVAL);
+  const before = k.blockedSignals;
+  k.blockedSignals = k.memory.read64(maskAddr) & ~UNBLOCKABLE;
+  try {
+    const ready = [...k.pendingSignals].some((s) => !(k.blockedSignals & bit(s)));
+    if (!ready) {
+      if (!k.realTimer) throw new FerryError(`rt_sigsuspend at ${hex(k.state.exitPc)} waits for a signal that nothing can send (no timer is armed): it would block forever`);
+      sleepUnlessTimer(k, undefined);
+    }
+    deliverUnblocked(k);
+  } finally {
+    k.blockedSignals = before;
+  }
+  return fail(E.EINTR);
+}
+
 /** stack_t: ss_sp, ss_flags (int, padded), ss_size; 24 bytes. */
 function sigaltstack(k: Kernel, next: bigint, old: bigint): number {
   if (old !== 0n) {
@@ -132,6 +153,7 @@ export const signalSyscalls: SyscallTable = {
     deliverUnblocked(k);
     return a0;
   }),
+  133: sys('rt_sigsuspend', ['hex', 'uint'], (k, a) => sigsuspend(k, a[0]!, int(a[1]!))),
   136: sys('rt_sigpending', ['hex', 'uint'], (k, a) => {
     let set = 0n;
     for (const signal of k.pendingSignals) set |= bit(signal);

@@ -244,6 +244,57 @@ describe('generated files under /proc and /sys', () => {
   });
 });
 
+describe('the real-time interval timer', () => {
+  const SETITIMER = 103, GETITIMER = 102, NANOSLEEP = 101, RT_SIGSUSPEND = 133;
+  const arm = (valueUs: bigint, intervalUs = 0n) => {
+    m.memory.write64(scratch, intervalUs / 1_000_000n);
+    m.memory.write64(scratch + 8n, intervalUs % 1_000_000n);
+    m.memory.write64(scratch + 16n, valueUs / 1_000_000n);
+    m.memory.write64(scratch + 24n, valueUs % 1_000_000n);
+    return call(SETITIMER, 0n, scratch, scratch + 0x40n);
+  };
+
+  it('arms, reports and disarms ITIMER_REAL, and refuses the CPU-time timers with a warning', () => {
+    expect(arm(5_000_000n, 250_000n)).toBe(0n);
+    expect(call(GETITIMER, 0n, scratch + 0x80n)).toBe(0n);
+    expect(m.memory.read64(scratch + 0x88n)).toBe(250_000n); // interval, us
+    const left = m.memory.read64(scratch + 0x90n) * 1_000_000n + m.memory.read64(scratch + 0x98n);
+    expect(left > 4_000_000n && left <= 5_000_000n).toBe(true);
+    expect(arm(0n)).toBe(0n); // disarm; the old value comes back
+    expect(m.memory.read64(scratch + 0x48n)).toBe(250_000n);
+    expect(call(GETITIMER, 0n, scratch + 0x80n)).toBe(0n);
+    expect(m.memory.read64(scratch + 0x90n) + m.memory.read64(scratch + 0x98n)).toBe(0n);
+    expect(call(SETITIMER, 2n, scratch, 0n)).toBe(-BigInt(E.EINVAL));
+    expect(stderr).toContain('ferry: warning: interval timer ITIMER_PROF (CPU time) is not supported');
+  });
+
+  it('cuts nanosleep short with EINTR and the time left, and ends the process by default', () => {
+    arm(20_000n);
+    m.memory.write64(scratch + 0x100n, 5n);
+    m.memory.write64(scratch + 0x108n, 0n);
+    const started = performance.now();
+    m.state.setX(17, BigInt(NANOSLEEP));
+    m.state.setX(10, scratch + 0x100n);
+    m.state.setX(11, scratch + 0x110n);
+    // SIGALRM's default action ends the process (128 + 14), once the sleep is cut short.
+    expect(m.syscall()).toEqual({ exited: true, status: 142, signal: 14 });
+    expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it('wakes rt_sigsuspend, which without a timer would wait forever', () => {
+    m.memory.write64(scratch + 0x200n, 0n);
+    const suspend = () => {
+      m.state.setX(17, BigInt(RT_SIGSUSPEND));
+      m.state.setX(10, scratch + 0x200n);
+      m.state.setX(11, 8n);
+      return m.syscall();
+    };
+    expect(() => suspend()).toThrow(/rt_sigsuspend at 0x[0-9a-f]+ waits for a signal that nothing can send/);
+    arm(10_000n);
+    expect(suspend()).toEqual({ exited: true, status: 142, signal: 14 });
+  });
+});
+
 describe('ppoll and pselect6', () => {
   const PPOLL = 73, PSELECT6 = 72, POLLIN = 1, POLLOUT = 4, POLLHUP = 0x10, POLLNVAL = 0x20;
   const pollfds = (...entries: [number, number][]) => {

@@ -4,6 +4,7 @@
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, sys } from './kernel.js';
 import { monotonicNs, sleepNs } from './sleep.js';
+import { sleepUnlessTimer } from './timers.js';
 
 const CLOCK = {
   REALTIME: 0,
@@ -54,11 +55,17 @@ export function readTimespec(k: Kernel, addr: bigint): bigint {
 }
 
 
+/** Sleeps ns, cut short by the real timer firing: then EINTR, with what was left written to
+ *  `remaining` (a timespec; 0: not wanted). */
+function sleepFor(k: Kernel, ns: bigint, remaining: bigint): number {
+  const end = monotonicNs() + (ns > 0n ? ns : 0n);
+  if (!sleepUnlessTimer(k, ns > 0n ? ns : 0n)) return 0;
+  if (remaining !== 0n) writeTimespec(k, remaining, end > monotonicNs() ? end - monotonicNs() : 0n);
+  return fail(E.EINTR);
+}
+
 export const timeSyscalls: SyscallTable = {
-  101: sys('nanosleep', ['hex', 'hex'], (k, a) => {
-    sleepNs(readTimespec(k, a[0]!));
-    return 0;
-  }),
+  101: sys('nanosleep', ['hex', 'hex'], (k, a) => sleepFor(k, readTimespec(k, a[0]!), a[1]!)),
   113: sys('clock_gettime', ['int', 'hex'], (k, a) => {
     writeTimespec(k, a[1]!, clockNs(int(a[0]!)));
     return 0;
@@ -72,8 +79,8 @@ export const timeSyscalls: SyscallTable = {
     const clock = int(a[0]!);
     const now = clockNs(clock);
     const request = readTimespec(k, a[2]!);
-    sleepNs(int(a[1]!) & TIMER_ABSTIME ? request - now : request);
-    return 0;
+    const absolute = (int(a[1]!) & TIMER_ABSTIME) !== 0;
+    return sleepFor(k, absolute ? request - now : request, absolute ? 0n : a[3]!);
   }),
   153: sys('times', ['hex'], (k, a) => {
     const usage = process.cpuUsage();
