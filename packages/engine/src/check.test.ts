@@ -57,6 +57,11 @@ describe('runChecked', () => {
     expect(r.status).toBe(0);
   });
 
+  it('stops at an interval timer, whose signals the two machines could not share', async () => {
+    const run = runChecked({ path: corpus('timers'), argv: ['timers'], env: [], dirs: [], tier: 'baseline', stdout: quiet, stderr: quiet });
+    await expect(run).rejects.toThrow(/setitimer at 0x[0-9a-f]+: the lockstep checker cannot follow an interval timer/);
+  });
+
   it('finds no difference on a loop in the opt tier (small slices split the loop)', async () => {
     const r = await runChecked({ ...program(LOOP), tier: 'opt', sliceInsns: 13n, memoryCheckInterval: 1, stdout: quiet });
     expect(r.divergence?.report).toBeUndefined();

@@ -147,6 +147,11 @@ export async function runChecked(options: CheckOptions): Promise<CheckResult> {
         if (adoptRegisters(jitMachine, refMachine) + adoptMemory(jitMachine, refMachine)) adoptedSyscalls++;
         const after = compareRegisters(refMachine, jitMachine);
         if (after.length) return diverged(entry, after, 'the system call left different states');
+      } else if ('code' in jitOutcome && jitOutcome.code === ExitCode.budget) {
+        // The end of a slice switches guest threads as `ferry run` does, on both machines alike
+        // (their thread tables follow the same system calls), so a spinning thread lets others run.
+        jitMachine.kernel.threads.preempt();
+        refMachine.kernel.threads.preempt();
       }
     }
   } finally {

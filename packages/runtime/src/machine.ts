@@ -32,6 +32,9 @@ export interface MachineOptions {
   memLimit?: number;
   /** Print each syscall to stderr as strace does. */
   strace?: boolean;
+  /** Refuse the real-time interval timer (the lockstep checker: its signals arrive at times two
+   *  machines do not share). */
+  noIntervalTimer?: boolean;
   stdout?: OutputSink;
   stderr?: OutputSink;
   stdin?: InputSource;
@@ -128,6 +131,7 @@ export class Machine {
       stderrSink: stderr,
       executablePath,
       argv: options.argv,
+      intervalTimer: !options.noIntervalTimer,
       random,
     });
     this.kernel.brkStart = loaded.brkStart;
@@ -176,7 +180,7 @@ export class Machine {
     return this.memory.onCodeWrite;
   }
 
-  /** At the end of a slice: a due interval timer's signal (and a guest thread switch). */
+  /** At the end of a slice: a due interval timer's signal, and a guest thread switch. */
   endOfSlice(): SyscallOutcome {
     const outcome = pollTimers(this.kernel);
     if (outcome.exited) {

@@ -180,6 +180,7 @@ export function loadCheckMachine(options: MachineOptions, inputs: CheckInputs, p
   const discard = { write() {} };
   return Machine.load({
     ...options,
+    noIntervalTimer: true,
     random: inputs.random(),
     stdin: primary ? inputs.recordingStdin() : inputs.replayingStdin(),
     ...(primary ? {} : { stdout: discard, stderr: discard, strace: false }),

@@ -55,6 +55,8 @@ export interface KernelOptions {
   executablePath: string;
   /** The guest's argv (for /proc/self/cmdline). */
   argv: readonly string[];
+  /** setitimer is served (false: arming a timer stops the run, for the lockstep checker). */
+  intervalTimer?: boolean;
   random: (into: Uint8Array) => void;
 }
 

@@ -4,6 +4,7 @@
 // pollTimers), and when a call that waits (rt_sigsuspend, ppoll, nanosleep) would sleep past it,
 // which sleeps until it is due instead and returns EINTR. ITIMER_VIRTUAL and ITIMER_PROF (CPU
 // time) are refused with EINVAL and a warning.
+import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, sys } from './kernel.js';
 import { SIG, raise } from './signals.js';
@@ -74,6 +75,9 @@ export const timerSyscalls: SyscallTable = {
     const interval = a[1] === 0n ? 0n : readTimeval(k, a[1]!);
     const value = a[1] === 0n ? 0n : readTimeval(k, a[1]! + 16n);
     if (a[2] !== 0n) writeItimer(k, a[2]!);
+    if (value !== 0n && k.options.intervalTimer === false) {
+      throw new FerryError(`setitimer at ${hex(k.state.exitPc)}: the lockstep checker cannot follow an interval timer (its signals arrive at times the two machines do not share)`);
+    }
     k.realTimer = value === 0n ? undefined : { dueNs: monotonicNs() + value, intervalNs: interval };
     return 0;
   }),
