@@ -6,8 +6,8 @@
 // structure.ts. Block parameters become locals set on the edges. goto_pc and exit are lowered by the
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
-import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
-import { graphBlocksInCycles, OPS, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
+import { ExitCode, STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
+import { graphBlocksInCycles, OPS, predecessors, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
@@ -101,11 +101,62 @@ class BodyEmitter {
   /** Locals of each page-cache slot named by a memory op's `page N` immediate. */
   private readonly pageCaches = new Map<number, PageCache>();
 
+  /** Stores whose codeModified exit runs in their slow path, and the exit block it runs. */
+  private readonly storeExits = new Map<Inst, number>();
+
   constructor(private readonly mb: ModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
+    this.moveCodeModifiedExits();
     this.sinks = ctx.plainLocals ? countUses(func) : planSinking(func, this.constants);
+  }
+
+  /** The lifter follows every store with `brif codeModified != 0` to an exit block (lift-riscv
+   *  region.ts). Only the store's slow path can set codeModified (the engine does, when the store
+   *  hit translated code), so the test and its exit move into the slow path and the block jumps
+   *  on: the fast path has no branch, and the exit block, left without predecessors, is emitted
+   *  only there. Rewrites the function's blocks in place (the backend consumes the function).
+   *  Matched conservatively: the block ends store, the test, brif; the exit block has no other
+   *  predecessor and uses no non-constant value defined after the store. */
+  private moveCodeModifiedExits(): void {
+    const preds = predecessors(this.func);
+    const definedAt = new Map<Value, { block: number; index: number }>();
+    this.func.blocks.forEach((block, b) => block.insts.forEach((inst, index) => inst.result >= 0 && definedAt.set(inst.result, { block: b, index })));
+    this.func.blocks.forEach((block, b) => {
+      const insts = block.insts;
+      const term = insts[insts.length - 1];
+      if (term?.op !== 'brif') return;
+      const [toExit, onward] = term.targets!;
+      const exitBlock = this.func.blocks[toExit!.block]!;
+      const exit = exitBlock.insts[exitBlock.insts.length - 1]!;
+      if (exit.op !== 'exit' || Number(exit.imm) !== ExitCode.codeModified || toExit!.args.length || preds[toExit!.block]!.length !== 1) return;
+      const cond = insts.find((i) => i.result === term.args[0]);
+      const read = cond?.op === 'ne.i64' ? insts.find((i) => i.result === cond.args[0]) : undefined;
+      const zero = cond ? this.constants.get(cond.args[1]!) : undefined;
+      if (read?.op !== 'get_slot' || read.imm !== 'codeModified' || zero === undefined || BigInt(zero.imm!) !== 0n) return;
+      let store = -1;
+      for (let i = insts.length - 2; i >= 0 && store < 0; i--) if (insts[i]!.op.startsWith('store.')) store = i;
+      if (store < 0 || !insts.slice(store + 1, -1).every((i) => i === cond || i === read || this.constants.has(i.result))) return;
+      // Constants are emitted where they are used, so only other values must exist at the store.
+      const late = (v: Value) => {
+        const d = definedAt.get(v);
+        return d !== undefined && d.block === b && d.index > store && !this.constants.has(v);
+      };
+      if (exitBlock.insts.some((i) => i.args.some(late))) return;
+      this.storeExits.set(insts[store]!, toExit!.block);
+      block.insts = [...insts.slice(0, store + 1).concat(insts.slice(store + 1, -1).filter((i) => i !== cond && i !== read)), { op: 'jump', args: [], targets: [onward!], result: -1 }];
+    });
+  }
+
+  /** The slow path's tail of a store: its codeModified exit when it has one moved here, else the
+   *  reload of a promoted codeModified. */
+  private afterSlowStore(inst: Inst): ExpressionRef | undefined {
+    const exitBlock = this.storeExits.get(inst);
+    if (exitBlock === undefined) return this.reloadCodeModified();
+    const m = this.m;
+    const modified = m.i64.ne(m.i64.load(STATE_BASE + StateSlot.codeModified, 8, m.i32.const(0)), m.i64.const(0n));
+    return m.if(modified, m.block(null, this.blockCode(exitBlock)));
   }
 
   /** Lays out the locals for code emitted in `layout`'s block order. */
@@ -262,7 +313,13 @@ class BodyEmitter {
       return copies ? m.block(null, [copies, br]) : br;
     };
     let nested: ExpressionRef = 0;
+    const moved = new Set(this.storeExits.values());
     this.func.blocks.forEach((block, i) => {
+      // An exit block moved into a store's slow path has no predecessor left: nothing to emit here.
+      if (moved.has(i)) {
+        nested = m.block(null, [m.block(labels[i]!, [nested])]);
+        return;
+      }
       const code = this.blockCode(i);
       const term = block.insts[block.insts.length - 1]!;
       if (term.op === 'jump') code.push(branch(term.targets![0]!));
@@ -410,7 +467,7 @@ class BodyEmitter {
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
     if (family === 'store') {
       const cache = this.pageCache(inst);
-      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache, () => this.reloadCodeModified());
+      return emitStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, a(0), a(1), a(2), cache, () => this.afterSlowStore(inst));
     }
     const promoted = this.promotedLocal(inst);
     if (promoted !== undefined) {

@@ -2,6 +2,7 @@
 // both producers: the wasm writer (baseline, and opt regions in the JIT) and binaryen (AOT).
 import wabtInit from 'wabt';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ExitCode, HELPERS, PageFlag, SHADOW_TABLE, STATE_BASE, StateSlot, shadowEntry, type StateSlotName } from '@ferry/abi';
 import { parseFunc, type Func } from '@ferry/ir';
 import { compileDirectModule } from './baseline.js';
 import { compileJitModule } from './jit-module.js';
@@ -118,6 +119,74 @@ block0:
     expect(binary[at + name.length]).toBe(1);
     expect(binary[at + name.length + 2]).toBe(4);
     expect(WebAssembly.validate(binary as Uint8Array<ArrayBuffer>)).toBe(true);
+  });
+});
+
+describe('the codeModified exit after a store', () => {
+  // As lift-riscv emits it: store, then leave through an exit block when codeModified is set.
+  const STORE_THEN_TEST = `func @block_5000() {
+block0:
+  v0 = iconst.i32 10
+  v1 = get_xreg v0
+  v2 = iconst.i64 20480
+  store.64 v1, v1, v2
+  v3 = get_slot codeModified
+  v4 = iconst.i64 0
+  v5 = ne.i64 v3, v4
+  v6 = iconst.i64 20480
+  brif v5, block1, block2
+block1:
+  v7 = get_slot instret
+  v8 = iconst.i64 -1
+  v9 = add.i64 v7, v8
+  set_slot instret, v9
+  exit codeModified, v6
+block2:
+  v10 = iconst.i64 20484
+  goto_pc v10
+}`;
+
+  /** Runs the translation once: guest x10 = 0x30000, on a page that takes fast stores when
+   *  `mapped`; codeModified preset; store_slow (the slow path) sets codeModified. */
+  function run(promoteRegisters: boolean, mapped: boolean, codeModifiedBefore: bigint) {
+    const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536 });
+    const view = new DataView(memory.buffer);
+    const slot = (name: StateSlotName) => STATE_BASE + StateSlot[name];
+    view.setBigUint64(STATE_BASE + 10 * 8, 0x30000n, true);
+    view.setBigUint64(slot('budget'), 1000n, true);
+    view.setBigUint64(slot('instret'), 100n, true);
+    view.setBigUint64(slot('codeModified'), codeModifiedBefore, true);
+    if (mapped) view.setUint32(SHADOW_TABLE + 0x30 * 4, shadowEntry(0x30, 0x80_0000, PageFlag.READ | PageFlag.WRITE), true);
+    let slowStores = 0;
+    const helpers = Object.fromEntries(Object.keys(HELPERS).map((h) => [h, () => 0n]));
+    const imports = {
+      ferry: {
+        ...helpers, memory, table: new WebAssembly.Table({ initial: 1, element: 'anyfunc' }),
+        store_slow: () => {
+          slowStores++;
+          view.setBigUint64(slot('codeModified'), 1n, true);
+        },
+      },
+    };
+    const { binary, exports } = compileDirectModule([parseFunc(STORE_THEN_TEST)], { promoteRegisters });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), imports);
+    const code = (instance.exports[exports[0]!] as () => number)();
+    return { code, slowStores, instret: view.getBigUint64(slot('instret'), true), exitPc: view.getBigUint64(slot('exitPc'), true) };
+  }
+
+  it.each([false, true])('leaves with the codeModified exit after a slow-path store that set it (promoted: %s)', (promoteRegisters) => {
+    const r = run(promoteRegisters, false, 0n);
+    expect(r.slowStores).toBe(1);
+    expect(r.code).toBe(ExitCode.codeModified);
+    expect(r.exitPc).toBe(0x5000n);
+    expect(r.instret).toBe(99n); // the instruction after the store gives its count back
+  });
+
+  it.each([false, true])('is not tested after a fast-path store (promoted: %s)', (promoteRegisters) => {
+    // codeModified preset to 1 (never so on entry in a real run): a fast store does not look at it.
+    const r = run(promoteRegisters, true, 1n);
+    expect(r.slowStores).toBe(0);
+    expect(r.code).not.toBe(ExitCode.codeModified);
   });
 });
 
