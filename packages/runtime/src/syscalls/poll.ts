@@ -6,7 +6,6 @@
 // sleeps out its timeout or until the real timer fires (EINTR); with neither, nothing could ever
 // become ready (no other process, and threads switch only at system calls), so the run stops
 // naming the deadlock.
-import { FerryError } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, sys } from './kernel.js';
 import { readTimespec } from './time.js';
@@ -34,8 +33,7 @@ function readiness(k: Kernel, fd: number, events: number): number {
 /** Waits out the timeout (ns; undefined: none) of a call that found nothing ready, or until the
  *  real timer fires (EINTR). */
 function nothingReady(k: Kernel, name: string, timeoutNs: bigint | undefined): number {
-  if (timeoutNs === undefined && !k.realTimer) throw new FerryError(`${name} with no timeout and no descriptor ready would block forever (deadlock)`);
-  return sleepUnlessTimer(k, timeoutNs) ? fail(E.EINTR) : 0;
+  return sleepUnlessTimer(k, timeoutNs, `${name} with no timeout and no descriptor ready`) ? fail(E.EINTR) : 0;
 }
 
 function timeout(k: Kernel, addr: bigint): bigint | undefined {

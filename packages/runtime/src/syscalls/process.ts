@@ -5,8 +5,9 @@
 import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
 import { type Kernel, type SyscallTable, int, size, sys } from './kernel.js';
-import { sleepNs } from './sleep.js';
 import { CloneFlag } from './threads.js';
+import { readTimespec } from './time.js';
+import { sleepUnlessTimer } from './timers.js';
 
 const RLIM_INFINITY = (1n << 64n) - 1n;
 const RLIMIT = { STACK: 3, NOFILE: 7, AS: 9 } as const;
@@ -71,13 +72,10 @@ function futex(k: Kernel, a: readonly bigint[]): number {
       if (k.memory.read32(a[0]!) !== Number(BigInt.asUintN(32, a[2]!))) return fail(E.EAGAIN);
       // WAIT's timeout is relative, WAIT_BITSET's an absolute time: either way, sleeping for the
       // relative one is as long as the wait can last here (nothing else runs meanwhile).
-      const timeoutNs = a[3] === 0n ? undefined : command === FUTEX.WAIT ? k.memory.read64(a[3]!) * 1_000_000_000n + k.memory.read64(a[3]! + 8n) : 0n;
+      const timeoutNs = a[3] === 0n ? undefined : command === FUTEX.WAIT ? readTimespec(k, a[3]!) : 0n;
       if (k.threads.wait(a[0]!, bitset, timeoutNs)) return 0;
-      if (timeoutNs === undefined) {
-        throw new FerryError(`futex wait at ${hex(a[0]!)} with no timeout in a single-threaded guest would block forever (deadlock)`);
-      }
-      sleepNs(timeoutNs);
-      return fail(E.ETIMEDOUT);
+      const interrupted = sleepUnlessTimer(k, timeoutNs, `futex wait at ${hex(a[0]!)} with no timeout in a single-threaded guest`);
+      return fail(interrupted ? E.EINTR : E.ETIMEDOUT);
     }
     default:
       return fail(E.ENOSYS);

@@ -104,10 +104,7 @@ function sigsuspend(k: Kernel, maskAddr: bigint, setSize: number): number {
   k.blockedSignals = k.memory.read64(maskAddr) & ~UNBLOCKABLE;
   try {
     const ready = [...k.pendingSignals].some((s) => !(k.blockedSignals & bit(s)));
-    if (!ready) {
-      if (!k.realTimer) throw new FerryError(`rt_sigsuspend at ${hex(k.state.exitPc)} waits for a signal that nothing can send (no timer is armed): it would block forever`);
-      sleepUnlessTimer(k, undefined);
-    }
+    if (!ready) sleepUnlessTimer(k, undefined, `rt_sigsuspend at ${hex(k.state.exitPc)} waits for a signal that nothing can send (no timer is armed): it`);
     deliverUnblocked(k);
   } finally {
     k.blockedSignals = before;

@@ -293,6 +293,19 @@ describe('the real-time interval timer', () => {
     arm(10_000n);
     expect(suspend()).toEqual({ exited: true, status: 142, signal: 14 });
   });
+
+  it('interrupts a futex wait of a single-threaded guest, which without a timer would wait forever', () => {
+    const word = scratch + 0x300n;
+    m.memory.write32(word, 0);
+    const wait = () => {
+      m.state.setX(17, 98n);
+      [word, 0n, 0n, 0n].forEach((v, i) => m.state.setX(10 + i, v));
+      return m.syscall();
+    };
+    expect(() => wait()).toThrow(/futex wait at 0x[0-9a-f]+ with no timeout in a single-threaded guest would block forever \(deadlock\)/);
+    arm(10_000n);
+    expect(wait()).toEqual({ exited: true, status: 142, signal: 14 });
+  });
 });
 
 describe('ppoll and pselect6', () => {

@@ -1,8 +1,9 @@
 // The real-time interval timer (setitimer/getitimer ITIMER_REAL, and so alarm), and waiting for
 // a signal. The timer fires SIGALRM when a check finds it due: after every system call
-// (dispatch), at the end of every slice of guest code (the engine's budget exits, Machine
-// pollTimers), and when a call that waits (rt_sigsuspend, ppoll, nanosleep) would sleep past it,
-// which sleeps until it is due instead and returns EINTR. ITIMER_VIRTUAL and ITIMER_PROF (CPU
+// (dispatch), at the end of every slice of guest code (the engine's budget exits,
+// Machine.endOfSlice), and when a call that waits (rt_sigsuspend, ppoll, pselect6, nanosleep, a futex
+// wait in a single-threaded guest) would sleep past it, which sleeps until it is due instead and
+// returns EINTR: every such call waits through sleepUnlessTimer. ITIMER_VIRTUAL and ITIMER_PROF (CPU
 // time) are refused with EINVAL and a warning.
 import { FerryError, hex } from '@ferry/util';
 import { E, fail } from './errno.js';
@@ -42,8 +43,9 @@ function checkWhich(k: Kernel, which: number): void {
 }
 
 /** Raises SIGALRM if the real timer is due, re-arming an interval timer. True when it fired. */
-export function fireDueTimer(k: Kernel, now = monotonicNs()): boolean {
+export function fireDueTimer(k: Kernel): boolean {
   const t = k.realTimer;
+  const now = monotonicNs();
   if (!t || now < t.dueNs) return false;
   if (t.intervalNs > 0n) t.dueNs = now - t.dueNs >= t.intervalNs ? now + t.intervalNs : t.dueNs + t.intervalNs;
   else k.realTimer = undefined;
@@ -51,10 +53,13 @@ export function fireDueTimer(k: Kernel, now = monotonicNs()): boolean {
   return true;
 }
 
-/** Sleeps `ns` (undefined: for as long as it takes), unless the real timer comes due first: then
- *  sleeps until then and fires it. True when the timer fired (the caller returns EINTR). */
-export function sleepUnlessTimer(k: Kernel, ns: bigint | undefined): boolean {
+/** Every call that waits waits here: sleeps `ns` (undefined: until a signal), unless the real
+ *  timer comes due first: then sleeps until then and fires it. True when the timer fired (the
+ *  caller returns EINTR). A wait nothing could end (no `ns` and no timer armed; there is no other
+ *  process, and guest threads switch only at calls) stops the run with `forever`, which names it. */
+export function sleepUnlessTimer(k: Kernel, ns: bigint | undefined, forever = 'a wait with no end'): boolean {
   const t = k.realTimer;
+  if (ns === undefined && !t) throw new FerryError(`${forever} would block forever (deadlock)`);
   const now = monotonicNs();
   if (t && (ns === undefined || t.dueNs <= now + ns)) {
     if (t.dueNs > now) sleepNs(t.dueNs - now);
