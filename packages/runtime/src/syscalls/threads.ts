@@ -40,7 +40,6 @@ interface Thread {
   bitset: number;
   /** A timed wait gives up after this long (ns) when nothing else can run. */
   timeoutNs?: bigint;
-  exited: boolean;
 }
 
 export class GuestThreads {
@@ -50,18 +49,13 @@ export class GuestThreads {
   private switchPending = false;
 
   constructor(private readonly k: Kernel) {
-    this.running = { tid: k.pid, clearChildTid: 0n, bitset: 0, exited: false };
+    this.running = { tid: k.pid, clearChildTid: 0n, bitset: 0 };
     this.threads = [this.running];
     this.nextTid = k.pid + 1;
   }
 
   get currentTid(): number {
     return this.running.tid;
-  }
-
-  /** Threads alive (running, runnable or waiting). */
-  get count(): number {
-    return this.threads.length;
   }
 
   has(tid: number): boolean {
@@ -85,7 +79,7 @@ export class GuestThreads {
     view.setBigUint64(StateSlot.reservationValid, 0n, true);
     if (flags & CloneFlag.PARENT_SETTID) this.k.memory.write32(parentTid, tid);
     if (flags & CloneFlag.CHILD_SETTID) this.k.memory.write32(childTid, tid);
-    this.threads.push({ tid, context, clearChildTid: flags & CloneFlag.CHILD_CLEARTID ? childTid : 0n, bitset: 0, exited: false });
+    this.threads.push({ tid, context, clearChildTid: flags & CloneFlag.CHILD_CLEARTID ? childTid : 0n, bitset: 0 });
     return tid;
   }
 
@@ -93,7 +87,7 @@ export class GuestThreads {
    *  thread runs once the call returns; this one's result is 0 when woken), false when no other
    *  thread could ever wake it. */
   wait(address: bigint, bitset: number, timeoutNs?: bigint): boolean {
-    if (!this.threads.some((t) => t !== this.running)) return false;
+    if (this.threads.length === 1) return false;
     this.running.waitingOn = address;
     this.running.bitset = bitset;
     if (timeoutNs === undefined) delete this.running.timeoutNs;
@@ -117,7 +111,7 @@ export class GuestThreads {
 
   /** sched_yield: let the next runnable thread run. */
   yield(): void {
-    if (this.threads.some((t) => t !== this.running && t.waitingOn === undefined)) this.switchPending = true;
+    if (this.othersRunnable()) this.switchPending = true;
   }
 
   /** exit (not exit_group): false when this was the last thread (the process ends). */
@@ -132,7 +126,6 @@ export class GuestThreads {
       }
       this.wake(t.clearChildTid, 1);
     }
-    t.exited = true;
     this.threads.splice(this.threads.indexOf(t), 1);
     this.switchPending = true;
     return true;
@@ -147,7 +140,11 @@ export class GuestThreads {
 
   /** At the end of a slice: give the CPU to the next runnable thread, if any. */
   preempt(): void {
-    if (this.threads.length > 1 && this.threads.some((t) => t !== this.running && t.waitingOn === undefined)) this.switchToNext();
+    if (this.othersRunnable()) this.switchToNext();
+  }
+
+  private othersRunnable(): boolean {
+    return this.threads.some((t) => t !== this.running && t.waitingOn === undefined);
   }
 
   private switchToNext(): void {
@@ -157,7 +154,8 @@ export class GuestThreads {
       throw new FerryError(`deadlock: every guest thread waits on a futex no thread can wake (${waits})`);
     }
     if (next === this.running) return;
-    if (!this.running.exited) this.running.context = this.stateBytes().slice();
+    // A thread that has exited is out of the list: its state is not kept.
+    if (this.threads.includes(this.running)) this.running.context = this.stateBytes().slice();
     const restored = next.context!;
     delete next.context;
     new DataView(restored.buffer).setBigUint64(StateSlot.reservationValid, 0n, true);
@@ -170,7 +168,7 @@ export class GuestThreads {
     const at = this.threads.indexOf(this.running); // -1 once it has exited: start at the first
     for (let i = 1; i <= this.threads.length; i++) {
       const t = this.threads[(at + i) % this.threads.length]!;
-      if (t.waitingOn === undefined && !t.exited) return t;
+      if (t.waitingOn === undefined) return t;
     }
     return undefined;
   }
