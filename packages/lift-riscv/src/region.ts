@@ -9,7 +9,7 @@
 // gives back what did not retire, so instret matches the interpreter at every exit (including the
 // codeModified exit after a store that invalidated translated code, which is IR here too).
 import { ExitCode } from '@ferry/abi';
-import { DominatorTree, newFunction, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { DominatorTree, newFunction, reversePostorder, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { definingInst, exitIf } from './common.js';
 import { LIFTERS } from './lifters.js';
@@ -357,12 +357,16 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
 }
 
 /** Every guest block spends its length from the budget, but inside a region only the entry and
- *  loop headers (targets of retreating edges of a depth-first walk from block 0: every cycle has
- *  one) test it: the budget then runs at most one loop iteration past zero before an exit, and a
- *  region still cannot run on unboundedly. The other blocks' tests become a constant false branch
- *  (const-fold and dce remove it). Budget exits still retire nothing, so instret stays exact. */
+ *  loop headers (targets of retreating edges: an edge to a block no later in reverse postorder,
+ *  which every cycle has) test it: the budget then runs at most one loop iteration past zero
+ *  before an exit, and a region still cannot run on unboundedly. The other blocks' tests become a
+ *  constant false branch (const-fold and dce remove it). Budget exits still retire nothing, so
+ *  instret stays exact. */
 function testBudgetAtLoopHeadersOnly(func: Func, starts: readonly BlockId[]): void {
-  const headers = retreatingTargets(successorLists(func));
+  const succs = successorLists(func);
+  const rank = new Map(reversePostorder(func, succs).map((b, i) => [b, i]));
+  const headers = new Set<BlockId>();
+  for (const [b, i] of rank) for (const s of succs[b]!) if (rank.get(s)! <= i) headers.add(s);
   starts.forEach((id, i) => {
     if (i === 0 || headers.has(id)) return;
     const insts = func.blocks[id]!.insts;
@@ -372,26 +376,4 @@ function testBudgetAtLoopHeadersOnly(func: Func, starts: readonly BlockId[]): vo
     insts.splice(insts.length - 1, 0, { op: 'iconst.i32', args: [], imm: 0, result: never });
     term.args[0] = never;
   });
-}
-
-/** Blocks some edge enters while they are on the stack of a depth-first walk from block 0. */
-function retreatingTargets(succs: readonly (readonly BlockId[])[]): Set<BlockId> {
-  const targets = new Set<BlockId>();
-  const state = new Uint8Array(succs.length); // 0 unvisited, 1 on the stack, 2 done
-  const stack: { block: BlockId; next: number }[] = [{ block: 0, next: 0 }];
-  state[0] = 1;
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const to = succs[top.block]![top.next++];
-    if (to === undefined) {
-      state[top.block] = 2;
-      stack.pop();
-    } else if (state[to] === 1) {
-      targets.add(to);
-    } else if (state[to] === 0) {
-      state[to] = 1;
-      stack.push({ block: to, next: 0 });
-    }
-  }
-  return targets;
 }
