@@ -138,6 +138,21 @@ export class GuestMemory {
     return state !== undefined && state & MAPPED ? state & PROT_MASK : undefined;
   }
 
+  /** The mapped address space as runs of pages with one protection, in address order (for
+   *  /proc/self/maps). */
+  mappedRuns(): { start: number; end: number; prot: number }[] {
+    const runs: { start: number; end: number; prot: number }[] = [];
+    const state = this.pageState;
+    for (let p = 0; p < state.length; p++) {
+      if (!(state[p]! & MAPPED)) continue;
+      const prot = state[p]! & PROT_MASK;
+      const last = runs[runs.length - 1];
+      if (last && last.end === p * GUEST_PAGE_SIZE && last.prot === prot) last.end += GUEST_PAGE_SIZE;
+      else runs.push({ start: p * GUEST_PAGE_SIZE, end: (p + 1) * GUEST_PAGE_SIZE, prot });
+    }
+    return runs;
+  }
+
   /** Highest page-aligned free range of `length` bytes ending at or below `top` and starting at or
    *  above `floor`, searched top-down as Linux places mmap regions; undefined if none. */
   findFreeRange(length: number, top: number, floor: number): number | undefined {

@@ -5,29 +5,15 @@
 // /proc/meminfo reports the --mem cap as the machine's memory.
 import { GUEST_PAGE_SIZE } from '@ferry/abi';
 import { GuestLayout } from '../layout.js';
-import { GUEST_ADDRESS_LIMIT } from '../memory.js';
 import type { GeneratedFile } from '../vfs.js';
 import type { Kernel } from './kernel.js';
 
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
-/** Runs of mapped pages with one protection, in address order. */
-function mappings(k: Kernel): { start: number; end: number; prot: number }[] {
-  const runs: { start: number; end: number; prot: number }[] = [];
-  for (let addr = 0; addr < GUEST_ADDRESS_LIMIT; addr += GUEST_PAGE_SIZE) {
-    const prot = k.memory.protectionAt(addr);
-    if (prot === undefined) continue;
-    const last = runs[runs.length - 1];
-    if (last && last.end === addr && last.prot === prot) last.end += GUEST_PAGE_SIZE;
-    else runs.push({ start: addr, end: addr + GUEST_PAGE_SIZE, prot });
-  }
-  return runs;
-}
-
 function maps(k: Kernel): string {
   const brkTop = Math.ceil(k.brkEnd / GUEST_PAGE_SIZE) * GUEST_PAGE_SIZE;
   const stackBottom = GuestLayout.stackTop - GuestLayout.stackSize;
-  return mappings(k)
+  return k.memory.mappedRuns()
     .map(({ start, end, prot }) => {
       const perms = `${prot & 1 ? 'r' : '-'}${prot & 2 ? 'w' : '-'}${prot & 4 ? 'x' : '-'}p`;
       const name = start >= k.brkStart && end <= brkTop && brkTop > k.brkStart ? '[heap]' : start >= stackBottom && end <= GuestLayout.stackTop ? '[stack]' : start < k.brkStart ? k.options.executablePath : '';
