@@ -3,7 +3,7 @@
 // relative to the *at directory fd, and anything that changes the host checks the mount is
 // writable first (EROFS otherwise).
 import {
-  accessSync, chmodSync, constants, fchmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync,
+  accessSync, chmodSync, constants, linkSync, lstatSync, lutimesSync, mkdirSync, openSync, readdirSync, readlinkSync,
   renameSync, rmdirSync, statSync, unlinkSync, utimesSync,
 } from 'node:fs';
 import type { DirListingEntry, FileDescription } from '../fdtable.js';
@@ -248,12 +248,12 @@ function changeDirectory(k: Kernel, r: Resolved): number {
   return 0;
 }
 
-/** The host file behind a descriptor, for calls that change it (its mount must be writable). */
-function writableFile(k: Kernel, fd: number): Extract<FileDescription, { kind: 'file' }> {
+/** The host path behind a descriptor (a file or a directory of a writable mount), for calls that
+ *  change its metadata; EROFS when there is nothing Ferry may change behind it. */
+function writableHostPathOf(k: Kernel, fd: number): string {
   const d = k.fds.get(fd);
-  if (d.kind !== 'file') return fail(d.kind === 'dir' || d.kind === 'pipe' ? E.EPERM : E.EROFS);
-  if (!d.mount.writable) return fail(E.EROFS);
-  return d;
+  if ((d.kind === 'file' || d.kind === 'dir') && d.hostPath !== undefined && d.mount?.writable) return d.hostPath;
+  return fail(E.EROFS);
 }
 
 /** chown and friends: the guest runs as the host user and cannot give files away; asking for the
@@ -271,16 +271,9 @@ const UTIME_OMIT = 0x3ffffffen;
 function utimensat(k: Kernel, a: readonly bigint[]): number {
   const flags = int(a[3]!);
   if (flags & ~(AT.SYMLINK_NOFOLLOW | AT.EMPTY_PATH)) return fail(E.EINVAL);
-  const hostPathOf = (): { path: string; follow: boolean } => {
-    if (a[1] === 0n) {
-      const d = writableFile(k, int(a[0]!));
-      return { path: d.hostPath, follow: true };
-    }
-    const follow = !(flags & AT.SYMLINK_NOFOLLOW);
-    return { path: writableHost(resolveAt(k, a[0]!, a[1]!, follow)).hostPath, follow };
-  };
-  const target = hostPathOf();
-  const current = hostCall(() => lstatSync(target.path));
+  const follow = a[1] === 0n || !(flags & AT.SYMLINK_NOFOLLOW);
+  const path = a[1] === 0n ? writableHostPathOf(k, int(a[0]!)) : writableHost(resolveAt(k, a[0]!, a[1]!, follow)).hostPath;
+  const current = hostCall(() => lstatSync(path));
   const nowSeconds = Date.now() / 1000;
   const time = (at: bigint, previous: number): number => {
     if (a[2] === 0n) return nowSeconds;
@@ -292,7 +285,7 @@ function utimensat(k: Kernel, a: readonly bigint[]): number {
   };
   const atime = time(a[2]!, current.atimeMs / 1000);
   const mtime = time(a[2]! + 16n, current.mtimeMs / 1000);
-  hostCall(() => (target.follow ? utimesSync : lutimesSync)(target.path, atime, mtime));
+  hostCall(() => (follow ? utimesSync : lutimesSync)(path, atime, mtime));
   return 0;
 }
 
@@ -328,8 +321,8 @@ export const pathSyscalls: SyscallTable = {
     return 0;
   }),
   52: sys('fchmod', ['fd', 'oct'], (k, a) => {
-    const d = writableFile(k, int(a[0]!));
-    hostCall(() => fchmodSync(d.hostFd, int(a[1]!) & 0o7777));
+    const path = writableHostPathOf(k, int(a[0]!));
+    hostCall(() => chmodSync(path, int(a[1]!) & 0o7777));
     return 0;
   }),
   53: sys('fchmodat', ['fd', 'str', 'oct'], (k, a) => {
