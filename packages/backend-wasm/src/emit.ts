@@ -145,7 +145,7 @@ class BodyEmitter {
       };
       if (exitBlock.insts.some((i) => i.args.some(late))) return;
       this.storeExits.set(insts[store]!, toExit!.block);
-      block.insts = [...insts.slice(0, store + 1).concat(insts.slice(store + 1, -1).filter((i) => i !== cond && i !== read)), { op: 'jump', args: [], targets: [onward!], result: -1 }];
+      block.insts = [...insts.slice(0, -1).filter((i) => i !== cond && i !== read), { op: 'jump', args: [], targets: [onward!], result: -1 }];
     });
   }
 

@@ -136,7 +136,10 @@ export function runMachineSync(machine: Machine, options: LoopOptions, support: 
  *  line: adaptive bench_sort 2M and bench_json 10000 ran 4-6% faster) and compilation hints
  *  (the adaptive tier's optimized regions compile straight to TurboFan in the compile worker).
  *  Process-wide; they change only code layout and compile timing, never behaviour. */
+let wasmHintsEnabled = false;
 export function enableWasmHints(): void {
+  if (wasmHintsEnabled) return;
+  wasmHintsEnabled = true;
   setFlagsFromString('--experimental-wasm-branch-hinting');
   setFlagsFromString('--experimental-wasm-compilation-hints');
 }

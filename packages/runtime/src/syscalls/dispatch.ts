@@ -79,15 +79,19 @@ function formatArg(k: Kernel, format: ArgFormat, value: bigint, next: bigint | u
 
 /** Names of Linux riscv64 system calls Ferry does not serve (asm-generic numbering), for warnings. */
 const UNSUPPORTED_NAMES: ReadonlyMap<number, string> = new Map([
-  [95, 'waitid'], [129, 'kill'], [130, 'tkill'], [131, 'tgkill'], [198, 'socket'], [199, 'socketpair'], [200, 'bind'],
-  [201, 'listen'], [202, 'accept'], [203, 'connect'], [221, 'execve'], [242, 'accept4'], [260, 'wait4'], [281, 'execveat'],
+  [95, 'waitid'], [198, 'socket'], [199, 'socketpair'], [200, 'bind'], [201, 'listen'], [202, 'accept'], [203, 'connect'],
+  [221, 'execve'], [242, 'accept4'], [260, 'wait4'], [281, 'execveat'],
 ]);
 
 function warnUnsupported(k: Kernel, number: number): void {
   const known = UNSUPPORTED_NAMES.get(number);
-  const name = known && !SYSCALLS.has(number) ? `${known} (${number})` : `${number}`;
+  const name = known ? `${known} (${number})` : `${number}`;
   k.warnOnce(`syscall ${number}`, `system call ${name} at ${hex(k.state.exitPc)} is not supported; the guest gets ENOSYS`);
 }
+
+/** How a ProcessExit ends the run. */
+const ended = (exit: ProcessExit): SyscallOutcome =>
+  exit.signal === undefined ? { exited: true, status: exit.status } : { exited: true, status: exit.status, signal: exit.signal };
 
 /** Between slices of guest code (the state block exact at state.pc): fires the real timer if it
  *  is due, entering its handler (or ending the process, SIGALRM's default). */
@@ -98,7 +102,7 @@ export function pollTimers(k: Kernel): SyscallOutcome {
     if (!fireDueTimer(k)) return { exited: false };
     runSignalHandlers(k);
   } catch (error) {
-    if (error instanceof ProcessExit) return error.signal === undefined ? { exited: true, status: error.status } : { exited: true, status: error.status, signal: error.signal };
+    if (error instanceof ProcessExit) return ended(error);
     throw error;
   }
   k.state.pc = k.nextPc;
@@ -132,7 +136,7 @@ export function dispatchSyscall(k: Kernel, strace: boolean, counts: Map<string, 
     if (error instanceof ProcessExit) {
       trace(`${name}(${shown}) = ?`);
       trace(error.signal === undefined ? `+++ exited with ${error.status} +++` : `+++ killed by ${signalName(error.signal)} +++`);
-      return error.signal === undefined ? { exited: true, status: error.status } : { exited: true, status: error.status, signal: error.signal };
+      return ended(error);
     }
     if (error instanceof SyscallError) result = BigInt(-error.errno);
     else if (error instanceof GuestFault) result = BigInt(-E.EFAULT);
