@@ -9,7 +9,7 @@ import { GuestImage } from './guest-image.js';
 import { checkAotModule } from './load.js';
 import { customSection, decodeManifest, encodeManifest, findCustomSection, MANIFEST_SECTION, manifestEntries } from './manifest.js';
 import { tableSlotsFilled } from './table-placement.js';
-import { loopProgram, overwriteBeforeFirstCallProgram, selfModifyingProgram, type TestProgram } from './testing.js';
+import { longLoopProgram, loopProgram, overwriteBeforeFirstCallProgram, selfModifyingProgram, type TestProgram } from './testing.js';
 
 const imageOf = (p: TestProgram, path = 'test.elf') => new GuestImage(parseElf(p.elf, path));
 
@@ -38,6 +38,17 @@ describe('AOT modules', () => {
     const aot = BigInt(result.stats.perTier.aot!.instructions);
     expect(aot).toBe(result.stats.instructions); // everything was entered in AOT code
     expect(result.stats.format()).toMatch(/aot coverage\s+100\.0%/);
+  });
+
+  it('comes back into AOT code after a budget exit inside a long loop (resume entries at loop headers)', async () => {
+    const p = longLoopProgram();
+    const { binary, manifest } = await compileAot(imageOf(p));
+    const { result } = await runWith(p, binary);
+    expect(result.status).toBe(42);
+    expect(result.stats.exits.get('budget') ?? 0).toBeGreaterThan(0);
+    expect([...manifest.entries.pcs].length).toBe(3); // _start, and the two loop headers
+    expect(BigInt(result.stats.perTier.aot!.instructions)).toBe(result.stats.instructions);
+    for (const counters of Object.values(result.stats.compile)) expect(counters.functions).toBe(0); // the JIT compiled nothing
   });
 
   it('invalidates AOT code its program overwrites', async () => {

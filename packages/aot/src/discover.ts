@@ -9,7 +9,7 @@ import { discoverBlock, type GuestBlock } from '@ferry/lift-riscv';
 import type { GuestFunctionSymbol, GuestImage } from './guest-image.js';
 import { constantJalrTarget, resolveJumpTable } from './jump-tables.js';
 
-export type LeaderReason = 'entry' | 'symbol' | 'data' | 'init-array' | 'call' | 'return' | 'after-exit' | 'jump-table' | 'profile' | 'split' | 'join';
+export type LeaderReason = 'entry' | 'symbol' | 'data' | 'init-array' | 'call' | 'return' | 'after-exit' | 'jump-table' | 'profile' | 'split' | 'join' | 'resume';
 
 export interface Discovery {
   leaders: Map<bigint, LeaderReason>;

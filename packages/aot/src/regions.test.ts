@@ -5,7 +5,7 @@ import { assemble } from '@ferry/isa-riscv';
 import { buildElf, parseElf } from '@ferry/runtime';
 import { discoverCode } from './discover.js';
 import { GuestImage } from './guest-image.js';
-import { planRegions } from './regions.js';
+import { loopHeadersOf, planRegions } from './regions.js';
 import { CODE_BASE } from './testing.js';
 
 function plan(source: string) {
@@ -38,6 +38,24 @@ describe('planRegions', () => {
     // No region is entered inside the loop but at its header, and some region holds the header
     // block, so the back edge (to the header) is a jump inside that region.
     expect(pcs('.loop').length > 0 || pcs('.join').includes(header)).toBe(true);
+  });
+
+  it('gives each loop header inside a region a resume region of its own, without cutting the loop', () => {
+    const { labels, regions, regionOf, pcs } = plan(`
+      _start: li s1, 2
+      .outer: li t0, 100
+      .inner: addi t0, t0, -1
+              bnez t0, .inner
+              addi s1, s1, -1
+              bnez s1, .outer
+              li a7, 93
+              ecall`);
+    expect(regions.map((r) => r.entry)).toEqual(['_start', '.outer', '.inner'].map((l) => labels.get(l)));
+    // _start's region still holds both loops whole.
+    expect(pcs('_start')).toEqual(expect.arrayContaining([labels.get('.outer'), labels.get('.inner')]));
+    // Resuming at the inner header runs on through the outer loop without leaving the region.
+    expect(pcs('.inner')).toEqual(expect.arrayContaining([labels.get('.outer'), labels.get('.inner')]));
+    expect(loopHeadersOf(regionOf('_start')!).sort()).toEqual([labels.get('.outer'), labels.get('.inner')].sort());
   });
 
   it('compiles shared straight-line code into each region reaching it instead of cutting it out', () => {

@@ -4,8 +4,12 @@
 // hits the size limit makes the pcs it could not include leaders themselves ('split'), so
 // every static exit of every region lands on a translation entry. A loop header reachable from
 // two leaders without passing a third becomes a leader ('join'); other code reachable so (an
-// epilogue after a call) is compiled into both.
-// Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order.
+// epilogue after a call) is compiled into both. A loop header inside a region, where the region
+// tests the instruction budget and may exit, gets a region of its own too ('resume'), so a run
+// that leaves a long loop at a budget exit comes back into AOT code rather than the JIT's; these
+// regions do not cut the others (they are planned last, and stop only at the other leaders).
+// Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order,
+// resume regions after the others.
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
@@ -100,5 +104,44 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
       order.push(pc);
     }
   }
-  return regions;
+  // Resume entries: the loop headers of each region, found as the lifter finds the blocks that
+  // keep their budget test (targets of retreating edges in a depth-first walk from the entry).
+  const resume = new Set<bigint>();
+  for (const region of regions) for (const pc of loopHeadersOf(region)) if (!leaders.has(pc)) resume.add(pc);
+  const resumeRegions: AotRegion[] = [];
+  for (const pc of [...resume].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const { blocks, insns } = reach(pc);
+    if (blocks.length) resumeRegions.push({ entry: pc, blocks, insns });
+  }
+  for (const pc of resume) leaders.set(pc, 'resume');
+  return [...regions, ...resumeRegions];
+}
+
+/** The region's blocks other than its entry that a depth-first walk from the entry reaches again
+ *  through a retreating edge. */
+export function loopHeadersOf(region: AotRegion): bigint[] {
+  const inRegion = new Map(region.blocks.map((b) => [b.pc, b]));
+  const state = new Map<bigint, 'active' | 'done'>();
+  const headers = new Set<bigint>();
+  // Iterative DFS: a stack of (block, its successors, next index).
+  const stack: { pc: bigint; succs: bigint[]; next: number }[] = [];
+  const enter = (pc: bigint) => {
+    state.set(pc, 'active');
+    stack.push({ pc, succs: regionSuccessors(inRegion.get(pc)!).filter((s) => inRegion.has(s)), next: 0 });
+  };
+  enter(region.entry);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.next === top.succs.length) {
+      state.set(top.pc, 'done');
+      stack.pop();
+      continue;
+    }
+    const s = top.succs[top.next++]!;
+    const seen = state.get(s);
+    if (seen === 'active') headers.add(s);
+    else if (seen === undefined) enter(s);
+  }
+  headers.delete(region.entry);
+  return [...headers];
 }

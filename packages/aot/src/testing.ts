@@ -48,6 +48,25 @@ export function loopProgram(message = 'aot ok\n'): TestProgram {
   `, 42, message, text);
 }
 
+/** A nested loop of 2 x 12M iterations, long enough for budget exits inside it (at its loop
+ *  headers, which are no function entry or return point); exits with 42. */
+export function longLoopProgram(): TestProgram {
+  return program(`
+    _start:
+      li s1, 2
+    .outer:
+      li t0, 12000000
+    .inner:
+      addi t0, t0, -1
+      bnez t0, .inner
+      addi s1, s1, -1
+      bnez s1, .outer
+      li a0, 42
+      li a7, 93
+      ecall
+  `, 42);
+}
+
 /** The encoding of `addi a0, zero, 40` (li a0, 40), stored over f's first instruction. */
 const LI_A0_FORTY = (40 << 20) | (10 << 7) | 0x13;
 

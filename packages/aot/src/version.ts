@@ -23,6 +23,6 @@ function abiFingerprint(): string {
 }
 
 /** The layout of AOT modules and their manifests: bump it with any change to either. */
-export const AOT_MODULE_FORMAT = 3;
+export const AOT_MODULE_FORMAT = 4;
 
 export const FERRY_AOT_VERSION = `${packageVersion()}+abi.${abiFingerprint()}+format.${AOT_MODULE_FORMAT}`;
