@@ -79,8 +79,11 @@ const rewriteModules = {
   },
 };
 
-/** Pass 2: the classic script. */
+/** Pass 2: the classic script, with the AOT translator's fingerprint computed now rather than
+ *  at run time (see packages/aot/src/version.ts). */
+const { translatorFingerprint } = await import(join(root, 'packages/aot/dist/version.js'));
 const result = await build({
+  define: { __FERRY_TRANSLATOR_FINGERPRINT__: JSON.stringify(translatorFingerprint()) },
   entryPoints: [join(outdir, 'ferry.js')],
   outfile: join(outdir, BUNDLE),
   bundle: true,
