@@ -11,8 +11,9 @@
 //   fetch  FETCH_OK  = EXEC and not MMIO
 // Entry 0 has none of them, so a page without backing always takes the slow path. Only
 // shadowEntry makes entries (code that sets CODE in wasm clears STORE_OK with it).
-// Then host = i32(guest) + (entry & ~0xfff), provided the access does not cross the page and
-// the guest address is below 2^GUEST_VA_BITS. One add, as QEMU's TLB addend: the page offset
+// Then host = i32(guest) + (entry & ~0xfff), provided the access does not cross the page (data
+// accesses test that they are aligned to their size, fetches that they stay in the page) and the
+// guest address is below 2^GUEST_VA_BITS. One add, as QEMU's TLB addend: the page offset
 // needs no masking.
 // Anything else calls the slow-path helper, which performs the access or raises a guest fault.
 

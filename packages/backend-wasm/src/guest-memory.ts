@@ -1,6 +1,6 @@
 // Guest memory access through the shadow table, inline:
 //   entry = table[i32(address) >> 12]; fast when the entry has the access's *_OK bit, the address is below
-//   2^GUEST_VA_BITS and the access stays inside its page; then host = i32(address) + (entry & ~0xfff)
+//   2^GUEST_VA_BITS and aligned to the access's size; then host = i32(address) + (entry & ~0xfff)
 //   (the entry holds the page's addend, abi shadow.ts).
 // Otherwise the slow-path helper performs the access (or raises the guest fault, naming the pc).
 // An access naming a page-cache slot (IR `page N`) first tries the slot's cached entry: same page
@@ -43,7 +43,7 @@ function needsSlowPathCached(
   const cached = () => m.local.get(cache.entry, types.i32);
   const samePage = m.i64.eqz(m.i64.shr_u(m.i64.xor(addr(), m.local.get(cache.address, types.i64)), m.i64.const(BigInt(GUEST_PAGE_SHIFT))));
   let hit = m.i32.and(samePage, m.i32.ne(m.i32.and(cached(), m.i32.const(check)), m.i32.const(0)));
-  if (size > 1) hit = m.i32.and(hit, m.i32.le_u(m.i32.and(m.i32.wrap(addr()), m.i32.const(GUEST_PAGE_MASK)), m.i32.const(GUEST_PAGE_MASK + 1 - size)));
+  if (size > 1) hit = m.i32.and(hit, m.i32.eqz(m.i32.and(m.i32.wrap(addr()), m.i32.const(size - 1))));
   return m.if(hit, m.block(null, [m.local.set(s.entry, cached()), m.i32.const(0)], types.i32), needsSlowPath(m, types, s, size, check));
 }
 
@@ -61,7 +61,7 @@ function fastWithRefresh(
  *  are unique in the module and the same from one build to the next. */
 const accessLabels = new WeakMap<ExpressionBuilder, number>();
 
-/** The table lookup, then the flag test and the reach-and-crossing test as two branches to the
+/** The table lookup, then the flag test and the reach-and-alignment test as two branches to the
  *  slow path (each hinted unlikely), then the fast access: V8 turns each test into a compare and
  *  a jump instead of materializing and or-ing two booleans. Sets scratch.entry.
  *    (block $ok (block $slow entry=…; br_if $slow flags; br_if $slow range; br $ok fast) slow) */
@@ -76,7 +76,7 @@ function checkedAccess(
   const tests = m.block(toSlow, [
     loadEntry(m, types, s),
     unlikely(m, m.br(toSlow, flagsWrong(m, types, s, check))),
-    unlikely(m, m.br(toSlow, outOfReachOrCrossing(m, m.local.get(s.address, types.i64), size))),
+    unlikely(m, m.br(toSlow, misalignedOrOutOfReach(m, m.local.get(s.address, types.i64), size))),
     result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
   ], types.none);
   return m.block(ok, [tests, slow], result);
@@ -84,7 +84,7 @@ function checkedAccess(
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
 function needsSlowPath(m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: number): ExpressionRef {
-  const bad = m.i32.or(flagsWrong(m, types, s, check), outOfReachOrCrossing(m, m.local.get(s.address, types.i64), size));
+  const bad = m.i32.or(flagsWrong(m, types, s, check), misalignedOrOutOfReach(m, m.local.get(s.address, types.i64), size));
   return m.block(null, [loadEntry(m, types, s), bad], types.i32);
 }
 
@@ -98,20 +98,32 @@ function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: 
   return m.i32.eqz(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check)));
 }
 
+/** i64 condition: non-zero when a `size`-byte access at a 64-bit guest address is at or above
+ *  2^GUEST_VA_BITS or not aligned to its size. With GUEST_VA_BITS = 31 the mask is a sign-extended
+ *  32-bit immediate, so V8 makes it one `test` and a jump (the test it replaced, page crossing,
+ *  took a 64-bit constant, an and, a compare and a jump). An aligned access never crosses its
+ *  page; a misaligned one takes the slow path, which gcc's RV64 code (strict alignment) rarely
+ *  asks for. */
+export function misalignedOrOutOfReach(m: ExpressionBuilder, address: ExpressionRef, size: number): ExpressionRef {
+  const mask = ~((1n << BigInt(GUEST_VA_BITS)) - 1n) & 0xffff_ffff_ffff_ffffn | BigInt(size - 1);
+  return m.i64.ne(m.i64.and(address, m.i64.const(BigInt.asIntN(64, mask))), m.i64.const(0n));
+}
+
 /** i32 condition: 1 when a `size`-byte access at a 64-bit guest address is at or above
- *  2^GUEST_VA_BITS or crosses its page. One mask and one compare: any address bit at or above
- *  GUEST_VA_BITS makes the masked value exceed every in-page offset. */
+ *  2^GUEST_VA_BITS or crosses its page (for instruction fetch, where 2-byte alignment is the
+ *  rule): one mask and one compare, as any address bit at or above GUEST_VA_BITS makes the
+ *  masked value exceed every in-page offset. */
 export function outOfReachOrCrossing(m: ExpressionBuilder, address: ExpressionRef, size: number): ExpressionRef {
   const mask = ~((1n << BigInt(GUEST_VA_BITS)) - 1n) & 0xffff_ffff_ffff_ffffn | BigInt(GUEST_PAGE_MASK);
   return m.i64.gt_u(m.i64.and(address, m.i64.const(BigInt.asIntN(64, mask))), m.i64.const(BigInt(GUEST_PAGE_MASK + 1 - size)));
 }
 
 /** Byte offset of the shadow entry of the page holding the low 32 bits of a guest address, from
- *  SHADOW_TABLE. Addresses at or above 2^GUEST_VA_BITS are caught by the reach test. */
+ *  SHADOW_TABLE. Not masked to the table: an address at or above 2^GUEST_VA_BITS reads an entry
+ *  past it (still inside the host memory map: the jump cache), and the reach test sends the
+ *  access to the slow path whatever that entry holds. */
 export function shadowIndex(m: ExpressionBuilder, address32: ExpressionRef): ExpressionRef {
-  const page = m.i32.shr_u(address32, m.i32.const(GUEST_PAGE_SHIFT));
-  const reachable = GUEST_VA_BITS >= 32 ? page : m.i32.and(page, m.i32.const(-1 >>> (32 - GUEST_VA_BITS + GUEST_PAGE_SHIFT)));
-  return m.i32.shl(reachable, m.i32.const(2));
+  return m.i32.shl(m.i32.shr_u(address32, m.i32.const(GUEST_PAGE_SHIFT)), m.i32.const(2));
 }
 
 /** The host address of a guest address, from its page's entry: one add of the addend. */

@@ -19,7 +19,7 @@ const PHDR_SIZE = 56;
 const SHDR_SIZE = 64;
 const SYM_SIZE = 24;
 /** Loadable segments must end below this address (the stack and mmap area live above). */
-export const ELF_LOAD_LIMIT = 0xb000_0000;
+export const ELF_LOAD_LIMIT = 0x7000_0000;
 
 export interface ElfSegment {
   index: number;

@@ -221,7 +221,7 @@ describe('generated files under /proc and /sys', () => {
   it('describe the guest: its mappings, argv, one hart, the memory cap', () => {
     const maps = readAll('/proc/self/maps').split('\n');
     expect(maps[0]).toMatch(/^00010000-00011000 r-xp 00000000 00:00 0 +\/.*prog$/);
-    expect(maps.some((l) => /^bf800000-c0000000 rw-p 00000000 00:00 0 +\[stack\]$/.test(l))).toBe(true);
+    expect(maps.some((l) => /^7f700000-7ff00000 rw-p 00000000 00:00 0 +\[stack\]$/.test(l))).toBe(true);
     expect(readAll('/proc/self/cmdline')).toBe('prog\0');
     expect(readAll('/proc/cpuinfo')).toContain('isa\t\t: rv64imafdc');
     expect(readAll('/proc/meminfo')).toMatch(/^MemTotal: +65536 kB\n/);
@@ -572,12 +572,12 @@ describe('process syscalls', () => {
     expect(call(NR.tgkill, pid, pid, 10n)).toBe(10n); // a0 = signal number for the handler
     expect(m.state.pc).toBe(handler);
     expect(m.state.exitPc + 4n).toBe(handler);
-    expect(m.state.x(1)).toBe(0xc0000000n); // the sigreturn trampoline
+    expect(m.state.x(1)).toBe(0x7ff00000n); // the sigreturn trampoline
     const frame = m.state.x(2);
     expect(frame % 16n).toBe(0n);
     expect(frame).toBeLessThan(spBefore);
     expect(m.memory.read32(m.state.x(11))).toBe(10); // siginfo.si_signo
-    expect(m.memory.fetchSlow(0xc0000000n)).toBe(0x08b00893); // li a7, 139
+    expect(m.memory.fetchSlow(0x7ff00000n)).toBe(0x08b00893); // li a7, 139
     // The handler clobbers registers, then returns through the trampoline.
     m.state.setX(9, 0n);
     m.state.setF(3, 0n);
