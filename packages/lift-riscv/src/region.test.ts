@@ -215,3 +215,27 @@ describe('budget tests in a region', () => {
     expect(tested).toEqual([labels.get('outer'), labels.get('inner')]);
   });
 });
+
+describe('instret in a region', () => {
+  it('is set only where the function leaves, from the sum read at its entry: loops carry the budget alone', () => {
+    const func = liftRegion(regionOf(LOOP_NEST).blocks);
+    const succs = successorLists(func);
+    for (const [id, block] of func.blocks.entries()) {
+      const writes = block.insts.filter((i) => i.op === 'set_slot' && i.imm === 'instret').length;
+      const term = block.insts[block.insts.length - 1]!;
+      const leaves = term.op === 'exit' || term.op === 'goto_pc';
+      expect({ id, writes }).toEqual({ id, writes: leaves ? 1 : 0 });
+      if (!leaves) expect(succs[id]!.length).toBeGreaterThan(0);
+    }
+    // instret is read once, in block 0 (with the budget).
+    const reads = func.blocks.flatMap((block, id) => block.insts.filter((i) => i.op === 'get_slot' && i.imm === 'instret').map(() => id));
+    expect(reads).toEqual([0]);
+  });
+
+  it('is counted per block in a one-block function (the baseline tier)', () => {
+    const { bytes } = assemble('addi a0, a0, 1\naddi a0, a0, 2\necall', BASE);
+    const func = liftBlock(discoverBlock(fetcher(bytes), BASE)!);
+    const writes = func.blocks.flatMap((block) => block.insts.filter((i) => i.op === 'set_slot' && i.imm === 'instret'));
+    expect(writes).toHaveLength(1);
+  });
+});
