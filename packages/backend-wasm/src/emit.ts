@@ -162,7 +162,7 @@ class BodyEmitter {
   /** Lays out the locals for code emitted in `layout`'s block order. */
   private allocate(layout: Pick<CfgLayout, 'order' | 'loops' | 'irreducible'>): void {
     if (this.ctx.plainLocals) return;
-    this.assignment = allocateLocals(this.func, layout, this.sinks, (v) => !this.constants.has(v) && !this.entryParams.has(v));
+    this.assignment = allocateLocals(this.func, layout, this.sinks, (v) => !this.constants.has(v) && !this.entryParams.has(v), this.storeExits);
   }
 
   emit(): ExpressionRef {

@@ -1,11 +1,13 @@
 // Assigns the IR values emit.ts keeps in wasm locals to as few locals as is safe (linear scan by
 // type). A value's live range is the span of positions, in the order the code is emitted, from
 // its first to its last access (a block parameter is written on every edge into its block),
-// widened to a whole loop when it is accessed both inside and outside that loop.
+// widened to a whole loop when it is accessed both inside and outside that loop. A block that
+// emit.ts emits inside an instruction (a store's codeModified exit, moved into its slow path) is
+// accessed at that instruction, right after it.
 // Invariant: two values share a local only when their ranges are disjoint and their types are
 // equal. Every value is written before any read on every path (SSA definitions dominate uses;
 // parameters are written on every in-edge), so no shared local is read relying on wasm's zero.
-import type { Func, Type, Value } from '@ferry/ir';
+import type { BlockId, Func, Inst, Type, Value } from '@ferry/ir';
 import type { SinkPlan } from './sinking.js';
 import type { CfgLayout } from './structure.js';
 
@@ -30,8 +32,10 @@ export interface LiveRange {
  */
 export function allocateLocals(
   func: Func, layout: Pick<CfgLayout, 'order' | 'loops' | 'irreducible'>, plan: SinkPlan, needsLocal: (v: Value) => boolean,
+  /** Blocks emitted inside an instruction rather than in the layout (no predecessors of their own). */
+  inlined?: ReadonlyMap<Inst, BlockId>,
 ): LocalAssignment {
-  const ranges = liveRanges(func, layout, plan, needsLocal);
+  const ranges = liveRanges(func, layout, plan, needsLocal, inlined);
   return assignSlots(ranges, layout.irreducible);
 }
 
@@ -40,6 +44,7 @@ let work = new Int32Array(0);
 
 export function liveRanges(
   func: Func, layout: Pick<CfgLayout, 'order' | 'loops'>, plan: SinkPlan, needsLocal: (v: Value) => boolean,
+  inlined?: ReadonlyMap<Inst, BlockId>,
 ): LiveRange[] {
   const count = func.values.length;
   if (work.length < 2 * count) work = new Int32Array(2 * count + 1024);
@@ -76,6 +81,15 @@ export function liveRanges(
       for (const t of inst.targets ?? []) {
         for (const a of t.args) touch(a, at);
         for (const p of func.blocks[t.block]!.params) if (plan.uses[p]! > 0) touch(p, at);
+      }
+      // Code emitted inside this instruction runs after it: everything it reads or writes is live
+      // there together (nested values are skipped below, as elsewhere).
+      const inner = inlined?.get(inst);
+      if (inner !== undefined) {
+        for (const x of func.blocks[inner]!.insts) {
+          for (const a of x.args) touch(a, at + 1);
+          if (x.result >= 0 && plan.uses[x.result]! > 0) touch(x.result, at + 1);
+        }
       }
     }
     position += insts.length;
