@@ -3,7 +3,8 @@
 //   or|and|xor.i64 (extend_s.i32 x) (extend_s.i32 y)  -->  extend_s.i32 (or|and|xor.i32 x y)
 //   or.i32 (shl.i32 x c) (shr_u.i32 x 32-c)            -->  rotl.i32 x c   (either operand order)
 //   sext32.i64 y, when every use of its value reads only the low 32 bits (through wrap, sext32,
-//   or add/sub/mul/and/or/xor, or the shifted operand of shl, whose own results are so used)
+//   the value of a store of 4 bytes or fewer, or add/sub/mul/and/or/xor, or the shifted operand
+//   of shl, whose own results are so used)
 //                                                       -->  y
 // A gcc build for RV64GC without Zbb spells every rotate as two shifts and an or, and every addw
 // chain re-extends each partial sum; sha256's rounds are made of both.
@@ -89,17 +90,32 @@ function newInst(func: Func, defs: Definitions, block: BlockId, op: OpName, args
 
 /** Replaces the sext32 values whose every use reads only their low 32 bits by their operands. */
 function dropSext32(func: Func, defs: Definitions): boolean {
-  const n = func.values.length;
-  // fullUse[v]: some use reads v above bit 31. Computed backwards to a fixpoint: a LOW_CLOSED
-  // op's operands are read in full only when its own result is.
-  const fullUse = new Uint8Array(n);
+  const fullUse = fullUses(func);
+  const replace = new Replacements(func);
+  for (let v = 0; v < func.values.length; v++) {
+    const inst = defs[v];
+    if (inst?.op === 'sext32.i64' && !fullUse[v]) replace.set(v, inst.args[0]!);
+  }
+  substitute(func, replace);
+  return replace.size > 0;
+}
+
+/** Per value, 1 when some use reads it above bit 31. Computed backwards to a fixpoint: a
+ *  LOW_CLOSED op's operands are read in full only when its own result is. A register write
+ *  (set_xreg) reads its value in full. */
+function fullUses(func: Func): Uint8Array {
+  const fullUse = new Uint8Array(func.values.length);
   for (const block of func.blocks) {
     for (const inst of block.insts) {
       if (inst.targets !== undefined) for (const t of inst.targets) for (const a of t.args) fullUse[a] = 1;
       // shl's amount is read (its low 6 bits) whatever the result's uses: count it read in full.
       if (inst.op === 'shl.i64') fullUse[inst.args[1]!] = 1;
       if (inst.op === 'sext32.i64' || inst.op === 'wrap.i64' || LOW_CLOSED.has(inst.op)) continue;
-      for (const a of inst.args) fullUse[a] = 1;
+      // A store of 4 bytes or fewer reads its value's low bits only (its address in full).
+      const narrowStore = inst.op === 'store.8' || inst.op === 'store.16' || inst.op === 'store.32';
+      inst.args.forEach((a, i) => {
+        if (!(narrowStore && i === 1)) fullUse[a] = 1;
+      });
     }
   }
   for (let again = true; again; ) {
@@ -109,22 +125,11 @@ function dropSext32(func: Func, defs: Definitions): boolean {
       for (let k = insts.length - 1; k >= 0; k--) {
         const inst = insts[k]!;
         if (!LOW_CLOSED.has(inst.op) || !fullUse[inst.result]) continue;
-        for (let i = 0; i < inst.args.length; i++) {
-          const a = inst.args[i]!;
-          if (!fullUse[a]) {
-            fullUse[a] = 1;
-            again = true;
-          }
+        for (const a of inst.args) {
+          if (!fullUse[a]) (fullUse[a] = 1), (again = true);
         }
       }
     }
   }
-
-  const replace = new Replacements(func);
-  for (let v = 0; v < n; v++) {
-    const inst = defs[v];
-    if (inst?.op === 'sext32.i64' && !fullUse[v]) replace.set(v, inst.args[0]!);
-  }
-  substitute(func, replace);
-  return replace.size > 0;
+  return fullUse;
 }
