@@ -30,7 +30,11 @@ export const DECODE_CACHE_ENTRIES = 1 << 16;
 export const DECODE_CACHE_INDEX_MASK = DECODE_CACHE_ENTRIES - 1;
 
 export const SHADOW_TABLE = 0x20_0000;
-export const SHADOW_TABLE_SIZE = SHADOW_ENTRIES * 4;
+/** The table spans every page index of a 32-bit address (generated code indexes it with the low
+ *  32 bits of the guest address, unmasked): the entries at and above SHADOW_ENTRIES are never
+ *  mapped and stay 0, so an address whose low 32 bits reach past 2^GUEST_VA_BITS reads a zero
+ *  entry inside the table, and the flag and reach tests send it to the slow path. */
+export const SHADOW_TABLE_SIZE = (1 << (32 - GUEST_PAGE_SHIFT)) * 4;
 
 /** Entry: i64 tag (guest pc, or -1 when empty), i32 table slot, 4 bytes unused. A cache: the
  *  engine's code map is the authority, a miss only costs a return to the dispatcher. */

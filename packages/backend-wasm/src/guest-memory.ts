@@ -98,6 +98,9 @@ function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: 
   return m.i32.eqz(m.i32.and(m.local.get(s.entry, types.i32), m.i32.const(check)));
 }
 
+/** The address bits at and above GUEST_VA_BITS, as a signed i64 constant. */
+const BEYOND_REACH = BigInt.asIntN(64, -(1n << BigInt(GUEST_VA_BITS)));
+
 /** i64 condition: non-zero when a `size`-byte access at a 64-bit guest address is at or above
  *  2^GUEST_VA_BITS or not aligned to its size. With GUEST_VA_BITS = 31 the mask is a sign-extended
  *  32-bit immediate, so V8 makes it one `test` and a jump (the test it replaced, page crossing,
@@ -105,8 +108,7 @@ function flagsWrong(m: ExpressionBuilder, types: ValueTypes, s: Scratch, check: 
  *  page; a misaligned one takes the slow path, which gcc's RV64 code (strict alignment) rarely
  *  asks for. */
 export function misalignedOrOutOfReach(m: ExpressionBuilder, address: ExpressionRef, size: number): ExpressionRef {
-  const mask = ~((1n << BigInt(GUEST_VA_BITS)) - 1n) & 0xffff_ffff_ffff_ffffn | BigInt(size - 1);
-  return m.i64.ne(m.i64.and(address, m.i64.const(BigInt.asIntN(64, mask))), m.i64.const(0n));
+  return m.i64.ne(m.i64.and(address, m.i64.const(BEYOND_REACH | BigInt(size - 1))), m.i64.const(0n));
 }
 
 /** i32 condition: 1 when a `size`-byte access at a 64-bit guest address is at or above
@@ -114,14 +116,12 @@ export function misalignedOrOutOfReach(m: ExpressionBuilder, address: Expression
  *  rule): one mask and one compare, as any address bit at or above GUEST_VA_BITS makes the
  *  masked value exceed every in-page offset. */
 export function outOfReachOrCrossing(m: ExpressionBuilder, address: ExpressionRef, size: number): ExpressionRef {
-  const mask = ~((1n << BigInt(GUEST_VA_BITS)) - 1n) & 0xffff_ffff_ffff_ffffn | BigInt(GUEST_PAGE_MASK);
-  return m.i64.gt_u(m.i64.and(address, m.i64.const(BigInt.asIntN(64, mask))), m.i64.const(BigInt(GUEST_PAGE_MASK + 1 - size)));
+  return m.i64.gt_u(m.i64.and(address, m.i64.const(BEYOND_REACH | BigInt(GUEST_PAGE_MASK))), m.i64.const(BigInt(GUEST_PAGE_MASK + 1 - size)));
 }
 
 /** Byte offset of the shadow entry of the page holding the low 32 bits of a guest address, from
- *  SHADOW_TABLE. Not masked to the table: an address at or above 2^GUEST_VA_BITS reads an entry
- *  past it (still inside the host memory map: the jump cache), and the reach test sends the
- *  access to the slow path whatever that entry holds. */
+ *  SHADOW_TABLE. Unmasked: the table spans all 2^20 such pages (abi SHADOW_TABLE_SIZE), those at
+ *  or above 2^GUEST_VA_BITS with entry 0. */
 export function shadowIndex(m: ExpressionBuilder, address32: ExpressionRef): ExpressionRef {
   return m.i32.shl(m.i32.shr_u(address32, m.i32.const(GUEST_PAGE_SHIFT)), m.i32.const(2));
 }
