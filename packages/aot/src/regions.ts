@@ -10,6 +10,7 @@
 // regions do not cut the others (they are planned last, and stop only at the other leaders).
 // Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order,
 // resume regions after the others.
+import { graphReversePostorder } from '@ferry/ir';
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
@@ -104,8 +105,7 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
       order.push(pc);
     }
   }
-  // Resume entries: the loop headers of each region, found as the lifter finds the blocks that
-  // keep their budget test (targets of retreating edges in a depth-first walk from the entry).
+  // Resume entries: the loop headers of each region, where the lifter keeps budget tests.
   const resume = new Set<bigint>();
   for (const region of regions) for (const pc of loopHeadersOf(region)) if (!leaders.has(pc)) resume.add(pc);
   const resumeRegions: AotRegion[] = [];
@@ -117,31 +117,16 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
   return [...regions, ...resumeRegions];
 }
 
-/** The region's blocks other than its entry that a depth-first walk from the entry reaches again
- *  through a retreating edge. */
+/** The region's blocks other than its entry that a retreating edge reaches (an edge to a block no
+ *  later in reverse postorder from the entry): the rule by which the lifter keeps budget tests. */
 export function loopHeadersOf(region: AotRegion): bigint[] {
-  const inRegion = new Map(region.blocks.map((b) => [b.pc, b]));
-  const state = new Map<bigint, 'active' | 'done'>();
+  const index = new Map(region.blocks.map((b, i) => [b.pc, i]));
+  const succs = region.blocks.map((b) => regionSuccessors(b).flatMap((s) => (index.has(s) ? [index.get(s)!] : [])));
+  const rank = new Int32Array(succs.length).fill(-1);
+  graphReversePostorder(succs).forEach((b, i) => (rank[b] = i));
   const headers = new Set<bigint>();
-  // Iterative DFS: a stack of (block, its successors, next index).
-  const stack: { pc: bigint; succs: bigint[]; next: number }[] = [];
-  const enter = (pc: bigint) => {
-    state.set(pc, 'active');
-    stack.push({ pc, succs: regionSuccessors(inRegion.get(pc)!).filter((s) => inRegion.has(s)), next: 0 });
-  };
-  enter(region.entry);
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    if (top.next === top.succs.length) {
-      state.set(top.pc, 'done');
-      stack.pop();
-      continue;
-    }
-    const s = top.succs[top.next++]!;
-    const seen = state.get(s);
-    if (seen === 'active') headers.add(s);
-    else if (seen === undefined) enter(s);
-  }
-  headers.delete(region.entry);
+  succs.forEach((targets, b) => {
+    for (const t of targets) if (rank[b]! >= 0 && rank[t]! <= rank[b]! && t !== 0) headers.add(region.blocks[t]!.pc);
+  });
   return [...headers];
 }
