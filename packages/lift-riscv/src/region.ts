@@ -8,8 +8,9 @@
 // In a region instret is derived, not counted: the function reads instret + budget once at its
 // entry (their sum stays constant while blocks spend), and every exit and goto_pc stores instret =
 // that sum - budget (a one-block function adds each block's length instead), minus what did not
-// retire for an exit part-way through a block; so instret matches the interpreter at every exit (including the codeModified exit after a store that invalidated
-// translated code, which is IR here too) and at every CSR read of it, and loops carry one counter.
+// retire for an exit part-way through a block. So instret matches the interpreter at every exit
+// (including the codeModified exit after a store that invalidated translated code, which is IR
+// here too) and at every CSR read of it, and loops carry one counter.
 import { ExitCode } from '@ferry/abi';
 import { DominatorTree, newFunction, reversePostorder, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
