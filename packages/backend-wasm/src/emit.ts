@@ -9,7 +9,8 @@
 import { ExitCode, STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
 import { graphBlocksInCycles, OPS, predecessors, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
-import { emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
+import { planAccessGroups, type AccessGroup, type GroupPlan } from './access-groups.js';
+import { emitGroupGuard, emitGroupedLoad, emitGroupedStore, emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
 import { countUses, planSinking, type SinkPlan } from './sinking.js';
 import { layoutCfg, structureCfg, type CfgLayout } from './structure.js';
@@ -32,6 +33,8 @@ export interface BodyContext {
   /** One local per value and nothing nested: cheapest to emit (the baseline tier, whose compile
    *  time is mostly its JavaScript running cold, and whose small functions run no faster with it). */
   plainLocals?: boolean;
+  /** Let accesses near each other off one base share one shadow-table lookup (access-groups.ts). */
+  groupAccesses?: boolean;
 }
 
 /** State slots a JIT region keeps in locals with the registers. Invariant: no runtime helper
@@ -103,6 +106,10 @@ class BodyEmitter {
 
   /** Stores whose codeModified exit runs in their slow path, and the exit block it runs. */
   private readonly storeExits = new Map<Inst, number>();
+  /** Accesses sharing one shadow-table lookup, when the context asks for it. */
+  private readonly groups?: GroupPlan;
+  /** The host-address local of the k-th group of a chain of blocks (groups live within it). */
+  private readonly groupHosts: number[] = [];
 
   constructor(private readonly mb: ModuleBuilder, private readonly func: Func, private readonly ctx: BodyContext) {
     this.m = mb.m;
@@ -110,6 +117,19 @@ class BodyEmitter {
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
     this.moveCodeModifiedExits();
     this.sinks = ctx.plainLocals ? countUses(func) : planSinking(func, this.constants);
+    if (ctx.groupAccesses && !ctx.plainLocals) this.groups = planAccessGroups(func, this.constants, this.sinks, new Set(this.storeExits.values()));
+  }
+
+  private groupHost(group: AccessGroup): number {
+    return (this.groupHosts[group.index] ??= this.ctx.addLocal(this.mb.types.i32));
+  }
+
+  /** The guard of a group: base + start checked once for the group's whole span. */
+  private groupGuard(group: AccessGroup): ExpressionRef {
+    const m = this.m;
+    const from = this.use(group.from);
+    const first = group.delta === 0n ? from : m.i64.add(from, m.i64.const(group.delta));
+    return emitGroupGuard(this.mb, this.scratchLocals(), this.groupHost(group), first, group.span, group.check);
   }
 
   /** The lifter follows every store with `brif codeModified != 0` to an exit block (lift-riscv
@@ -353,14 +373,16 @@ class BodyEmitter {
   /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
     const code: ExpressionRef[] = [];
-    for (const inst of this.func.blocks[index]!.insts) {
+    const guards = this.groups?.guards.get(index);
+    this.func.blocks[index]!.insts.forEach((inst, i) => {
       const r = inst.result;
-      if (this.constants.has(r) || inst.op === 'jump' || inst.op === 'brif') continue;
-      if (r >= 0 && this.sinks.consumer[r]! >= 0) continue; // emitted inside its use
+      if (this.constants.has(r) || inst.op === 'jump' || inst.op === 'brif') return;
+      if (r >= 0 && this.sinks.consumer[r]! >= 0) return; // emitted inside its use
+      for (const group of guards?.get(i) ?? []) code.push(this.groupGuard(group));
       const expr = this.instruction(inst);
       if (r < 0) code.push(expr);
       else code.push(this.sinks.uses[r]! > 0 ? this.m.local.set(this.localOf(r), expr) : this.m.drop(expr));
-    }
+    });
     return code;
   }
 
@@ -464,6 +486,12 @@ class BodyEmitter {
       return inst.args.length === 1 ? ops[method]!(a(0)) : ops[method]!(a(0), a(1));
     }
     if (family === 'select') return m.select(a(0), a(1), a(2));
+    const member = this.groups?.members.get(inst);
+    if (member) {
+      const host = this.groupHost(member.group);
+      if (family === 'load') return emitGroupedLoad(this.mb, this.scratchLocals(), type as LoadKind, host, member.offset, a(0), a(1));
+      return emitGroupedStore(this.mb, this.scratchLocals(), Number(type) as 8 | 16 | 32 | 64, host, member.offset, a(0), a(1), a(2), () => this.afterSlowStore(inst));
+    }
     if (family === 'load') return emitLoad(this.mb, this.scratchLocals(), type as LoadKind, a(0), a(1), this.pageCache(inst));
     if (family === 'store') {
       const cache = this.pageCache(inst);

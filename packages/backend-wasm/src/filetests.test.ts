@@ -1,5 +1,6 @@
 // Expect tests for codegen: each `.ir` file in ./filetests holds cases
-//   ; test: wat          (or `wat promote`: guest registers in locals, as the optimizing tier)
+//   ; test: wat          (or `wat promote`: guest registers in locals, as the optimizing tier;
+//                         `wat group`: that and grouped accesses, access-groups.ts)
 //   <one IR function>
 //   ; expect:
 //   <binaryen's text of a module holding that function, emitted by emitFunctionBody>
@@ -16,7 +17,7 @@ import { emitFunctionBody, type BodyContext } from './emit.js';
 import { WasmModuleBuilder, wasmType } from './module.js';
 
 function runWatFiletest(input: string, directive: string): string {
-  if (directive !== 'wat' && directive !== 'wat promote') throw new FerryError(`unknown directive '${directive}': use wat or wat promote`);
+  if (directive !== 'wat' && directive !== 'wat promote' && directive !== 'wat group') throw new FerryError(`unknown directive '${directive}': use wat, wat promote or wat group`);
   const func = parseFunc(input);
   const errors = verify(func);
   if (errors.length > 0) throw new FerryError(`input does not verify:\n${errors.join('\n')}`);
@@ -31,6 +32,7 @@ function runWatFiletest(input: string, directive: string): string {
       gotoPc: (target) => m.return(target),
       exit: (code) => m.return(m.i64.const(BigInt(code))),
       ...(directive === 'wat promote' ? { promoteRegisters: true } : {}),
+      ...(directive === 'wat group' ? { promoteRegisters: true, groupAccesses: true } : {}),
     };
     const body = emitFunctionBody(mb, func, ctx);
     const name = func.name;

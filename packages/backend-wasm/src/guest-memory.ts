@@ -180,3 +180,63 @@ export function emitStore(
     unlikely(m, m.if(needsSlowPathCached(m, types, s, cache, size, STORE_CHECK), slow, fastWithRefresh(m, types, s, cache, fast, false))),
   ]);
 }
+
+/** A group's guard (access-groups.ts): sets local `host` (i32) to the host address of `first`
+ *  when the `span` bytes from `first` lie below 2^GUEST_VA_BITS in one page whose entry has every
+ *  bit of `check`; else to 0, which no guest page's host address is.
+ *    host = 0; (block $no br_if $no reach-or-crossing; entry=…; br_if $no per missing bit;
+ *               host = i32(first) + addend) */
+export function emitGroupGuard(mb: ModuleBuilder, s: Scratch, host: number, first: ExpressionRef, span: number, check: number): ExpressionRef {
+  const { m, types } = mb;
+  const addr = () => m.local.get(s.address, types.i64);
+  const no = mb.uniqueLabel('grp');
+  const tests: ExpressionRef[] = [m.br(no, outOfReachOrCrossing(m, addr(), span))];
+  tests.push(loadEntry(m, types, s));
+  for (const bit of [LOAD_CHECK, STORE_CHECK]) if (check & bit) tests.push(m.br(no, flagsWrong(m, types, s, bit)));
+  tests.push(m.local.set(host, hostAddress(m, types, s)));
+  return m.block(null, [m.local.set(host, m.i32.const(0)), m.local.set(s.address, first), m.block(no, tests)]);
+}
+
+/** A group member: when the guard cleared the group (`host` non-zero), the access at `offset`
+ *  from host; else `checked`, the member's own checked access.
+ *    (block $ok (block $own br_if $own (host == 0); br $ok fast) checked) */
+function groupMember(mb: ModuleBuilder, host: number, fast: ExpressionRef, checked: ExpressionRef, result: TypeRef): ExpressionRef {
+  const { m, types } = mb;
+  const ok = mb.uniqueLabel('gok');
+  const own = mb.uniqueLabel('gown');
+  const tests = m.block(own, [
+    unlikely(m, m.br(own, m.i32.eqz(m.local.get(host, types.i32)))),
+    result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
+  ], types.none);
+  return m.block(ok, [tests, checked], result);
+}
+
+export function emitGroupedLoad(
+  mb: ModuleBuilder, s: Scratch & { value: number }, kind: LoadKind, host: number, offset: number, address: ExpressionRef, pc: ExpressionRef,
+): ExpressionRef {
+  const { m, types } = mb;
+  const h = m.local.get(host, types.i32);
+  const fast = {
+    u8: () => m.i64.load8_u(offset, 1, h),
+    s8: () => m.i64.load8_s(offset, 1, h),
+    u16: () => m.i64.load16_u(offset, 1, h),
+    s16: () => m.i64.load16_s(offset, 1, h),
+    u32: () => m.i64.load32_u(offset, 1, h),
+    s32: () => m.i64.load32_s(offset, 1, h),
+    '64': () => m.i64.load(offset, 1, h),
+  }[kind]();
+  return groupMember(mb, host, fast, emitLoad(mb, s, kind, address, pc), types.i64);
+}
+
+/** The value is evaluated once, before the test; `afterSlow` as for emitStore. */
+export function emitGroupedStore(
+  mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, host: number, offset: number,
+  address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef, afterSlow?: () => ExpressionRef | undefined,
+): ExpressionRef {
+  const { m, types } = mb;
+  const h = m.local.get(host, types.i32);
+  const v = () => m.local.get(s.value, types.i64);
+  const fast = { 8: () => m.i64.store8(offset, 1, h, v()), 16: () => m.i64.store16(offset, 1, h, v()), 32: () => m.i64.store32(offset, 1, h, v()), 64: () => m.i64.store(offset, 1, h, v()) }[width]();
+  const checked = emitStore(mb, s, width, address, v(), pc, undefined, afterSlow);
+  return m.block(null, [m.local.set(s.value, value), groupMember(mb, host, fast, checked, types.none)]);
+}

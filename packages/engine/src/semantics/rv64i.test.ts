@@ -303,6 +303,81 @@ describe('loads and stores', () => {
       expect({ tier, x: got.x, message: got.message }).toEqual({ tier, x: r.x, message: undefined });
     }
   });
+  // Grouped accesses (backend-wasm access-groups.ts): three or more accesses off one base share
+  // one guard in the optimizing tier. Each guard failure (page crossing, misaligned base, an
+  // unmapped page in the span) must fall back to each member's own checked access, exactly.
+  const grouped = {
+    'inside one page': program(`
+      sd a1, 0(s0)
+      sd a7, 8(s0)
+      ld a2, 0(s0)
+      lw a3, 12(s0)
+      sb a1, 20(s0)
+      lbu a4, 20(s0)
+    `),
+    // Twice round a loop: the first pass makes the pages present (a page the run has not touched
+    // yet has an empty shadow entry, so its guard fails), the second finds them present.
+    'across a page boundary': program(`
+      addi t0, sp, -64
+      srli t0, t0, 12
+      slli t0, t0, 12
+      li t3, 2
+    again:
+      sd a1, -16(t0)
+      sd a7, -8(t0)
+      sd a1, 0(t0)
+      ld a2, -16(t0)
+      ld a3, -8(t0)
+      ld a4, 0(t0)
+      addi t3, t3, -1
+      bnez t3, again
+    `),
+    'off a misaligned base': program(`
+      li t3, 2
+    again:
+      sd a1, 1(s0)
+      sd a7, 9(s0)
+      ld a2, 1(s0)
+      ld a3, 9(s0)
+      lw a4, 13(s0)
+      lh a5, 3(s0)
+      addi t3, t3, -1
+      bnez t3, again
+    `),
+    // The first pass stays in the data page; the second reaches 16 bytes into the unmapped page
+    // after it, on a page the guard has seen present.
+    'into an unmapped page': program(`
+      addi t0, s0, 2040
+      addi t0, t0, 2024       # the data page's last 32 bytes
+      li t3, 2
+    again:
+      sd a1, 0(t0)
+      sd a7, 8(t0)
+      ld a2, 0(t0)
+      sd a1, 16(t0)
+      addi t0, t0, 16
+      addi t3, t3, -1
+      bnez t3, again
+    `),
+    // The snippet's code page is readable, not writable: the guard must see the store's bit missing.
+    'into a read-only page': program(`
+      auipc t0, 0
+      ld a2, 64(t0)
+      sd a1, 64(t0)
+      sd a1, 72(t0)
+    `),
+  };
+  it.each(Object.entries(grouped))('grouped accesses %s give the same state and fault in every tier', async (name, p) => {
+    const want = await runSnippetInTier({ ...misalignedInput, code: p.code }, 'interp');
+    expect(want.message).toEqual(name === 'into an unmapped page' ? expect.stringMatching(/segmentation fault/) : undefined);
+    for (const tier of ['baseline', 'opt'] as const) {
+      const got = await runSnippetInTier({ ...misalignedInput, code: p.code }, tier);
+      // A fault ends the run with the message and memory as they are (registers promoted to locals
+      // in a region are not written back on the way out, as the other fault tests allow).
+      const seen = (r: typeof want) => (r.message === undefined ? { x: r.x, pc: r.pc, data: r.data } : { status: r.status, message: r.message, data: r.data });
+      expect({ tier, ...seen(got) }).toEqual({ tier, ...seen(want) });
+    }
+  });
   const negative = program('lb a0, 0(s1)\nlh a1, 2(s1)\nlw a2, 4(s1)\nlwu a3, 4(s1)\nlbu a4, 0(s1)');
   it('sign-extend negative bytes, halves and words (literal vectors)', async () => {
     const data = Uint8Array.from([0x80, 0xff, 0x00, 0x80, 0xfe, 0xff, 0xff, 0xff]);
