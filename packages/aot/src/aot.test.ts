@@ -9,7 +9,7 @@ import { GuestImage } from './guest-image.js';
 import { checkAotModule } from './load.js';
 import { customSection, decodeManifest, encodeManifest, findCustomSection, MANIFEST_SECTION, manifestEntries } from './manifest.js';
 import { tableSlotsFilled } from './table-placement.js';
-import { longLoopProgram, loopProgram, overwriteBeforeFirstCallProgram, selfModifyingProgram, type TestProgram } from './testing.js';
+import { longLoopProgram, loopProgram, overwriteBeforeFirstCallProgram, selfModifyingProgram, switchLoopProgram, type TestProgram } from './testing.js';
 
 const imageOf = (p: TestProgram, path = 'test.elf') => new GuestImage(parseElf(p.elf, path));
 
@@ -49,6 +49,15 @@ describe('AOT modules', () => {
     expect([...manifest.entries.pcs].length).toBe(3); // _start, and the two loop headers
     expect(BigInt(result.stats.perTier.aot!.instructions)).toBe(result.stats.instructions);
     for (const counters of Object.values(result.stats.compile)) expect(counters.functions).toBe(0); // the JIT compiled nothing
+  });
+
+  it('runs the dispatch loop of a switch from its module (its cases inside the loop\'s region)', async () => {
+    const p = switchLoopProgram();
+    const { binary, summary } = await compileAot(imageOf(p));
+    expect(summary.jumpTables).toMatchObject({ found: 1, targets: 4 });
+    const { result } = await runWith(p, binary);
+    expect(result.status).toBe(p.status);
+    expect(BigInt(result.stats.perTier.aot!.instructions)).toBe(result.stats.instructions);
   });
 
   it('invalidates AOT code its program overwrites', async () => {

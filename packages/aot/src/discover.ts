@@ -18,6 +18,8 @@ export interface Discovery {
   /** Function entries (symbols, call targets, entry, data pointers). */
   functions: Set<bigint>;
   jumpTables: { found: number; targets: number; unbounded: number };
+  /** The targets of each resolved jump table, by the pc of the jump through it. */
+  tableTargets: Map<bigint, readonly bigint[]>;
 }
 
 const INIT_ARRAYS = new Set(['.init_array', '.fini_array', '.preinit_array']);
@@ -28,6 +30,7 @@ export function discoverCode(image: GuestImage, profilePcs: Iterable<bigint> = [
   const blockByEnd = new Map<bigint, GuestBlock>();
   const functions = new Set<bigint>();
   const jumpTables = { found: 0, targets: 0, unbounded: 0 };
+  const tableTargets = new Map<bigint, readonly bigint[]>();
   const symbols = image.functionSymbols();
   const queue: bigint[] = [];
   const pendingJumps: GuestBlock[] = [];
@@ -101,9 +104,10 @@ export function discoverCode(image: GuestImage, profilePcs: Iterable<bigint> = [
       jumpTables.targets += table.targets.length;
       if (!table.bounded) jumpTables.unbounded++;
       for (const t of table.targets) lead(t, 'jump-table');
+      tableTargets.set(block.insns[block.insns.length - 1]!.pc, table.targets.filter((t) => leaders.has(t)));
     }
   }
-  return { leaders, blocks, functions, jumpTables };
+  return { leaders, blocks, functions, jumpTables, tableTargets };
 }
 
 /** Code addresses stored in data: every entry of init/fini arrays, and aligned 64-bit words in

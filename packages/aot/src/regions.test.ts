@@ -2,11 +2,12 @@
 // duplicated rather than cut out as a region of its own.
 import { describe, expect, it } from 'vitest';
 import { assemble } from '@ferry/isa-riscv';
+import { liftRegion } from '@ferry/lift-riscv';
 import { buildElf, parseElf } from '@ferry/runtime';
 import { discoverCode } from './discover.js';
 import { GuestImage } from './guest-image.js';
 import { loopHeadersOf, planRegions } from './regions.js';
-import { CODE_BASE } from './testing.js';
+import { CODE_BASE, switchLoopProgram } from './testing.js';
 
 function plan(source: string) {
   const { bytes, labels } = assemble(source, BigInt(CODE_BASE));
@@ -76,5 +77,25 @@ describe('planRegions', () => {
     expect(regionOf('.tail')).toBeUndefined();
     const tail = labels.get('.tail')!;
     expect(regions.filter((r) => r.blocks.some((b) => b.pc === tail))).toHaveLength(2);
+  });
+
+  it('holds the cases of a switch in the region of its dispatch loop, reached by compares instead of exits', () => {
+    const p = switchLoopProgram();
+    const image = new GuestImage(parseElf(p.elf, 'switch.elf'));
+    const discovery = discoverCode(image);
+    const cases = [...discovery.tableTargets.values()].flat();
+    expect(cases).toHaveLength(4);
+    const region = planRegions(image, discovery).find((r) => r.entry === image.entry)!;
+    expect(region.blocks.map((b) => b.pc)).toEqual(expect.arrayContaining(cases));
+    const func = liftRegion(region.blocks);
+    const consts = new Map<number, bigint>();
+    for (const b of func.blocks) for (const i of b.insts) if (i.op === 'iconst.i64') consts.set(i.result, BigInt(i.imm!));
+    // One equality test per case, each branching to the case's block; the jr's computed goto_pc
+    // remains only where every test missed.
+    const tests = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'eq.i64' && cases.includes(consts.get(i.args[1]!)!)));
+    expect(tests.map((t) => consts.get(t.args[1]!)).sort()).toEqual([...cases].sort());
+    const computed = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'goto_pc' && !consts.has(i.args[0]!)));
+    expect(computed.length).toBeGreaterThan(0);
+    expect(computed.length).toBeLessThanOrEqual(2); // one per leaf of the compare tree
   });
 });

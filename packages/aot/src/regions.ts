@@ -8,6 +8,9 @@
 // tests the instruction budget and may exit, gets a region of its own too ('resume'), so a run
 // that leaves a long loop at a budget exit comes back into AOT code rather than the JIT's; these
 // regions do not cut the others (they are planned last, and stop only at the other leaders).
+// A switch's jump-table targets are leaders, yet also join the region of the jump through the
+// table, where the lifter reaches them by compares (lift-riscv region.ts): an interpreter's
+// dispatch loop then runs in one function instead of leaving through the jump cache per case.
 // Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order,
 // resume regions after the others.
 import { graphReversePostorder } from '@ferry/ir';
@@ -47,6 +50,8 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
     let block = discovery.blocks.get(pc) ?? discoverBlock(image.fetch, pc);
     const cut = block ? block.insns.findIndex((insn, k) => k > 0 && starts.has(insn.pc)) : -1;
     if (block && cut > 0) block = { pc, insns: block.insns.slice(0, cut), end: block.insns[cut]!.pc };
+    const table = block && discovery.tableTargets.get(block.insns[block.insns.length - 1]!.pc);
+    if (block && table) block = { ...block, indirectTargets: table };
     truncated.set(pc, block);
     return block;
   };
@@ -67,8 +72,10 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
       blocks.push(block);
       visit?.(pc);
       insns += block.insns.length;
+      const cases = new Set(block.indirectTargets);
       for (const s of regionSuccessors(block)) {
-        if (seen.has(s) || leaders.has(s) || !image.isExecutable(s)) continue;
+        // A switch's cases join its region even though each is a leader ('jump-table') too.
+        if (seen.has(s) || (leaders.has(s) && !(cases.has(s) && leaders.get(s) === 'jump-table')) || !image.isExecutable(s)) continue;
         seen.add(s);
         queue.push(s);
       }

@@ -117,3 +117,49 @@ function programStoringIntoF(source: (f: number) => string, status: number): Tes
   const f = Number(assemble(source(CODE_BASE + 0x123), BigInt(CODE_BASE)).labels.get('f')!);
   return program(source(f), status);
 }
+
+/** A dispatch loop through a gcc-style jump table (bound check `bltu k, idx`, then auipc+addi
+ *  for the table, `ld` of an absolute entry, `jr`): 400000 rounds over four cases that add 1, 2,
+ *  3 and 4 to a0, round i taking case i % 4; exits with the sum mod 256 (1000000 % 256 = 64). */
+export function switchLoopProgram(): TestProgram {
+  const source = (table: bigint, cases: readonly bigint[]) => `
+    _start:
+      li a0, 0
+      li s1, 400000
+    .loop:
+      andi t0, s1, 3
+      li t1, 3
+      bltu t1, t0, .done
+    .jump:
+      auipc t2, 0
+      addi t2, t2, ${table}
+      slli t0, t0, 3
+      add t0, t0, t2
+      ld t0, 0(t0)
+      jr t0
+    .c0:
+      addi a0, a0, 4
+      j .next
+    .c1:
+      addi a0, a0, 1
+      j .next
+    .c2:
+      addi a0, a0, 2
+      j .next
+    .c3:
+      addi a0, a0, 3
+    .next:
+      addi s1, s1, -1
+      bnez s1, .loop
+    .done:
+      andi a0, a0, 255
+      li a7, 93
+      ecall
+    .table:
+      .dword ${cases.join(', ')}
+  `;
+  // Two passes: the first places the labels (sizes do not depend on the values).
+  const { labels } = assemble(source(0n, [0n, 0n, 0n, 0n]), BigInt(CODE_BASE));
+  const at = (l: string) => labels.get(l)!;
+  return program(source(at('.table') - at('.jump'), ['.c0', '.c1', '.c2', '.c3'].map(at)), 64);
+}

@@ -159,6 +159,51 @@ describe('calls inside a region', () => {
   });
 });
 
+describe('switches inside a region', () => {
+  /** The lifted region of blocks at the labels, the first given `targets` as its jr's table. */
+  function liftWithTable(source: string, labels: string[], targets: string[]) {
+    const assembled = assemble(source, BASE);
+    const at = (l: string) => assembled.labels.get(l)!;
+    const blocks = labels.map((l) => discoverBlock(fetcher(assembled.bytes), at(l))!);
+    blocks[0] = { ...blocks[0]!, indirectTargets: targets.map(at) };
+    const func = liftRegion(blocks);
+    const consts = new Map<number, bigint>();
+    for (const b of func.blocks) for (const i of b.insts) if (i.op === 'iconst.i64') consts.set(i.result, BigInt(i.imm!));
+    const tested = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'eq.i64').map((i) => consts.get(i.args[1]!)));
+    const computed = func.blocks.flatMap((b) => b.insts.filter((i) => i.op === 'goto_pc' && !consts.has(i.args[0]!))).length;
+    return { func, at, tested, computed };
+  }
+
+  it('reach table targets held by the region through compares; others still leave', () => {
+    const { at, tested, computed } = liftWithTable(`
+      jump: jr a2
+      one:  addi a0, a0, 1
+            ecall
+      two:  addi a0, a0, 2
+            ecall
+      outside: ecall`, ['jump', 'one', 'two'], ['one', 'two', 'outside']);
+    expect(tested.sort()).toEqual([at('one'), at('two')]);
+    expect(computed).toBe(1); // where every compare missed ('outside', which the region does not hold)
+  });
+
+  it('are left leaving through goto_pc when the compares would make the CFG irreducible', () => {
+    // The jr enters the loop of b and c at both blocks.
+    const { func, tested, computed } = liftWithTable(`
+      jump: jr a2
+      b:    addi a0, a0, -1
+            j c
+      c:    addi a1, a1, 1
+            bnez a0, b
+      out:  ecall`, ['jump', 'b', 'c', 'out'], ['b', 'c']);
+    expect(tested).toEqual([]);
+    expect(computed).toBe(1);
+    const dom = new DominatorTree(func);
+    const rank = new Map(dom.rpo.map((b, i) => [b, i]));
+    const succs = successorLists(func);
+    expect(dom.rpo.every((b) => succs[b]!.every((t) => rank.get(t)! > rank.get(b)! || dom.dominates(t, b)))).toBe(true);
+  });
+});
+
 describe('budget tests in a region', () => {
   /** The guest pcs whose blocks still test the budget: an `exit budget` branch whose condition is not constant. */
   function testedPcs(source: string): { tested: bigint[]; labels: Map<string, bigint> } {

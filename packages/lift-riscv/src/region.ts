@@ -34,6 +34,10 @@ export interface GuestBlock {
   insns: GuestInsn[];
   /** Address after the last instruction. */
   end: bigint;
+  /** Where the block's final computed jump (`jr`) may go, when known statically (a switch's jump
+   *  table, AOT discovery): static successors, and in a region the targets it holds are reached
+   *  by compares instead of an exit. */
+  indirectTargets?: readonly bigint[];
 }
 
 /** Reads the instruction word at pc (low 16 bits suffice for compressed ones); undefined when
@@ -67,6 +71,8 @@ export function staticSuccessors(block: GuestBlock): bigint[] {
       return [target, block.end];
     case 'jal':
       return [target];
+    case 'jalr':
+      return d.rd === 0 && block.indirectTargets ? [...block.indirectTargets] : [];
     default:
       return [];
   }
@@ -313,6 +319,57 @@ function splitConstantSelects(func: Func, b: Builder): void {
   }
 }
 
+/** A switch's computed jump whose jump-table targets lie in the region finds its target by a
+ *  tree of compares (halving the sorted targets, then equality tests in threes) and jumps there;
+ *  a target not among them (a table entry outside the region) still leaves through goto_pc. The
+ *  whole dispatch loop of an interpreter then stays in one function, its registers in locals,
+ *  instead of leaving through the jump cache at every case. Undone when it would make the CFG
+ *  irreducible (the backend would then run the region as a dispatch loop). */
+function dispatchTableJumps(func: Func, b: Builder, jumps: readonly { id: BlockId; targets: readonly bigint[] }[], entryOf: ReadonlyMap<bigint, BlockId>): void {
+  const count = func.blocks.length;
+  const undo: { id: BlockId; length: number; term: Inst }[] = [];
+  for (const { id, targets } of jumps) {
+    const insts = func.blocks[id]!.insts;
+    const term = insts[insts.length - 1]!;
+    if (term.op !== 'goto_pc' || constantValue(func, term.args[0]!) !== undefined) continue;
+    const inRegion = [...new Set(targets)].filter((pc) => entryOf.has(pc)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    if (!inRegion.length) continue;
+    undo.push({ id, length: insts.length - 1, term: insts.pop()! });
+    b.switchTo(id);
+    compareTree(b, term.args[0]!, inRegion, entryOf);
+  }
+  if (undo.length && !reducible(func)) {
+    for (const { id, length, term } of undo) {
+      const insts = func.blocks[id]!.insts;
+      insts.length = length;
+      insts.push(term);
+    }
+    func.blocks.length = count;
+  }
+}
+
+/** At the builder's open block: jumps to entryOf(pc) when target equals one of pcs (sorted),
+ *  else goto_pc target. */
+function compareTree(b: Builder, target: Value, pcs: readonly bigint[], entryOf: ReadonlyMap<bigint, BlockId>): void {
+  if (pcs.length <= 3) {
+    for (const pc of pcs) {
+      const miss = b.createBlock();
+      b.brif(b.cmp('eq', target, b.i64(pc)), entryOf.get(pc)!, miss);
+      b.switchTo(miss);
+    }
+    b.gotoPc(target);
+    return;
+  }
+  const half = pcs.length >> 1;
+  const low = b.createBlock();
+  const high = b.createBlock();
+  b.brif(b.cmp('lt_u', target, b.i64(pcs[half]!)), low, high);
+  b.switchTo(low);
+  compareTree(b, target, pcs.slice(0, half), entryOf);
+  b.switchTo(high);
+  compareTree(b, target, pcs.slice(half), entryOf);
+}
+
 /** True when every retreating edge of the function's CFG goes to a block dominating its source. */
 function reducible(func: Func): boolean {
   const dom = new DominatorTree(func);
@@ -337,21 +394,24 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
   const counts = derivedInstret(b);
   b.jump(starts[0]!);
   // Lift each guest block into its IR block; its entry is jumped to from block 0 when needed.
+  const tableJumps: { id: BlockId; targets: readonly bigint[] }[] = [];
   blocks.forEach((block, i) => {
     b.switchTo(starts[i]!);
     liftBlockBody(b, block, counts, hints);
+    if (block.indirectTargets?.length) tableJumps.push({ id: b.current, targets: block.indirectTargets });
   });
   splitConstantSelects(func, b);
   // Resolve goto_pc to constants inside the region into jumps, and let a computed goto_pc (a
   // return) that lands on a return point of a call in the region jump there too.
-  const count = func.blocks.length;
-  for (let id = 0; id < count; id++) {
+  for (let id = 0; id < func.blocks.length; id++) {
     const insts = func.blocks[id]!.insts;
     const term = insts[insts.length - 1]!;
     if (term.op !== 'goto_pc') continue;
     const k = constantValue(func, term.args[0]!);
     if (k !== undefined && entryOf.has(k)) insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
   }
+  dispatchTableJumps(func, b, tableJumps, entryOf);
+  const count = func.blocks.length;
   // A computed transfer (a return) is compared with the return point of the innermost call that
   // dominates it, its callee's caller: guarding others (the function's own ret) would add edges
   // that make the CFG irreducible.
