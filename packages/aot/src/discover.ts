@@ -5,9 +5,8 @@
 // region (function entries, return points after calls and ecalls, jump-table targets) and so
 // each need their own translation entry. Invariant: every leader is a 2-aligned pc inside an
 // executable segment whose first instruction fetches; reasons record why it was added.
-import { discoverBlock, type GuestBlock } from '@ferry/lift-riscv';
+import { constantJalrTarget, discoverBlock, resolveJumpTable, type GuestBlock } from '@ferry/lift-riscv';
 import type { GuestFunctionSymbol, GuestImage } from './guest-image.js';
-import { constantJalrTarget, resolveJumpTable } from './jump-tables.js';
 
 export type LeaderReason = 'entry' | 'symbol' | 'data' | 'init-array' | 'call' | 'return' | 'after-exit' | 'jump-table' | 'profile' | 'split' | 'join' | 'resume';
 

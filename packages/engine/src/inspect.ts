@@ -9,6 +9,7 @@ import { runPipeline, type PipelineName } from '@ferry/opt';
 import { Machine } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
 import { compileBaselineModule, compileDirectModule } from '@ferry/backend-wasm/baseline';
+import { liveCodeImage } from './jit/live-code.js';
 import { loadBackend, OPT_CODEGEN, OPT_PIPELINE } from './jit/translator.js';
 
 export type JitTier = 'baseline' | 'opt';
@@ -69,7 +70,7 @@ export function liftAt(machine: Machine, pc: bigint, options: LiftOptions): Lift
   const fetch = (at: bigint) => fetchWord(machine, at);
   let blocks: GuestBlock[];
   if (options.tier === 'opt') {
-    blocks = discoverRegion(fetch, pc);
+    blocks = discoverRegion(fetch, pc, undefined, undefined, liveCodeImage(machine));
   } else {
     const block = discoverBlock(fetch, pc);
     blocks = block ? [block] : [];

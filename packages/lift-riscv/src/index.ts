@@ -4,3 +4,4 @@ export * from './operands.js';
 export * from './lifters.js';
 export * from './instruction.js';
 export * from './region.js';
+export * from './jump-tables.js';

@@ -204,6 +204,62 @@ describe('switches inside a region', () => {
   });
 });
 
+describe('switch tables in region discovery', () => {
+  // A loop whose switch table base (t2) is set up before the loop; the region is entered at the
+  // loop, as the JIT enters hot code.
+  const source = (tableOffset: bigint, cases: readonly bigint[]) => `
+    start: auipc t2, 0
+           addi t2, t2, ${tableOffset}
+           li s1, 8
+    loop:  andi t0, s1, 3
+           li t1, 3
+           bltu t1, t0, done
+    jump:  slli t0, t0, 3
+           add t0, t0, t2
+           ld t0, 0(t0)
+           jr t0
+    c0:    addi a0, a0, 1
+           j next
+    c1:    addi a0, a0, 2
+           j next
+    c2:    addi a0, a0, 3
+           j next
+    c3:    addi a0, a0, 4
+    next:  addi s1, s1, -1
+           bnez s1, loop
+    done:  ecall
+    table: .dword ${cases.join(', ')}`;
+  const first = assemble(source(0n, [0n, 0n, 0n, 0n]), BASE).labels;
+  const at = (l: string) => first.get(l)!;
+  const { bytes } = assemble(source(at('table') - at('start'), ['c0', 'c1', 'c2', 'c3'].map(at)), BASE);
+  const code = (registers?: Map<number, bigint>) => ({
+    readData(address: bigint, size: 4 | 8) {
+      const i = Number(address - BASE);
+      if (i < 0 || i + size > bytes.length) return undefined;
+      let v = 0n;
+      for (let k = size - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes[i + k]!);
+      return v;
+    },
+    isExecutable: (pc: bigint) => pc >= BASE && pc < BASE + BigInt(bytes.length),
+    ...(registers ? { registers } : {}),
+  });
+
+  it('resolve a table whose base register was set before the region, from the registers given', () => {
+    const cases = ['c0', 'c1', 'c2', 'c3'].map(at);
+    const guessed = discoverRegion(fetcher(bytes), at('loop'), undefined, undefined, code(new Map([[7, at('table')]])));
+    expect(guessed.find((b) => b.pc === at('jump'))?.indirectTargets).toEqual(cases);
+    expect(guessed.map((b) => b.pc)).toEqual(expect.arrayContaining(cases));
+    // Without them the base is unknown, and the jr stays an exit.
+    const unknown = discoverRegion(fetcher(bytes), at('loop'), undefined, undefined, code());
+    expect(unknown.some((b) => b.indirectTargets)).toBe(false);
+  });
+
+  it('give a switch room for its cases beyond the block limit', () => {
+    const region = discoverRegion(fetcher(bytes), at('loop'), 3, undefined, code(new Map([[7, at('table')]])));
+    expect(region.map((b) => b.pc)).toEqual(expect.arrayContaining(['c0', 'c1', 'c2', 'c3'].map(at)));
+  });
+});
+
 describe('budget tests in a region', () => {
   /** The guest pcs whose blocks still test the budget: an `exit budget` branch whose condition is not constant. */
   function testedPcs(source: string): { tested: bigint[]; labels: Map<string, bigint> } {

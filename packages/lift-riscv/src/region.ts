@@ -15,6 +15,7 @@ import { ExitCode } from '@ferry/abi';
 import { DominatorTree, newFunction, reversePostorder, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
 import { definingInst, exitIf } from './common.js';
+import { resolveJumpTable, type CodeImage } from './jump-tables.js';
 import { LIFTERS } from './lifters.js';
 import type { LiftHints, Operands } from './operands.js';
 
@@ -92,19 +93,32 @@ function regionSuccessors(block: GuestBlock): bigint[] {
 }
 
 /** Breadth-first from the entry through static edges and calls' return points, up to maxBlocks
- *  blocks / maxInsns instructions, then made reducible (reducibleRegion). */
-export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, maxInsns = 400): GuestBlock[] {
-  return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns));
+ *  blocks / maxInsns instructions, then made reducible (reducibleRegion). With `code`, a switch's
+ *  jump table found there gives its jr's targets (GuestBlock.indirectTargets) as edges too. */
+export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, maxInsns = 400, code?: CodeImage): GuestBlock[] {
+  return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns, code));
 }
 
-function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number): GuestBlock[] {
+/** How many more blocks (each with 8 more instructions) a region may hold for a switch's cases. */
+const MAX_EXTRA_CASE_BLOCKS = 64;
+
+function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number, code: CodeImage | undefined): GuestBlock[] {
   const blocks: GuestBlock[] = [];
+  const byEnd = new Map<bigint, GuestBlock>();
   const seen = new Set<bigint>([entry]);
   const queue = [entry];
   let insns = 0;
   while (queue.length && blocks.length < maxBlocks) {
-    const block = discoverBlock(fetch, queue.shift()!);
+    let block = discoverBlock(fetch, queue.shift()!);
     if (!block) continue;
+    if (!byEnd.has(block.end)) byEnd.set(block.end, block);
+    const table = code && resolveJumpTable(code, block, byEnd.get(block.pc), undefined);
+    if (table) {
+      block = { ...block, indirectTargets: table.targets };
+      // Room for the cases: a switch cut short leaves through the jump cache on every miss.
+      maxBlocks += Math.min(table.targets.length, MAX_EXTRA_CASE_BLOCKS);
+      maxInsns += Math.min(table.targets.length, MAX_EXTRA_CASE_BLOCKS) * 8;
+    }
     if (blocks.length && insns + block.insns.length > maxInsns) break;
     blocks.push(block);
     insns += block.insns.length;

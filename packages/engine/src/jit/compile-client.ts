@@ -5,7 +5,7 @@
 // so lifting and the IR passes run in the worker too.
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { PipelineName } from '@ferry/opt';
-import type { GuestBlock, LiftHints } from '@ferry/lift-riscv';
+import { discoverBlock, type GuestBlock, type LiftHints } from '@ferry/lift-riscv';
 
 /** How the worker compiles: `direct` with the wasm writer, `binaryen` through binaryen (with
  *  `passes`, or -O2 when absent). */
@@ -17,10 +17,12 @@ export interface CompileOptions {
   countTransfers?: boolean;
 }
 
-/** A region as guest code: its blocks' pcs (entry first) and every instruction word they hold. */
+/** A region as guest code: its blocks' pcs (entry first), every instruction word they hold, and
+ *  the targets of the switches' jumps that discovery resolved (GuestBlock.indirectTargets). */
 export interface RegionCode {
   pcs: bigint[];
   words: [bigint, number][];
+  tables: [bigint, readonly bigint[]][];
 }
 
 export interface CompileRequest {
@@ -32,11 +34,25 @@ export interface CompileRequest {
   options: CompileOptions;
 }
 
+/** The blocks of a region from its code, as the main thread discovered them (the same words
+ *  decode the same way, and the resolved switch targets come along). */
+export function regionBlocks(region: RegionCode): GuestBlock[] {
+  const words = new Map(region.words);
+  const tables = new Map(region.tables);
+  return region.pcs.map((pc) => {
+    const block = discoverBlock((at) => words.get(at), pc);
+    if (!block) throw new Error(`internal error: no code for the region block at 0x${pc.toString(16)}`);
+    const targets = tables.get(pc);
+    return targets ? { ...block, indirectTargets: targets } : block;
+  });
+}
+
 /** The guest code of a discovered region, for a request. */
-function regionCode(blocks: readonly GuestBlock[]): RegionCode {
+export function regionCode(blocks: readonly GuestBlock[]): RegionCode {
   const words = new Map<bigint, number>();
   for (const b of blocks) for (const i of b.insns) words.set(i.pc, i.word);
-  return { pcs: blocks.map((b) => b.pc), words: [...words] };
+  const tables = blocks.flatMap((b): [bigint, readonly bigint[]][] => (b.indirectTargets ? [[b.pc, b.indirectTargets]] : []));
+  return { pcs: blocks.map((b) => b.pc), words: [...words], tables };
 }
 
 export interface CompileReply {

@@ -8,7 +8,8 @@ import { runPipeline } from '@ferry/opt';
 import { Machine } from '@ferry/runtime';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { repoRoot } from '../../../../scripts/corpus-lib.mjs';
-import { CompileClient } from './compile-client.js';
+import { liveCodeImage } from './live-code.js';
+import { CompileClient, regionBlocks, regionCode } from './compile-client.js';
 
 const client = new CompileClient();
 afterAll(() => client.close());
@@ -40,4 +41,18 @@ describe('compile worker', () => {
     expect(reply?.module).toBeUndefined();
     expect(reply?.error).toMatch(/0x1234/);
   }, 180_000);
+
+  it('sends a region with its switch targets, so the worker lifts the switch as the main thread does', () => {
+    // bench_interp's main: its dispatch loop jumps through a jump table.
+    const path = join(repoRoot, 'corpus', 'bin', 'bench_interp');
+    const machine = Machine.load({ path, argv: [path], env: [], dirs: [] });
+    const blocks = discoverRegion((pc) => machine.memory.tryFetch(pc), BigInt(machine.elf.findSymbol('main')!.value), undefined, undefined, liveCodeImage(machine));
+    const jump = blocks.find((b) => b.indirectTargets);
+    expect(jump?.indirectTargets?.length).toBeGreaterThan(10);
+    // Every case made it into the region (its limits grow with the table).
+    const pcs = new Set(blocks.map((b) => b.pc));
+    expect(jump!.indirectTargets!.filter((t) => !pcs.has(t))).toEqual([]);
+    expect(regionBlocks(regionCode(blocks))).toEqual(blocks);
+    machine.close();
+  });
 });

@@ -5,10 +5,10 @@
 // over the MessagePort handed in workerData, answered in the order they came.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Func } from '@ferry/ir';
-import { discoverBlock, liftRegion, type LiftHints } from '@ferry/lift-riscv';
+import { liftRegion, type LiftHints } from '@ferry/lift-riscv';
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { compileDirectModule, type JitModule } from '@ferry/backend-wasm/baseline';
-import type { CompileOptions, CompileReply, CompileRequest, RegionCode } from './compile-client.js';
+import { regionBlocks, type CompileOptions, type CompileReply, type CompileRequest, type RegionCode } from './compile-client.js';
 
 const port = (workerData as { port: MessagePort }).port;
 
@@ -21,15 +21,9 @@ async function compile(funcs: Func[], options: CompileOptions): Promise<JitModul
   return compileJitModule(funcs, { ...(options.passes ? { passes: options.passes } : {}), ...shared });
 }
 
-/** Lifts a region from its code (the blocks come out as the main thread discovered them: the same
- *  words decode the same way) and runs the IR pipeline over it. */
+/** Lifts a region from its code (regionBlocks) and runs the IR pipeline over it. */
 function liftAndOptimize(region: RegionCode, pipeline: PipelineName, hints: LiftHints | undefined): Func {
-  const words = new Map(region.words);
-  const blocks = region.pcs.map((pc) => {
-    const block = discoverBlock((at) => words.get(at), pc);
-    if (!block) throw new Error(`internal error: no code for the region block at 0x${pc.toString(16)}`);
-    return block;
-  });
+  const blocks = regionBlocks(region);
   const func = liftRegion(blocks, hints);
   runPipeline(func, pipeline);
   return func;

@@ -14,6 +14,7 @@ import {
 import { runPipeline, type PipelineName } from '@ferry/opt';
 import { CodeCache, pagesOf, type Translation } from './code-cache.js';
 import { baselineLinks } from './links.js';
+import { liveCodeImage } from './live-code.js';
 
 type Backend = typeof import('@ferry/backend-wasm');
 let backendPromise: Promise<Backend> | undefined;
@@ -110,7 +111,7 @@ export class Translator {
 
   /** Translates the region entered at pc as one optimized function. */
   optimized(pc: bigint): Translation | undefined {
-    const blocks = discoverRegion(this.fetch, pc);
+    const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
     if (!blocks.length) return undefined;
     const { func, ms } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;

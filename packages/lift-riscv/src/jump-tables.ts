@@ -3,10 +3,21 @@
 // (`li k, N; bltu k, idx, default` or `bgeu idx, k, default`) in the block falling into one that
 // computes `base = auipc/lui + addi`, loads entry idx (lw: 4-byte entries relative to the base
 // when the base is added after the load; ld: absolute 8-byte entries) and jumps to it.
-// Invariant: a target is reported only if it lies in an executable segment and is 2-aligned; an
+// Used by AOT discovery (on the ELF) and by the JIT's region discovery (on guest memory as it is:
+// a table rewritten later costs only speed, as the lifted code compares the loaded target).
+// Invariant: a target is reported only if it lies in executable memory and is 2-aligned; an
 // unknown bound reads entries only while they stay valid and inside the enclosing function.
-import type { GuestBlock, GuestInsn } from '@ferry/lift-riscv';
-import type { GuestImage } from './guest-image.js';
+import type { GuestBlock, GuestInsn } from './region.js';
+
+/** What resolving a table reads: data words (undefined where unreadable) and which pcs are code. */
+export interface CodeImage {
+  readData(address: bigint, size: 4 | 8): bigint | undefined;
+  isExecutable(pc: bigint): boolean;
+  /** Register values assumed where analysis starts (the JIT passes the live ones at a region's
+   *  entry, which hold a loop's table base set up before the loop). Only a guess: the lifted code
+   *  compares the target it loads, so a wrong table costs speed, never correctness. */
+  registers?: ReadonlyMap<number, bigint>;
+}
 
 const MASK64 = (1n << 64n) - 1n;
 const sext32 = (v: bigint): bigint => BigInt.asIntN(32, v) & MASK64;
@@ -86,13 +97,14 @@ export interface JumpTable {
 /** Recognises a jump table behind the block's final `jr`; `predecessor` is the block that
  *  falls through into it (holding the bound check), `within` the enclosing function's extent. */
 export function resolveJumpTable(
-  image: GuestImage, block: GuestBlock, predecessor: GuestBlock | undefined, within: { start: bigint; end: bigint } | undefined,
+  image: CodeImage, block: GuestBlock, predecessor: GuestBlock | undefined, within: { start: bigint; end: bigint } | undefined,
 ): JumpTable | undefined {
   const insns = block.insns;
   const jumpAt = insns.length - 1;
   const jr = insns[jumpAt]!.decoded;
   if (!jr || jr.base !== 'jalr' || jr.rd !== 0 || jr.imm !== 0) return undefined;
-  const initial = predecessor ? knownRegisters(predecessor.insns, predecessor.insns.length - 1) : new Map<number, bigint>();
+  const assumed = new Map(image.registers ?? []);
+  const initial = predecessor ? knownRegisters(predecessor.insns, predecessor.insns.length - 1, assumed) : assumed;
   // jr r: r = load(...) [+ base]
   let at = lastWriter(insns, jr.rs1, jumpAt);
   if (at < 0) return undefined;
