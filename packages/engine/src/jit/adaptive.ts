@@ -56,10 +56,6 @@ export class AdaptiveExecutor {
   private readonly pending = new Map<number, Pending>();
   /** Entry pcs with a compile in flight, per tier (baseline compiles finish before returning). */
   private readonly requested = { opt: new Set<bigint>() };
-  /** Blocks inside optimized regions other than their entries: a budget exit there (at a loop
-   *  header of the region) resumes in lower-tier code, so such a pc gets its own region at once,
-   *  as AOT gives loop headers resume regions. */
-  private readonly insideOpt = new Set<bigint>();
   private readonly misses = new Map<bigint, number>();
   /** Bumped when a page's code is invalidated, so results compiled from old bytes are dropped. */
   private readonly pageEpoch = new Map<number, number>();
@@ -143,8 +139,7 @@ export class AdaptiveExecutor {
         const t = this.cache.lookup(pc);
         if (!t || t.tier !== 'baseline') break;
         this.controller.sample(pc, ms);
-        if (this.requested.opt.has(pc)) break;
-        if (this.insideOpt.has(pc) || this.controller.shouldRecompile(pc, 'baseline', 'opt', Math.max(t.insns * 4, 50))) {
+        if (!this.requested.opt.has(pc) && this.controller.shouldRecompile(pc, 'baseline', 'opt', Math.max(t.insns * 4, 50))) {
           this.compile(() => this.requestOpt(pc));
         }
         break;
@@ -175,7 +170,6 @@ export class AdaptiveExecutor {
     const { discoverRegion, liftHints, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
     const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
     if (!blocks.length) return;
-    for (const b of blocks.slice(1)) this.insideOpt.add(b.pc);
     this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true, countTransfers: this.countTransfers }, OPT_PIPELINE(), liftHints(this.machine));
   }
 
