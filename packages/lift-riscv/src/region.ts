@@ -99,9 +99,6 @@ export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, 
   return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns, code));
 }
 
-/** How many more blocks (each with 8 more instructions) a region may hold for a switch's cases. */
-const MAX_EXTRA_CASE_BLOCKS = 64;
-
 function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number, code: CodeImage | undefined): GuestBlock[] {
   const blocks: GuestBlock[] = [];
   const byEnd = new Map<bigint, GuestBlock>();
@@ -113,12 +110,7 @@ function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, 
     if (!block) continue;
     if (!byEnd.has(block.end)) byEnd.set(block.end, block);
     const table = code && resolveJumpTable(code, block, byEnd.get(block.pc), undefined);
-    if (table) {
-      block = { ...block, indirectTargets: table.targets };
-      // Room for the cases: a switch cut short leaves through the jump cache on every miss.
-      maxBlocks += Math.min(table.targets.length, MAX_EXTRA_CASE_BLOCKS);
-      maxInsns += Math.min(table.targets.length, MAX_EXTRA_CASE_BLOCKS) * 8;
-    }
+    if (table) block = { ...block, indirectTargets: table.targets };
     if (blocks.length && insns + block.insns.length > maxInsns) break;
     blocks.push(block);
     insns += block.insns.length;

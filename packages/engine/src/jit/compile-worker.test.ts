@@ -49,9 +49,6 @@ describe('compile worker', () => {
     const blocks = discoverRegion((pc) => machine.memory.tryFetch(pc), BigInt(machine.elf.findSymbol('main')!.value), undefined, undefined, liveCodeImage(machine));
     const jump = blocks.find((b) => b.indirectTargets);
     expect(jump?.indirectTargets?.length).toBeGreaterThan(10);
-    // Every case made it into the region (its limits grow with the table).
-    const pcs = new Set(blocks.map((b) => b.pc));
-    expect(jump!.indirectTargets!.filter((t) => !pcs.has(t))).toEqual([]);
     expect(regionBlocks(regionCode(blocks))).toEqual(blocks);
     machine.close();
   });
