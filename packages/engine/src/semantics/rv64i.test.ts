@@ -277,8 +277,11 @@ describe('loads and stores', () => {
   // Addresses at or above 2^GUEST_VA_BITS: generated code indexes the shadow table with the low
   // 32 bits unmasked (backend-wasm guest-memory.ts), so each must read a zero entry inside the
   // table and fault as T0 does, naming the address, never trap in wasm.
-  const highLoads = ['-8', '0x7ffffff8', '0x80000000', '0xfffff000'].map((address) => [address, program(`li a0, ${address}\nld a1, 0(a0)`)] as const);
-  it.each(highLoads)('a load from %s faults the same way in every tier', async (_, p) => {
+  // 0x100010000's low 32 bits name the snippet's own code page: only the reach test keeps the
+  // access from landing there. Bytes have a test of their own (an unsigned compare).
+  const highLoads = ['-8', '0x7ffffff8', '0x80000000', '0xfffff000', '0x100010000'].flatMap((address) => ['ld', 'lbu'].map((load) =>
+    [`${load} from ${address}`, program(`li a0, ${address}\n${load} a1, 0(a0)`)] as const));
+  it.each(highLoads)('%s faults the same way in every tier', async (_, p) => {
     const want = await runSnippetInTier({ code: p.code }, 'interp');
     expect(want.message).toMatch(/segmentation fault/);
     for (const tier of ['baseline', 'opt'] as const) {
