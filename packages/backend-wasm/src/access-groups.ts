@@ -1,13 +1,13 @@
-// Groups of guest memory accesses in one block that share one shadow-table lookup: accesses off
-// one base value (`base + c`, c constant) whose bytes span a few hundred bytes, such as a
-// function's register saves off sp or the fields of one struct. emit.ts places the group's guard
+// Groups of guest memory accesses that share one shadow-table lookup: accesses off one base value
+// (`base + c`, c constant) within a chain of blocks that run one after another, whose bytes span
+// at most GROUP_SPAN_LIMIT, such as a function's register saves off sp or the fields of a struct. emit.ts places the group's guard
 // before the statement holding its first access; the guard checks once that the whole span lies
 // in one page with the permissions every member needs, and keeps the span's host address in a
 // local (0 when the check fails). A member then costs a test of that local and the access itself,
 // at a constant offset from it; when the guard failed, each member takes its own checked access
 // (guest-memory.ts). Alignment is no condition: wasm accesses may be misaligned, and the guard
 // itself rules out page crossing (which is what a single access's alignment test stands for).
-// Invariant: exact whatever the guard finds. Between the guard and a member only the block's own
+// Invariant: exact whatever the guard finds. Between the guard and a member only the chain's own
 // instructions run, and nothing a block runs takes a permission away from a page (permissions
 // change at exits: system calls, thread switches, installed code), so a page the guard saw
 // allowed stays allowed; members the guard did not clear check themselves.
