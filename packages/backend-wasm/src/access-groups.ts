@@ -12,7 +12,7 @@
 // change at exits: system calls, thread switches, installed code), so a page the guard saw
 // allowed stays allowed; members the guard did not clear check themselves.
 import { LOAD_CHECK, STORE_CHECK } from '@ferry/abi';
-import type { Func, Inst, Value } from '@ferry/ir';
+import { guestAccessOf, type Func, type Inst, type Value } from '@ferry/ir';
 import type { SinkPlan } from './sinking.js';
 
 /** A group takes members only this far apart: its guard fails for a base whose span would cross
@@ -42,16 +42,6 @@ export interface GroupPlan {
   guards: Map<number, Map<number, AccessGroup[]>>;
 }
 
-/** Bytes a memory op touches (`load.s16`, `store.32`), or 0 for other ops; whether it stores. */
-function accessOf(op: string): { size: number; store: boolean } | undefined {
-  if (op.startsWith('load.')) {
-    const kind = op.slice(5);
-    return { size: kind === '64' ? 8 : Number(kind.slice(1)) / 8, store: false };
-  }
-  if (op.startsWith('store.')) return { size: Number(op.slice(6)) / 8, store: true };
-  return undefined;
-}
-
 interface Candidate {
   inst: Inst;
   block: number;
@@ -79,12 +69,12 @@ export function planAccessGroups(func: Func, constants: ReadonlyMap<Value, Inst>
     const byBase = new Map<Value, Candidate[]>();
     for (const b of chain) {
       func.blocks[b]!.insts.forEach((inst, index) => {
-        const access = accessOf(inst.op);
+        const access = guestAccessOf(inst.op);
         if (!access || inst.imm !== undefined) return; // a page-cache slot keeps its own scheme
         const { base, offset } = split(inst.args[0]!);
         if (constants.has(base)) return;
         const list = byBase.get(base) ?? byBase.set(base, []).get(base)!;
-        list.push({ inst, block: b, index, offset, ...access });
+        list.push({ inst, block: b, index, offset, size: access.bytes, store: access.store });
       });
     }
     let count = 0;

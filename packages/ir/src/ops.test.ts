@@ -6,7 +6,7 @@ import { ExitCode, HELPERS, StateSlot, type HelperName } from '@ferry/abi';
 import { assertNever } from '@ferry/util';
 import { targetCount } from './cfg.js';
 import { newFunction, type Func, type Inst } from './func.js';
-import { OPS, type ImmKind, type OpName } from './ops.js';
+import { guestAccessOf, OPS, type ImmKind, type OpName } from './ops.js';
 import { parseFunc } from './parser.js';
 import { printFunc } from './printer.js';
 import type { Type } from './types.js';
@@ -79,5 +79,17 @@ describe('every op round-trips through text', () => {
         block.insts.map((x) => (x.result < 0 ? 'none' : func.typeOf(x.result))),
       );
     });
+  });
+});
+
+describe('guestAccessOf', () => {
+  it('gives every load and store its size and kind, and nothing to other ops', () => {
+    expect(['load.u8', 'load.s16', 'load.u32', 'load.64', 'store.8', 'store.32'].map(guestAccessOf)).toEqual([
+      { bytes: 1, store: false }, { bytes: 2, store: false }, { bytes: 4, store: false }, { bytes: 8, store: false },
+      { bytes: 1, store: true }, { bytes: 4, store: true },
+    ]);
+    const accesses = (Object.keys(OPS) as OpName[]).filter((op) => guestAccessOf(op));
+    expect(accesses).toEqual((Object.keys(OPS) as OpName[]).filter((op) => op.startsWith('load.') || op.startsWith('store.')));
+    expect(guestAccessOf('add.i64')).toBeUndefined();
   });
 });

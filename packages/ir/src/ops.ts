@@ -130,5 +130,19 @@ export const OPS = {
 } as const satisfies Record<string, OpInfo>;
 
 export type OpName = keyof typeof OPS;
+
+/** What a guest memory op touches: its size in bytes, and whether it stores. */
+export interface GuestAccess {
+  bytes: number;
+  store: boolean;
+}
+const GUEST_ACCESSES: ReadonlyMap<string, GuestAccess> = new Map((Object.keys(OPS) as OpName[]).flatMap((op): [string, GuestAccess][] => {
+  const [family, kind] = op.split('.') as [string, string];
+  if (family === 'load') return [[op, { bytes: kind === '64' ? 8 : Number(kind.slice(1)) / 8, store: false }]];
+  if (family === 'store') return [[op, { bytes: Number(kind) / 8, store: true }]];
+  return [];
+}));
+/** The guest access of a load.* or store.* op (from its name), undefined for any other op. */
+export const guestAccessOf = (op: string): GuestAccess | undefined => GUEST_ACCESSES.get(op);
 export const opInfo = (op: OpName): OpInfo => OPS[op];
 export const isTerminator = (op: OpName): boolean => OPS[op].effect === 'terminator';

@@ -2,20 +2,13 @@
 // page-cache slot (`page N`) when an earlier dominating access off the same base lies within one
 // 4 KiB span of it, so the backend reuses that access's shadow-table lookup when the page matches.
 // Invariant: the slot is only a hint; the backend re-checks page and permission, so any tagging is exact.
-import { DominatorTree, MAX_PAGE_CACHE_SLOT, OPS, walkDominatorTree, type OpName, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
+import { DominatorTree, guestAccessOf, MAX_PAGE_CACHE_SLOT, walkDominatorTree, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { constantOf, type Definitions } from './func-edit.js';
 
 const PAGE_SIZE = 4096n;
 
-/** Bytes a memory op touches, from its name (`load.s16`, `store.32`), or 0 for other ops. */
-function sizeFromName(op: string): number {
-  const [family, kind] = op.split('.') as [string, string];
-  if (family === 'load') return kind === '64' ? 8 : Number(kind.slice(1)) / 8;
-  if (family === 'store') return Number(kind) / 8;
-  return 0;
-}
-const ACCESS_SIZE: ReadonlyMap<string, number> = new Map((Object.keys(OPS) as OpName[]).map((op) => [op, sizeFromName(op)]));
-const accessSize = (inst: Inst): number => ACCESS_SIZE.get(inst.op) ?? 0;
+/** Bytes a memory op touches, or 0 for other ops. */
+const accessSize = (inst: Inst): number => guestAccessOf(inst.op)?.bytes ?? 0;
 
 interface Access {
   inst: Inst;
