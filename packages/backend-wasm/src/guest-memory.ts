@@ -57,16 +57,16 @@ function fastWithRefresh(
   return m.block(null, [m.local.set(s.value, fast), ...refresh, m.local.get(s.value, types.i64)], types.i64);
 }
 
-/** Per expression builder (one per module), how many checkedAccess label pairs it has: labels
+/** Per expression builder (one per module), how many fastOrSlow label pairs it has: labels
  *  are unique in the module and the same from one build to the next. */
 const accessLabels = new WeakMap<ExpressionBuilder, number>();
 
-/** The table lookup, then the flag test and the reach-and-alignment test as two branches to the
- *  slow path (each hinted unlikely), then the fast access: V8 turns each test into a compare and
- *  a jump instead of materializing and or-ing two booleans. Sets scratch.entry.
- *    (block $ok (block $slow entry=…; br_if $slow flags; br_if $slow range; br $ok fast) slow) */
-function checkedAccess(
-  m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: number,
+/** `setup`, then a branch to `slow` per condition in `slowWhen` (each hinted unlikely), then
+ *  `fast`: V8 turns each test into a compare and a jump instead of materializing and or-ing
+ *  booleans, and lays the slow path out of line.
+ *    (block $ok (block $slow setup; br_if $slow c1; br_if $slow c2 …; br $ok fast) slow) */
+function fastOrSlow(
+  m: ExpressionBuilder, types: ValueTypes, setup: readonly ExpressionRef[], slowWhen: readonly ExpressionRef[],
   fast: ExpressionRef, slow: ExpressionRef, result: TypeRef,
 ): ExpressionRef {
   const n = accessLabels.get(m) ?? 0;
@@ -74,12 +74,21 @@ function checkedAccess(
   const ok = `mem${n}ok`;
   const toSlow = `mem${n}slow`;
   const tests = m.block(toSlow, [
-    loadEntry(m, types, s),
-    unlikely(m, m.br(toSlow, flagsWrong(m, types, s, check))),
-    unlikely(m, m.br(toSlow, misalignedOrOutOfReach(m, m.local.get(s.address, types.i64), size))),
+    ...setup,
+    ...slowWhen.map((c) => unlikely(m, m.br(toSlow, c))),
     result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
   ], types.none);
   return m.block(ok, [tests, slow], result);
+}
+
+/** The table lookup, then the flag test and the reach-and-alignment test, then the fast access
+ *  (scratch.address holds the guest address; sets scratch.entry). */
+function checkedAccess(
+  m: ExpressionBuilder, types: ValueTypes, s: Scratch, size: number, check: number,
+  fast: ExpressionRef, slow: ExpressionRef, result: TypeRef,
+): ExpressionRef {
+  const tests = [flagsWrong(m, types, s, check), misalignedOrOutOfReach(m, m.local.get(s.address, types.i64), size)];
+  return fastOrSlow(m, types, [loadEntry(m, types, s)], tests, fast, slow, result);
 }
 
 /** i32 condition: 1 when the access must take the slow path. Sets scratch.entry. */
@@ -138,21 +147,35 @@ function hostAddress(m: ExpressionBuilder, types: ValueTypes, s: Scratch): Expre
   return shadowHostAddress(m, m.i32.wrap(m.local.get(s.address, types.i64)), m.local.get(s.entry, types.i32));
 }
 
+/** The fast load of `kind` at `offset` from an i32 host address. */
+function fastLoad(m: ExpressionBuilder, kind: LoadKind, offset: number, host: ExpressionRef): ExpressionRef {
+  switch (kind) {
+    case 'u8': return m.i64.load8_u(offset, 1, host);
+    case 's8': return m.i64.load8_s(offset, 1, host);
+    case 'u16': return m.i64.load16_u(offset, 1, host);
+    case 's16': return m.i64.load16_s(offset, 1, host);
+    case 'u32': return m.i64.load32_u(offset, 1, host);
+    case 's32': return m.i64.load32_s(offset, 1, host);
+    case '64': return m.i64.load(offset, 1, host);
+  }
+}
+
+/** The fast store of `width` bits of `value` at `offset` from an i32 host address. */
+function fastStore(m: ExpressionBuilder, width: 8 | 16 | 32 | 64, offset: number, host: ExpressionRef, value: ExpressionRef): ExpressionRef {
+  switch (width) {
+    case 8: return m.i64.store8(offset, 1, host, value);
+    case 16: return m.i64.store16(offset, 1, host, value);
+    case 32: return m.i64.store32(offset, 1, host, value);
+    case 64: return m.i64.store(offset, 1, host, value);
+  }
+}
+
 export function emitLoad(
   mb: ModuleBuilder, s: Scratch & { value: number }, kind: LoadKind, address: ExpressionRef, pc: ExpressionRef, cache?: PageCache,
 ): ExpressionRef {
   const { m, types } = mb;
   const size = loadSize(kind);
-  const host = hostAddress(m, types, s);
-  const fast = {
-    u8: () => m.i64.load8_u(0, 1, host),
-    s8: () => m.i64.load8_s(0, 1, host),
-    u16: () => m.i64.load16_u(0, 1, host),
-    s16: () => m.i64.load16_s(0, 1, host),
-    u32: () => m.i64.load32_u(0, 1, host),
-    s32: () => m.i64.load32_s(0, 1, host),
-    '64': () => m.i64.load(0, 1, host),
-  }[kind]();
+  const fast = fastLoad(m, kind, 0, hostAddress(m, types, s));
   let slow = m.call(mb.helper('load_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), pc], types.i64);
   if (kind === 's8') slow = m.i64.extend8_s(slow);
   if (kind === 's16') slow = m.i64.extend16_s(slow);
@@ -160,6 +183,19 @@ export function emitLoad(
   if (!cache) return m.block(null, [m.local.set(s.address, address), checkedAccess(m, types, s, size, LOAD_CHECK, fast, slow, types.i64)], types.i64);
   const bad = needsSlowPathCached(m, types, s, cache, size, LOAD_CHECK);
   return m.block(null, [m.local.set(s.address, address), unlikely(m, m.if(bad, slow, fastWithRefresh(m, types, s, cache, fast, true)))], types.i64);
+}
+
+/** The store's fast path and slow path, given the address in scratch.address and the value in
+ *  scratch.value. */
+function storeParts(
+  mb: ModuleBuilder, s: Scratch & { value: number }, width: 8 | 16 | 32 | 64, pc: ExpressionRef, afterSlow: (() => ExpressionRef | undefined) | undefined,
+): { fast: ExpressionRef; slow: ExpressionRef } {
+  const { m, types } = mb;
+  const v = () => m.local.get(s.value, types.i64);
+  const fast = fastStore(m, width, 0, hostAddress(m, types, s), v());
+  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(width / 8), v(), pc], types.none);
+  const reload = afterSlow?.();
+  return { fast, slow: reload === undefined ? call : m.block(null, [call, reload]) };
 }
 
 export function emitStore(
@@ -170,16 +206,11 @@ export function emitStore(
 ): ExpressionRef {
   const { m, types } = mb;
   const size = width / 8;
-  const v = () => m.local.get(s.value, types.i64);
-  const host = hostAddress(m, types, s);
-  const fast = { 8: () => m.i64.store8(0, 1, host, v()), 16: () => m.i64.store16(0, 1, host, v()), 32: () => m.i64.store32(0, 1, host, v()), 64: () => m.i64.store(0, 1, host, v()) }[width]();
-  const call = m.call(mb.helper('store_slow'), [m.local.get(s.address, types.i64), m.i32.const(size), v(), pc], types.none);
-  const reload = afterSlow?.();
-  const slow = reload === undefined ? call : m.block(null, [call, reload]);
-  if (!cache) return m.block(null, [m.local.set(s.address, address), m.local.set(s.value, value), checkedAccess(m, types, s, size, STORE_CHECK, fast, slow, types.none)]);
+  const { fast, slow } = storeParts(mb, s, width, pc, afterSlow);
+  const operands = [m.local.set(s.address, address), m.local.set(s.value, value)];
+  if (!cache) return m.block(null, [...operands, checkedAccess(m, types, s, size, STORE_CHECK, fast, slow, types.none)]);
   return m.block(null, [
-    m.local.set(s.address, address),
-    m.local.set(s.value, value),
+    ...operands,
     unlikely(m, m.if(needsSlowPathCached(m, types, s, cache, size, STORE_CHECK), slow, fastWithRefresh(m, types, s, cache, fast, false))),
   ]);
 }
@@ -200,34 +231,18 @@ export function emitGroupGuard(mb: ModuleBuilder, s: Scratch, host: number, firs
   return m.block(null, [m.local.set(host, m.i32.const(0)), m.local.set(s.address, first), m.block(no, tests)]);
 }
 
-/** A group member: when the guard cleared the group (`host` non-zero), the access at `offset`
- *  from host; else `checked`, the member's own checked access.
- *    (block $ok (block $own br_if $own (host == 0); br $ok fast) checked) */
+/** A group member: when the guard cleared the group (`host` non-zero), `fast`, the access at
+ *  its offset from host; else `checked`, the member's own checked access. */
 function groupMember(mb: ModuleBuilder, host: number, fast: ExpressionRef, checked: ExpressionRef, result: TypeRef): ExpressionRef {
   const { m, types } = mb;
-  const ok = mb.uniqueLabel('gok');
-  const own = mb.uniqueLabel('gown');
-  const tests = m.block(own, [
-    unlikely(m, m.br(own, m.i32.eqz(m.local.get(host, types.i32)))),
-    result === types.none ? m.block(null, [fast, m.br(ok)]) : m.br(ok, undefined, fast),
-  ], types.none);
-  return m.block(ok, [tests, checked], result);
+  return fastOrSlow(m, types, [], [m.i32.eqz(m.local.get(host, types.i32))], fast, checked, result);
 }
 
 export function emitGroupedLoad(
   mb: ModuleBuilder, s: Scratch & { value: number }, kind: LoadKind, host: number, offset: number, address: ExpressionRef, pc: ExpressionRef,
 ): ExpressionRef {
   const { m, types } = mb;
-  const h = m.local.get(host, types.i32);
-  const fast = {
-    u8: () => m.i64.load8_u(offset, 1, h),
-    s8: () => m.i64.load8_s(offset, 1, h),
-    u16: () => m.i64.load16_u(offset, 1, h),
-    s16: () => m.i64.load16_s(offset, 1, h),
-    u32: () => m.i64.load32_u(offset, 1, h),
-    s32: () => m.i64.load32_s(offset, 1, h),
-    '64': () => m.i64.load(offset, 1, h),
-  }[kind]();
+  const fast = fastLoad(m, kind, offset, m.local.get(host, types.i32));
   return groupMember(mb, host, fast, emitLoad(mb, s, kind, address, pc), types.i64);
 }
 
@@ -237,9 +252,8 @@ export function emitGroupedStore(
   address: ExpressionRef, value: ExpressionRef, pc: ExpressionRef, afterSlow?: () => ExpressionRef | undefined,
 ): ExpressionRef {
   const { m, types } = mb;
-  const h = m.local.get(host, types.i32);
-  const v = () => m.local.get(s.value, types.i64);
-  const fast = { 8: () => m.i64.store8(offset, 1, h, v()), 16: () => m.i64.store16(offset, 1, h, v()), 32: () => m.i64.store32(offset, 1, h, v()), 64: () => m.i64.store(offset, 1, h, v()) }[width]();
-  const checked = emitStore(mb, s, width, address, v(), pc, undefined, afterSlow);
+  const fast = fastStore(m, width, offset, m.local.get(host, types.i32), m.local.get(s.value, types.i64));
+  const own = storeParts(mb, s, width, pc, afterSlow);
+  const checked = m.block(null, [m.local.set(s.address, address), checkedAccess(m, types, s, width / 8, STORE_CHECK, own.fast, own.slow, types.none)]);
   return m.block(null, [m.local.set(s.value, value), groupMember(mb, host, fast, checked, types.none)]);
 }

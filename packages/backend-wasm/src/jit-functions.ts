@@ -36,8 +36,6 @@ export interface JitFunctionOptions {
   promoteRegisters?: boolean;
   /** Transfers that may be direct calls. */
   links?: DirectLinks;
-  /** Nearby accesses off one base share a shadow-table lookup (with promoteRegisters). */
-  groupAccesses?: boolean;
   /** Count each transfer that continues in translated code in the state block (abi StateSlot
    *  transfersDirect, transfersChained): ferry run --stats. */
   countTransfers?: boolean;
@@ -45,7 +43,7 @@ export interface JitFunctionOptions {
 
 /** Adds one exported () -> i32 function per IR function; returns the export names in input order. */
 export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], options: JitFunctionOptions = {}): string[] {
-  const { promoteRegisters = false, links, countTransfers = false, groupAccesses = true } = options;
+  const { promoteRegisters = false, links, countTransfers = false } = options;
   const { m, types } = mb;
   mb.importTable(TABLE, TABLE_IMPORT.module, TABLE_IMPORT.name);
   const slot = (s: StateSlotName) => STATE_BASE + StateSlot[s];
@@ -91,8 +89,9 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], optio
         ]);
       },
       exit,
-      // The optimizing tier nests values and shares locals; the baseline keeps its emit cheap.
-      ...(promoteRegisters ? { promoteRegisters: true, groupAccesses } : { plainLocals: true }),
+      // The optimizing tier nests values, shares locals and groups nearby accesses; the baseline
+      // keeps its emit cheap.
+      ...(promoteRegisters ? { promoteRegisters: true, groupAccesses: true } : { plainLocals: true }),
     };
     const body = emitFunctionBody(mb, func, context);
     const name = functionName(index);
