@@ -325,33 +325,40 @@ function splitConstantSelects(func: Func, b: Builder): void {
   }
 }
 
-/** A switch's computed jump whose jump-table targets lie in the region finds its target by a
- *  tree of compares (halving the sorted targets, then equality tests in threes) and jumps there;
- *  a target not among them (a table entry outside the region) still leaves through goto_pc. The
- *  whole dispatch loop of an interpreter then stays in one function, its registers in locals,
- *  instead of leaving through the jump cache at every case. Undone when it would make the CFG
- *  irreducible (the backend would then run the region as a dispatch loop). */
-function dispatchTableJumps(func: Func, b: Builder, jumps: readonly { id: BlockId; targets: readonly bigint[] }[], entryOf: ReadonlyMap<bigint, BlockId>): void {
+/** The pcs, held by the region, where a computed jump may go, sorted: the targets of a switch's
+ *  jump table, or the return point of a call (region.ts liftRegion). */
+interface Dispatch {
+  id: BlockId;
+  pcs: bigint[];
+}
+
+/** Each dispatch's block, which ends in a computed goto_pc, finds the target by a tree of compares
+ *  (compareTree) and jumps to it inside the region; a target not among its pcs still leaves
+ *  through goto_pc. All are undone together when they would make the CFG irreducible (the backend
+ *  would then run the whole region as a dispatch loop): the jumps leave as before. */
+function dispatchInRegion(func: Func, b: Builder, dispatches: readonly Dispatch[], entryOf: ReadonlyMap<bigint, BlockId>): void {
+  if (!dispatches.length) return;
   const count = func.blocks.length;
-  const undo: { id: BlockId; length: number; term: Inst }[] = [];
-  for (const { id, targets } of jumps) {
+  const undo = dispatches.map(({ id, pcs }) => {
     const insts = func.blocks[id]!.insts;
-    const term = insts[insts.length - 1]!;
-    if (term.op !== 'goto_pc' || constantValue(func, term.args[0]!) !== undefined) continue;
-    const inRegion = [...new Set(targets)].filter((pc) => entryOf.has(pc)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    if (!inRegion.length) continue;
-    undo.push({ id, length: insts.length - 1, term: insts.pop()! });
+    const term = insts.pop()!;
+    const length = insts.length;
     b.switchTo(id);
-    compareTree(b, term.args[0]!, inRegion, entryOf);
+    compareTree(b, term.args[0]!, pcs, entryOf);
+    return { insts, length, term };
+  });
+  if (reducible(func)) return;
+  for (const { insts, length, term } of undo) {
+    insts.length = length;
+    insts.push(term);
   }
-  if (undo.length && !reducible(func)) {
-    for (const { id, length, term } of undo) {
-      const insts = func.blocks[id]!.insts;
-      insts.length = length;
-      insts.push(term);
-    }
-    func.blocks.length = count;
-  }
+  func.blocks.length = count;
+}
+
+/** True when the block ends in a goto_pc whose target is computed (not a constant). */
+function endsInComputedGoto(func: Func, id: BlockId): boolean {
+  const term = func.blocks[id]!.insts.at(-1)!;
+  return term.op === 'goto_pc' && constantValue(func, term.args[0]!) === undefined;
 }
 
 /** At the builder's open block: jumps to entryOf(pc) when target equals one of pcs (sorted),
@@ -416,8 +423,13 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
     const k = constantValue(func, term.args[0]!);
     if (k !== undefined && entryOf.has(k)) insts[insts.length - 1] = { op: 'jump', args: [], targets: [{ block: entryOf.get(k)!, args: [] }], result: -1 };
   }
-  dispatchTableJumps(func, b, tableJumps, entryOf);
-  const count = func.blocks.length;
+  // A switch's jump reaches the cases the region holds by compares (the whole dispatch loop of an
+  // interpreter then stays in one function, its registers in locals).
+  const byPc = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
+  dispatchInRegion(func, b, tableJumps.flatMap(({ id, targets }) => {
+    const pcs = [...new Set(targets)].filter((pc) => entryOf.has(pc)).sort(byPc);
+    return pcs.length && endsInComputedGoto(func, id) ? [{ id, pcs }] : [];
+  }), entryOf);
   // A computed transfer (a return) is compared with the return point of the innermost call that
   // dominates it, its callee's caller: guarding others (the function's own ret) would add edges
   // that make the CFG irreducible.
@@ -426,37 +438,17 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
     return ret !== undefined && entryOf.has(ret) ? [{ call: entryOf.get(block.pc)!, ret }] : [];
   });
   const dom = calls.length ? new DominatorTree(func) : undefined;
-  const guarded: { id: BlockId; length: number; term: Inst }[] = [];
-  for (let id = 0; dom && id < count; id++) {
-    const insts = func.blocks[id]!.insts;
-    const term = insts[insts.length - 1]!;
-    if (term.op !== 'goto_pc' || constantValue(func, term.args[0]!) !== undefined) continue;
-    const target = term.args[0]!;
+  const returns: Dispatch[] = [];
+  for (let id = 0; dom && id < func.blocks.length; id++) {
+    if (!endsInComputedGoto(func, id)) continue;
     // The innermost call dominating the transfer (dominating calls form a chain): its callee returns here.
     const enclosing = calls.filter((c) => dom.dominates(c.call, id));
     const innermost = enclosing.find((c) => enclosing.every((o) => dom.dominates(o.call, c.call)));
-    if (!innermost) continue;
-    const returnPoints = [innermost.ret];
-    guarded.push({ id, length: insts.length - 1, term: insts.pop()! });
-    b.switchTo(id);
-    for (const pc of returnPoints) {
-      const miss = b.createBlock();
-      b.brif(b.cmp('eq', target, b.i64(pc)), entryOf.get(pc)!, miss);
-      b.switchTo(miss);
-    }
-    b.gotoPc(target);
+    if (innermost) returns.push({ id, pcs: [innermost.ret] });
   }
   // The return edges can make the CFG irreducible (discovery saw a call-to-return-point edge
-  // instead): the backend would then run the whole region as a dispatch loop, so leave the
-  // returns unguarded (they exit, as before).
-  if (guarded.length && !reducible(func)) {
-    for (const g of guarded) {
-      const insts = func.blocks[g.id]!.insts;
-      insts.length = g.length;
-      insts.push(g.term);
-    }
-    func.blocks.length = count;
-  }
+  // instead): then the returns stay unguarded (they exit, as before).
+  dispatchInRegion(func, b, returns, entryOf);
   setInstretAtExits(func, b, counts);
   testBudgetAtLoopHeadersOnly(func, starts);
   return func;
