@@ -80,8 +80,8 @@ export function discoverCode(image: GuestImage, profilePcs: Iterable<bigint> = [
             if (target !== undefined) lead(target, 'call');
           } else if (target !== undefined) {
             lead(target, 'call'); // a tail call through auipc + jr
-          } else if (d.rs1 !== 1) {
-            pendingJumps.push(block);
+          } else {
+            pendingJumps.push(block); // perhaps a switch (resolveJumpTable passes over returns)
           }
           break;
         }

@@ -72,10 +72,10 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
       blocks.push(block);
       visit?.(pc);
       insns += block.insns.length;
-      const cases = new Set(block.indirectTargets);
       for (const s of regionSuccessors(block)) {
         // A switch's cases join its region even though each is a leader ('jump-table') too.
-        if (seen.has(s) || (leaders.has(s) && !(cases.has(s) && leaders.get(s) === 'jump-table')) || !image.isExecutable(s)) continue;
+        const joins = !leaders.has(s) || (leaders.get(s) === 'jump-table' && block.indirectTargets?.includes(s));
+        if (seen.has(s) || !joins || !image.isExecutable(s)) continue;
         seen.add(s);
         queue.push(s);
       }

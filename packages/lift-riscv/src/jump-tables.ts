@@ -102,7 +102,8 @@ export function resolveJumpTable(
   const insns = block.insns;
   const jumpAt = insns.length - 1;
   const jr = insns[jumpAt]!.decoded;
-  if (!jr || jr.base !== 'jalr' || jr.rd !== 0 || jr.imm !== 0) return undefined;
+  // A switch jumps through `jr r` (no link, no offset) with r other than ra, which is a return.
+  if (!jr || jr.base !== 'jalr' || jr.rd !== 0 || jr.imm !== 0 || jr.rs1 === 1) return undefined;
   const assumed = new Map(image.registers ?? []);
   const initial = predecessor ? knownRegisters(predecessor.insns, predecessor.insns.length - 1, assumed) : assumed;
   // jr r: r = load(...) [+ base]
