@@ -96,41 +96,25 @@ block2:
   });
 
   it('leave out members too far apart; group members at any alignment', () => {
-    const far = plan(`
-func @f(i64, i64) {
-block0(v0: i64, v1: i64):
-  v2 = iconst.i64 4096
-  v3 = load.64 v1, v2
-  v4 = iconst.i64 8
-  v5 = add.i64 v1, v4
-  v6 = load.64 v5, v2
-  v7 = iconst.i64 2000
-  v8 = add.i64 v1, v7
-  v9 = load.64 v8, v2
-  v10 = iconst.i64 16
-  v11 = add.i64 v1, v10
-  v12 = load.64 v11, v2
-  v13 = add.i64 v3, v6
-  v14 = add.i64 v13, v9
-  v15 = add.i64 v14, v12
-  goto_pc v15
-}`);
-    expect(far.groups).toEqual({ 'v1+0 span 24 check 64': ['load.64@0', 'load.64@8', 'load.64@16'] });
-    const skewed = plan(`
-func @f(i64, i64) {
-block0(v0: i64, v1: i64):
-  v2 = iconst.i64 4096
-  v3 = load.64 v1, v2
-  v4 = iconst.i64 4
-  v5 = add.i64 v1, v4
-  v6 = load.64 v5, v2
-  v7 = iconst.i64 12
-  v8 = add.i64 v1, v7
-  v9 = load.64 v8, v2
-  v13 = add.i64 v3, v6
-  v14 = add.i64 v13, v9
-  goto_pc v14
-}`);
-    expect(skewed.groups).toEqual({ 'v1+0 span 20 check 64': ['load.64@0', 'load.64@4', 'load.64@12'] });
+    /** 8-byte loads off v1 at the offsets, in order, summed. */
+    const loadsOff = (offsets: readonly number[]): string => {
+      const lines = ['  v2 = iconst.i64 4096'];
+      let next = 3;
+      const loaded = offsets.map((offset) => {
+        let address = 1;
+        if (offset !== 0) {
+          lines.push(`  v${next} = iconst.i64 ${offset}`, `  v${next + 1} = add.i64 v1, v${next}`);
+          address = next + 1;
+          next += 2;
+        }
+        lines.push(`  v${next} = load.64 v${address}, v2`);
+        return next++;
+      });
+      let sum = loaded[0]!;
+      for (const v of loaded.slice(1)) (lines.push(`  v${next} = add.i64 v${sum}, v${v}`), (sum = next++));
+      return `func @f(i64, i64) {\nblock0(v0: i64, v1: i64):\n${lines.join('\n')}\n  goto_pc v${sum}\n}`;
+    };
+    expect(plan(loadsOff([0, 8, 2000, 16])).groups).toEqual({ 'v1+0 span 24 check 64': ['load.64@0', 'load.64@8', 'load.64@16'] });
+    expect(plan(loadsOff([0, 4, 12])).groups).toEqual({ 'v1+0 span 20 check 64': ['load.64@0', 'load.64@4', 'load.64@12'] });
   });
 });

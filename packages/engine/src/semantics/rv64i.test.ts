@@ -227,11 +227,11 @@ describe('loads and stores', () => {
     expect(r.x[13]).toBe(0x11n);
     expect(r.data[4095]).toBe(0x11);
   });
-  // The data page has no mapped neighbour, so the stack (8 MiB, mapped) provides a page boundary.
+  // The data page has no mapped neighbour, so the stack (8 MiB, mapped) provides a page boundary:
+  // t0 = a page boundary with mapped pages on both sides.
+  const STACK_PAGE_BOUNDARY_IN_T0 = 'addi t0, sp, -64\nsrli t0, t0, 12\nslli t0, t0, 12';
   const crossing = program(`
-    addi t0, sp, -64
-    srli t0, t0, 12
-    slli t0, t0, 12         # a page boundary with mapped pages on both sides
+    ${STACK_PAGE_BOUNDARY_IN_T0}
     sd a1, -3(t0)
     ld a2, -3(t0)
     lw a3, -2(t0)
@@ -321,9 +321,7 @@ describe('loads and stores', () => {
     // Twice round a loop: the first pass makes the pages present (a page the run has not touched
     // yet has an empty shadow entry, so its guard fails), the second finds them present.
     'across a page boundary': program(`
-      addi t0, sp, -64
-      srli t0, t0, 12
-      slli t0, t0, 12
+      ${STACK_PAGE_BOUNDARY_IN_T0}
       li t3, 2
     again:
       sd a1, -16(t0)
