@@ -12,7 +12,7 @@
 // change at exits: system calls, thread switches, installed code), so a page the guard saw
 // allowed stays allowed; members the guard did not clear check themselves.
 import { LOAD_CHECK, STORE_CHECK } from '@ferry/abi';
-import { guestAccessOf, type Func, type Inst, type Value } from '@ferry/ir';
+import { guestAccessOf, predecessors, type Func, type GuestAccess, type Inst, type Value } from '@ferry/ir';
 import type { SinkPlan } from './sinking.js';
 
 /** A group takes members only this far apart: its guard fails for a base whose span would cross
@@ -47,9 +47,11 @@ interface Candidate {
   block: number;
   index: number;
   offset: bigint;
-  size: number;
-  store: boolean;
+  access: GuestAccess;
 }
+
+/** Offset of the first byte after a candidate's access. */
+const endOf = (c: Candidate): bigint => c.offset + BigInt(c.access.bytes);
 
 /** Plans the groups of func, within chains of blocks that run one after another (a block that
  *  ends in a jump to a block with no other predecessor: the lifter ends a block after each store),
@@ -74,7 +76,7 @@ export function planAccessGroups(func: Func, constants: ReadonlyMap<Value, Inst>
         const { base, offset } = split(inst.args[0]!);
         if (constants.has(base)) return;
         const list = byBase.get(base) ?? byBase.set(base, []).get(base)!;
-        list.push({ inst, block: b, index, offset, size: access.bytes, store: access.store });
+        list.push({ inst, block: b, index, offset, access });
       });
     }
     let count = 0;
@@ -86,13 +88,13 @@ export function planAccessGroups(func: Func, constants: ReadonlyMap<Value, Inst>
       let end = start;
       for (const c of members) {
         if (c.offset < start) start = c.offset;
-        if (c.offset + BigInt(c.size) > end) end = c.offset + BigInt(c.size);
+        if (endOf(c) > end) end = endOf(c);
       }
       const first = members[0]!;
       const address = first.inst.args[0]!;
       const from = inLocal(address) ? { from: address, delta: start - first.offset } : address !== base && inLocal(base) ? { from: base, delta: start } : undefined;
       if (!from) continue;
-      const check = members.reduce((bits, c) => bits | (c.store ? STORE_CHECK : LOAD_CHECK), 0);
+      const check = members.reduce((bits, c) => bits | (c.access.store ? STORE_CHECK : LOAD_CHECK), 0);
       const group: AccessGroup = { ...from, span: Number(end - start), check, index: count++ };
       for (const c of members) plan.members.set(c.inst, { group, offset: Number(c.offset - start) });
       const at = rootStatement(func.blocks[first.block]!.insts, first.index, sinks);
@@ -106,12 +108,11 @@ export function planAccessGroups(func: Func, constants: ReadonlyMap<Value, Inst>
 /** The function's blocks as chains: each block after the first in a chain is the sole successor
  *  of the one before (by a jump) and has no other predecessor, so a chain runs start to end. */
 function chainsOf(func: Func, skip: ReadonlySet<number>): number[][] {
-  const preds = new Array<number>(func.blocks.length).fill(0);
-  for (const block of func.blocks) for (const t of block.insts[block.insts.length - 1]!.targets ?? []) preds[t.block]!++;
+  const preds = predecessors(func);
   const next = (b: number): number | undefined => {
-    const term = func.blocks[b]!.insts[func.blocks[b]!.insts.length - 1]!;
+    const term = func.blocks[b]!.insts.at(-1)!;
     const t = term.op === 'jump' ? term.targets![0]!.block : undefined;
-    return t !== undefined && preds[t] === 1 && !skip.has(t) ? t : undefined;
+    return t !== undefined && preds[t]!.length === 1 && !skip.has(t) ? t : undefined;
   };
   const continues = new Set<number>();
   func.blocks.forEach((_, b) => {
@@ -133,6 +134,7 @@ function chainsOf(func: Func, skip: ReadonlySet<number>): number[][] {
   func.blocks.forEach((_, b) => !skip.has(b) && !seen.has(b) && follow(b));
   return chains;
 }
+
 /** The candidates whose offsets fit in the largest window of GROUP_SPAN_LIMIT bytes (the first
  *  such window when several tie), in block order. */
 function densestWindow(candidates: Candidate[]): Candidate[] {
@@ -141,8 +143,8 @@ function densestWindow(candidates: Candidate[]): Candidate[] {
   let to = 0;
   for (let from = 0; from < sorted.length; from++) {
     if (to < from) to = from;
-    while (to + 1 < sorted.length && sorted[to + 1]!.offset + BigInt(sorted[to + 1]!.size) - sorted[from]!.offset <= GROUP_SPAN_LIMIT) to++;
-    if (sorted[to]!.offset + BigInt(sorted[to]!.size) - sorted[from]!.offset > GROUP_SPAN_LIMIT) continue;
+    while (to + 1 < sorted.length && endOf(sorted[to + 1]!) - sorted[from]!.offset <= GROUP_SPAN_LIMIT) to++;
+    if (endOf(sorted[to]!) - sorted[from]!.offset > GROUP_SPAN_LIMIT) continue;
     if (to - from > best.to - best.from) best = { from, to };
   }
   const chosen = new Set(sorted.slice(best.from, best.to + 1));
