@@ -9,10 +9,11 @@
 import {
   GUEST_PAGE_MASK, GUEST_PAGE_SHIFT, GUEST_VA_BITS, LOAD_CHECK, SHADOW_HOST_MASK, SHADOW_TABLE, STORE_CHECK,
 } from '@ferry/abi';
+import { guestAccessOf } from '@ferry/ir';
 import type { ExpressionBuilder, ExpressionRef, ModuleBuilder, TypeRef, ValueTypes } from './builder.js';
 
 export type LoadKind = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | '64';
-export const loadSize = (kind: LoadKind): number => (kind === '64' ? 8 : Number(kind.slice(1)) / 8);
+const loadSize = (kind: LoadKind): number => guestAccessOf(`load.${kind}`)!.bytes;
 
 interface Scratch {
   /** i64 local holding the guest address. */

@@ -11,5 +11,5 @@ export {
   type InterpreterCase, type InterpreterOptions,
 } from './dispatch-loop.js';
 export { packedLayout, type FusedOperand, type FusedPart, type FusedRow } from './fused-rows.js';
-export { loadSize, type LoadKind } from './guest-memory.js';
+export type { LoadKind } from './guest-memory.js';
 export { compileJitModule, TABLE_IMPORT, type DirectLinks, type JitModule, type JitOptions } from './jit-module.js';
