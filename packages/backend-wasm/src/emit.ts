@@ -35,6 +35,11 @@ export interface BodyContext {
   plainLocals?: boolean;
   /** Let accesses near each other off one base share one shadow-table lookup (access-groups.ts). */
   groupAccesses?: boolean;
+  /** Read a guest register set or read earlier in the block (or in the chain of single-predecessor
+   *  blocks leading to it) from the local of that value instead of the state block. Every write
+   *  still stores, so the state block stays exact at exits. For code that runs no IR passes (the
+   *  baseline tier): reg-forward does the same and more in the optimizing pipeline. */
+  forwardRegisters?: boolean;
 }
 
 /** State slots a JIT region keeps in locals with the registers. Invariant: no runtime helper
@@ -103,6 +108,13 @@ class BodyEmitter {
   private scratch?: { address: number; entry: number; value: number };
   /** Locals of each page-cache slot named by a memory op's `page N` immediate. */
   private readonly pageCaches = new Map<number, PageCache>();
+
+  /** forwardRegisters: the value each guest register holds (x0-x31 as 0-31, f0-f31 as 32-63) as
+   *  known from the code emitted so far along the current chain of blocks; per block, that
+   *  knowledge at its end; and the blocks' predecessors. */
+  private known?: Map<number, Value>;
+  private readonly knownAtEnd: (Map<number, Value> | undefined)[] = [];
+  private preds?: number[][];
 
   /** Stores whose codeModified exit runs in their slow path, and the exit block it runs. */
   private readonly storeExits = new Map<Inst, number>();
@@ -372,6 +384,21 @@ class BodyEmitter {
 
   /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
+    if (!this.ctx.forwardRegisters) return this.blockStatements(index);
+    // A block with one predecessor runs only after it, so what was known at its end holds here
+    // (values defined there dominate this block). An exit block moved into a store's slow path
+    // has none left and starts knowing nothing.
+    const outer = this.known;
+    const preds = (this.preds ??= predecessors(this.func))[index]!;
+    const inherited = preds.length === 1 ? this.knownAtEnd[preds[0]!] : undefined;
+    this.known = inherited ? new Map(inherited) : new Map();
+    const code = this.blockStatements(index);
+    this.knownAtEnd[index] = this.known;
+    this.known = outer;
+    return code;
+  }
+
+  private blockStatements(index: number): ExpressionRef[] {
     const code: ExpressionRef[] = [];
     const guards = this.groups?.guards.get(index);
     this.func.blocks[index]!.insts.forEach((inst, i) => {
@@ -460,6 +487,25 @@ class BodyEmitter {
     return { ptr: this.m.i32.shl(this.use(reg), this.m.i32.const(3)), offset: STATE_BASE + base };
   }
 
+  /** forwardRegisters: the value register `cell` is known to hold, read from where it lives;
+   *  otherwise undefined, and the read's own result is what the register holds from here on
+   *  (when something reads it, so it gets a local). */
+  private forwardedRead(inst: Inst, cell: number | undefined): ExpressionRef | undefined {
+    if (!this.known || cell === undefined) return undefined;
+    const v = this.known.get(cell);
+    if (v !== undefined) return this.use(v);
+    if (this.sinks.uses[inst.result]! > 0) this.known.set(cell, inst.result);
+    return undefined;
+  }
+
+  /** forwardRegisters: after a write the register holds its value; a register numbered at run
+   *  time may be any of the family, so nothing is known of them any more. */
+  private forwardWrite(inst: Inst, cell: number | undefined): void {
+    if (!this.known) return;
+    if (cell !== undefined) this.known.set(cell, inst.args[inst.args.length - 1]!);
+    else this.known.clear();
+  }
+
   private scratchLocals() {
     return (this.scratch ??= {
       address: this.ctx.addLocal(this.mb.types.i64),
@@ -540,22 +586,24 @@ class BodyEmitter {
       case 'get_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.i64.const(0n);
-        return m.i64.load(r.offset, 8, r.ptr);
+        return this.forwardedRead(inst, r.constant) ?? m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_xreg': {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.nop();
         const store = m.i64.store(r.offset, 8, r.ptr, a(1));
+        this.forwardWrite(inst, r.constant);
         if (r.constant !== undefined) return store;
         // A run-time register number may be 0: store, then restore x0.
         return m.block(null, [store, m.i64.store(STATE_BASE + xregOffset(0), 8, m.i32.const(0), m.i64.const(0n))]);
       }
       case 'get_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        return m.i64.load(r.offset, 8, r.ptr);
+        return this.forwardedRead(inst, r.constant === undefined ? undefined : 32 + r.constant) ?? m.i64.load(r.offset, 8, r.ptr);
       }
       case 'set_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
+        this.forwardWrite(inst, r.constant === undefined ? undefined : 32 + r.constant);
         return m.i64.store(r.offset, 8, r.ptr, a(1));
       }
       case 'get_slot': {

@@ -1,6 +1,8 @@
 // Expect tests for codegen: each `.ir` file in ./filetests holds cases
 //   ; test: wat          (or `wat promote`: guest registers in locals, as the optimizing tier;
-//                         `wat group`: that and grouped accesses, access-groups.ts)
+//                         `wat group`: that and grouped accesses, access-groups.ts;
+//                         `wat baseline`: one local per value and forwarded register reads, as
+//                         the baseline tier)
 //   <one IR function>
 //   ; expect:
 //   <binaryen's text of a module holding that function, emitted by emitFunctionBody>
@@ -17,7 +19,7 @@ import { emitFunctionBody, type BodyContext } from './emit.js';
 import { WasmModuleBuilder, wasmType } from './module.js';
 
 function runWatFiletest(input: string, directive: string): string {
-  if (directive !== 'wat' && directive !== 'wat promote' && directive !== 'wat group') throw new FerryError(`unknown directive '${directive}': use wat, wat promote or wat group`);
+  if (!['wat', 'wat promote', 'wat group', 'wat baseline'].includes(directive)) throw new FerryError(`unknown directive '${directive}': use wat, wat promote, wat group or wat baseline`);
   const func = parseFunc(input);
   const errors = verify(func);
   if (errors.length > 0) throw new FerryError(`input does not verify:\n${errors.join('\n')}`);
@@ -33,6 +35,7 @@ function runWatFiletest(input: string, directive: string): string {
       exit: (code) => m.return(m.i64.const(BigInt(code))),
       ...(directive === 'wat promote' ? { promoteRegisters: true } : {}),
       ...(directive === 'wat group' ? { promoteRegisters: true, groupAccesses: true } : {}),
+      ...(directive === 'wat baseline' ? { plainLocals: true, forwardRegisters: true } : {}),
     };
     const body = emitFunctionBody(mb, func, ctx);
     const name = func.name;

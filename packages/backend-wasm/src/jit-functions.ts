@@ -90,8 +90,8 @@ export function addJitFunctions(mb: ModuleBuilder, funcs: readonly Func[], optio
       },
       exit,
       // The optimizing tier nests values, shares locals and groups nearby accesses; the baseline
-      // keeps its emit cheap.
-      ...(promoteRegisters ? { promoteRegisters: true, groupAccesses: true } : { plainLocals: true }),
+      // keeps its emit cheap, and reads registers its block already has in locals from there.
+      ...(promoteRegisters ? { promoteRegisters: true, groupAccesses: true } : { plainLocals: true, forwardRegisters: true }),
     };
     const body = emitFunctionBody(mb, func, context);
     const name = functionName(index);
