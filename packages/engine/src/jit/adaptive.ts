@@ -37,6 +37,8 @@ interface Pending {
   tier: 'opt';
   units: Unit[];
   epochs: Map<number, number>;
+  /** Main-thread time spent discovering the regions (part of their compile time). */
+  discoveryMs: number;
 }
 
 export class AdaptiveExecutor {
@@ -151,26 +153,28 @@ export class AdaptiveExecutor {
   private requestBaseline(pc: bigint): void {
     if (this.cache.lookup(pc)) return;
     const { baselineBatch, liftBlock, liftHints, compileBaselineModule, CompileClient } = this.attached();
+    // The worker starts with the first baseline compile (it loads while this runs on).
+    this.client ??= new CompileClient();
+    // Compile time counts everything from discovery to the installed instance.
+    const started = nowMs();
     const blocks = baselineBatch(this.fetch, pc, (at) => this.cache.lookup(at) !== undefined);
     if (!blocks.length) return;
-    this.client ??= new CompileClient();
     const hints = liftHints(this.machine);
     const funcs = blocks.map((b) => liftBlock(b, hints));
     const units = blocks.map((b) => this.describe([b]));
-    const started = nowMs();
     const linked = baselineLinks(this.cache, units);
     const compiled = compileBaselineModule(funcs, { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
-    const ms = nowMs() - started;
-    this.installInstance('baseline', units, instance, compiled.exports, ms, undefined, linked?.made);
+    this.installInstance('baseline', units, instance, compiled.exports, 0, started, undefined, linked?.made);
   }
 
   /** Discovers the region entered at pc and has the worker lift, optimize and compile it. */
   private requestOpt(pc: bigint): void {
     const { discoverRegion, liftHints, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
+    const started = nowMs();
     const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
     if (!blocks.length) return;
-    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true, countTransfers: this.countTransfers }, OPT_PIPELINE(), liftHints(this.machine));
+    this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true, countTransfers: this.countTransfers }, OPT_PIPELINE(), liftHints(this.machine), nowMs() - started);
   }
 
   private attached(): Compilers {
@@ -185,7 +189,8 @@ export class AdaptiveExecutor {
     return { pc: blocks[0]!.pc, pages, insns: blocks.reduce((n, b) => n + b.insns.length, 0) };
   }
 
-  private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName, hints: LiftHints): void {
+  /** `discoveryMs`: the main thread's time finding the regions, counted with the compile. */
+  private submit(tier: 'opt', regions: GuestBlock[][], options: CompileOptions, pipeline: PipelineName, hints: LiftHints, discoveryMs: number): void {
     const epochs = new Map<number, number>();
     const described = regions.map((blocks) => {
       const unit = this.describe(blocks);
@@ -200,7 +205,7 @@ export class AdaptiveExecutor {
       for (const u of described) this.requested[tier].delete(u.pc);
       return;
     }
-    this.pending.set(id, { tier, units: described, epochs });
+    this.pending.set(id, { tier, units: described, epochs, discoveryMs });
   }
 
   /** The imports of every translated module: helpers, memory and the code cache's table (made once). */
@@ -209,16 +214,18 @@ export class AdaptiveExecutor {
     return (this.importObject ??= { ferry: { ...this.machine.helpers(), table: this.cache.table } });
   }
 
-  /** Installs the functions of a compiled module; `stale` units (code changed meanwhile) are skipped. */
+  /** Installs the functions of a compiled module; `stale` units (code changed meanwhile) are skipped.
+   *  The compile time recorded is `offThreadMs` (the worker's part) plus the main thread's from
+   *  `mainStarted` to the end of the install. */
   private installInstance(
-    tier: 'baseline' | 'opt', units: Unit[], instance: WebAssembly.Instance, exports: readonly string[], ms: number,
+    tier: 'baseline' | 'opt', units: Unit[], instance: WebAssembly.Instance, exports: readonly string[],
+    offThreadMs: number, mainStarted: number,
     stale?: (u: Unit) => boolean,
     /** Per unit, the pcs it calls directly (recordingLinks). */
     links?: readonly bigint[][],
   ): void {
     const c = this.counters[tier];
     c.modules++;
-    c.compileMs += ms;
     let insns = 0;
     units.forEach((u, i) => {
       if (stale?.(u)) return;
@@ -228,6 +235,8 @@ export class AdaptiveExecutor {
       c.guestInsns += u.insns;
       insns += u.insns;
     });
+    const ms = offThreadMs + nowMs() - mainStarted;
+    c.compileMs += ms;
     this.controller.observeCompile(tier, insns, ms);
   }
 
@@ -238,9 +247,10 @@ export class AdaptiveExecutor {
       if (!p) continue;
       for (const u of p.units) this.requested[p.tier].delete(u.pc);
       if (!reply.module || !reply.exports) throw new Error(`internal error: compile worker failed: ${reply.error}`);
+      const mainStarted = nowMs();
       const instance = new WebAssembly.Instance(reply.module, this.imports());
       const stale = (u: Unit) => u.pages.some((page) => (this.pageEpoch.get(page) ?? 0) !== p.epochs.get(page));
-      this.installInstance(p.tier, p.units, instance, reply.exports, reply.compileMs, stale);
+      this.installInstance(p.tier, p.units, instance, reply.exports, p.discoveryMs + reply.compileMs, mainStarted, stale);
     }
   }
 

@@ -99,29 +99,30 @@ export class Translator {
 
   /** Translates the block at pc and a batch of untranslated blocks near it (baselineBatch). */
   baseline(pc: bigint): Translation | undefined {
+    const started = performance.now();
     const blocks = baselineBatch(this.fetch, pc, (at) => this.cache.lookup(at) !== undefined);
     if (!blocks.length || blocks[0]!.pc !== pc) return undefined;
     const hints = liftHints(this.machine);
     const units = blocks.map((b) => ({ blocks: [b], pages: pagesOf([b]), func: liftBlock(b, hints) }));
     const linked = baselineLinks(this.cache, units.map((u) => ({ pc: u.blocks[0]!.pc, pages: u.pages })));
     const options = { ...(linked ? { links: linked.links } : {}), countTransfers: this.countTransfers };
-    this.compileAndInstall('baseline', units, () => compileBaselineModule(units.map((u) => u.func), options), linked?.made);
+    this.compileAndInstall('baseline', started, units, () => compileBaselineModule(units.map((u) => u.func), options), linked?.made);
     return this.cache.lookup(pc);
   }
 
   /** Translates the region entered at pc as one optimized function. */
   optimized(pc: bigint): Translation | undefined {
+    const started = performance.now();
     const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
     if (!blocks.length) return undefined;
-    const { func, ms } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
+    const { func } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;
-    this.compileAndInstall('opt', [{ blocks, pages: pagesOf(blocks), func }], () => {
+    this.compileAndInstall('opt', started, [{ blocks, pages: pagesOf(blocks), func }], () => {
       const options = { promoteRegisters: true, countTransfers: this.countTransfers };
       if (OPT_CODEGEN() === 'direct') return compileDirectModule([func], options);
       if (!backend) throw new Error('internal error: FERRY_OPT_CODEGEN=binaryen needs the binaryen backend loaded');
       return backend.compileJitModule([func], options);
     });
-    this.counters.opt.compileMs += ms;
     return this.cache.lookup(pc);
   }
 
@@ -133,18 +134,18 @@ export class Translator {
 
   private compileAndInstall(
     tier: 'baseline' | 'opt',
+    /** When discovery began: compile time counts everything from there to the installed functions. */
+    started: number,
     units: { blocks: GuestBlock[]; pages: number[]; func: Func }[],
     /** Compiles the units' functions (called after the IR hook has seen them). */
     compile: () => JitModule,
     /** Per unit, the pcs its function calls directly (recordingLinks; filled by compile). */
     links?: readonly bigint[][],
   ): void {
-    const started = performance.now();
     if (this.irHook) for (const u of units) this.irHook(u.func, tier);
     const compiled = compile();
     const instance = new WebAssembly.Instance(new WebAssembly.Module(compiled.binary as Uint8Array<ArrayBuffer>), this.imports());
     const c = this.counters[tier];
-    c.compileMs += performance.now() - started;
     c.modules++;
     units.forEach((u, i) => {
       const insns = u.blocks.reduce((n, b) => n + b.insns.length, 0);
@@ -153,5 +154,6 @@ export class Translator {
       c.functions++;
       c.guestInsns += insns;
     });
+    c.compileMs += performance.now() - started;
   }
 }
