@@ -152,9 +152,8 @@ class BodyEmitter {
    *  Matched conservatively: the block ends store, the test, brif; the exit block has no other
    *  predecessor and uses no non-constant value defined after the store. */
   private moveCodeModifiedExits(): void {
-    const preds = predecessors(this.func);
-    const definedAt = new Map<Value, { block: number; index: number }>();
-    this.func.blocks.forEach((block, b) => block.insts.forEach((inst, index) => inst.result >= 0 && definedAt.set(inst.result, { block: b, index })));
+    // Predecessors of the original CFG, made at the first candidate (before any rewrite).
+    let preds: number[][] | undefined;
     this.func.blocks.forEach((block, b) => {
       const insts = block.insts;
       const term = insts[insts.length - 1];
@@ -162,19 +161,19 @@ class BodyEmitter {
       const [toExit, onward] = term.targets!;
       const exitBlock = this.func.blocks[toExit!.block]!;
       const exit = exitBlock.insts[exitBlock.insts.length - 1]!;
-      if (exit.op !== 'exit' || Number(exit.imm) !== ExitCode.codeModified || toExit!.args.length || preds[toExit!.block]!.length !== 1) return;
+      if (exit.op !== 'exit' || Number(exit.imm) !== ExitCode.codeModified || toExit!.args.length) return;
+      if ((preds ??= predecessors(this.func))[toExit!.block]!.length !== 1) return;
       const cond = insts.find((i) => i.result === term.args[0]);
       const read = cond?.op === 'ne.i64' ? insts.find((i) => i.result === cond.args[0]) : undefined;
       const zero = cond ? this.constants.get(cond.args[1]!) : undefined;
       if (read?.op !== 'get_slot' || read.imm !== 'codeModified' || zero === undefined || BigInt(zero.imm!) !== 0n) return;
       let store = -1;
       for (let i = insts.length - 2; i >= 0 && store < 0; i--) if (insts[i]!.op.startsWith('store.')) store = i;
-      if (store < 0 || !insts.slice(store + 1, -1).every((i) => i === cond || i === read || this.constants.has(i.result))) return;
-      // Constants are emitted where they are used, so only other values must exist at the store.
-      const late = (v: Value) => {
-        const d = definedAt.get(v);
-        return d !== undefined && d.block === b && d.index > store && !this.constants.has(v);
-      };
+      if (store < 0) return;
+      for (let i = store + 1; i < insts.length - 1; i++) if (insts[i] !== cond && insts[i] !== read && !this.constants.has(insts[i]!.result)) return;
+      // Constants are emitted where they are used, so only other values must exist at the store:
+      // the exit block may not use the test or the slot read (all that follows the store).
+      const late = (v: Value) => v === cond!.result || v === read.result;
       if (exitBlock.insts.some((i) => i.args.some(late))) return;
       this.storeExits.set(insts[store]!, toExit!.block);
       block.insts = [...insts.slice(0, -1).filter((i) => i !== cond && i !== read), { op: 'jump', args: [], targets: [onward!], result: -1 }];

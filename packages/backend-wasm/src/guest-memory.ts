@@ -61,6 +61,8 @@ function fastWithRefresh(
 /** Per expression builder (one per module), how many fastOrSlow label pairs it has: labels
  *  are unique in the module and the same from one build to the next. */
 const accessLabels = new WeakMap<ExpressionBuilder, number>();
+/** The label pair of the n-th access, made once (every module reuses the same names). */
+const ACCESS_LABELS: [string, string][] = [];
 
 /** `setup`, then a branch to `slow` per condition in `slowWhen` (each hinted unlikely), then
  *  `fast`: V8 turns each test into a compare and a jump instead of materializing and or-ing
@@ -72,8 +74,7 @@ function fastOrSlow(
 ): ExpressionRef {
   const n = accessLabels.get(m) ?? 0;
   accessLabels.set(m, n + 1);
-  const ok = `mem${n}ok`;
-  const toSlow = `mem${n}slow`;
+  const [ok, toSlow] = (ACCESS_LABELS[n] ??= [`mem${n}ok`, `mem${n}slow`]);
   const tests = m.block(toSlow, [
     ...setup,
     ...slowWhen.map((c) => unlikely(m, m.br(toSlow, c))),

@@ -37,6 +37,9 @@ export interface ValueInfo {
  *  later table lookup and comparison would have to hash or compare character by character). */
 const CANONICAL_OP: ReadonlyMap<string, OpName> = new Map((Object.keys(OPS) as OpName[]).map((op) => [op, op]));
 
+/** The ops that end a block (`terminated` asks after every instruction the lifter appends). */
+const TERMINATORS: ReadonlySet<string> = new Set((Object.keys(OPS) as OpName[]).filter((op) => OPS[op].effect === 'terminator'));
+
 export class Func {
   readonly values: ValueInfo[] = [];
   readonly blocks: Block[] = [];
@@ -94,7 +97,7 @@ export class Builder {
   get terminated(): boolean {
     const insts = this.func.blocks[this.current]!.insts;
     const last = insts[insts.length - 1];
-    return last !== undefined && OPS[last.op].effect === 'terminator';
+    return last !== undefined && TERMINATORS.has(last.op);
   }
 
   emit(name: OpName, args: Value[] = [], imm?: Inst['imm'], targets?: Target[]): Value {

@@ -9,11 +9,19 @@ const NAMES = new Map<string, Uint8Array>();
 const PADDED_SIZE_BYTES = 5;
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
+const INT32_MIN_BIG = -(2n ** 31n);
+const INT32_MAX_BIG = 2n ** 31n - 1n;
 
 export class ByteWriter {
-  private buffer = new Uint8Array(1 << 16);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  /** `capacity`: the initial buffer size (it grows as needed). */
+  constructor(capacity = 1 << 16) {
+    this.buffer = new Uint8Array(capacity);
+    this.view = new DataView(this.buffer.buffer);
+  }
 
   private ensure(extra: number): void {
     if (this.length + extra <= this.buffer.length) return;
@@ -63,9 +71,10 @@ export class ByteWriter {
     }
   }
 
-  /** Signed LEB128 of a 64-bit immediate, wrapped to 64 bits (the same bytes as s32 in i32 range). */
+  /** Signed LEB128 of a 64-bit immediate, wrapped to 64 bits (the same bytes as s32 in i32 range;
+   *  compared with bigint bounds: a bigint compared with a number takes V8's slow path). */
   s64(value: bigint): void {
-    if (value >= INT32_MIN && value <= INT32_MAX) this.s32(Number(value));
+    if (value >= INT32_MIN_BIG && value <= INT32_MAX_BIG) this.s32(Number(value));
     else this.bytes(encodeSLEB128(BigInt.asIntN(64, value)));
   }
 

@@ -168,7 +168,7 @@ export class WasmWriter extends ModuleBuilderBase implements NameResolver {
 /** The module with a custom section named `name`, whose contents `write` writes, inserted at
  *  codeStart (hint sections must precede the code section). */
 function withSectionBeforeCode(binary: Uint8Array, codeStart: number, name: string, write: (section: ByteWriter) => void): Uint8Array {
-  const section = new ByteWriter();
+  const section = new ByteWriter(256);
   section.byte(0); // custom section
   const size = section.reserveSize();
   section.name(name);
