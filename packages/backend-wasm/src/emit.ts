@@ -68,6 +68,8 @@ const INT_OPS: Record<string, string> = {
 const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt',
   feq: 'eq', flt: 'lt', fle: 'le', fabs: 'abs', fneg: 'neg' };
 const CONSTANT_OPS: ReadonlySet<string> = new Set(['iconst.i32', 'iconst.i64', 'fconst.f32', 'fconst.f64']);
+/** Op families whose result is 0 or 1. */
+const BOOLEAN_FAMILIES: ReadonlySet<string> = new Set(['eq', 'ne', 'lt_s', 'lt_u', 'le_s', 'le_u', 'gt_s', 'gt_u', 'ge_s', 'ge_u', 'eqz', 'feq', 'flt', 'fle']);
 
 /** An op name taken apart once: the lifter builds names by concatenation, so splitting and
  *  comparing them per instruction costs more than this lookup (the baseline tier lowers hundreds
@@ -354,7 +356,7 @@ class BodyEmitter {
       const code = this.blockCode(i);
       const term = block.insts[block.insts.length - 1]!;
       if (term.op === 'jump') code.push(branch(term.targets![0]!));
-      if (term.op === 'brif') code.push(m.if(this.use(term.args[0]!), branch(term.targets![0]!), branch(term.targets![1]!)));
+      if (term.op === 'brif') code.push(this.conditional(term.args[0]!, () => branch(term.targets![0]!), () => branch(term.targets![1]!)));
       nested = i === 0 ? m.block(null, code) : m.block(null, [m.block(labels[i]!, [nested]), ...code]);
     });
     return nested;
@@ -374,11 +376,73 @@ class BodyEmitter {
           return copies ? m.block(null, [copies, go]) : go;
         };
         if (term.op === 'jump') return edge(term.targets![0]!);
-        if (term.op === 'brif') return m.if(this.use(term.args[0]!), edge(term.targets![0]!), edge(term.targets![1]!));
+        if (term.op === 'brif') return this.conditional(term.args[0]!, () => edge(term.targets![0]!), () => edge(term.targets![1]!));
         return undefined;
       },
       addLocal: () => this.ctx.addLocal(this.mb.types.i32),
     }, layout);
+  }
+
+  /** A two-way branch on `cond`. When cond is an `and` of booleans nested in the branch (see
+   *  andLeaves), each leaf branches to the false side on its own: V8 then compares and jumps per
+   *  leaf instead of materializing each comparison's 0 or 1 and and-ing them (the lifter's FP fast
+   *  paths test four or five conditions this way per instruction).
+   *    (block (block $no (br_if $no (eqz leaf1)) … onTrue) onFalse)  */
+  private conditional(cond: Value, onTrue: () => ExpressionRef, onFalse: () => ExpressionRef): ExpressionRef {
+    const m = this.m;
+    const leaves = this.andLeaves(cond);
+    if (!leaves) return m.if(this.use(cond), onTrue(), onFalse());
+    const no = this.mb.uniqueLabel('no');
+    return m.block(null, [m.block(no, [...leaves.map((l) => m.br(no, m.i32.eqz(this.use(l)))), onTrue()]), onFalse()]);
+  }
+
+  /** Per value, its defining instruction (made on first use, by andLeaves). */
+  private definitions?: (Inst | undefined)[];
+
+  /** The leaves of `cond` when it is an i32 `and` tree nested in its use (so nothing else reads
+   *  it) whose leaves are all booleans (0 or 1, so the and is nonzero exactly when every leaf is)
+   *  and all but the first pure (short-circuiting skips them); undefined otherwise. */
+  private andLeaves(cond: Value): Value[] | undefined {
+    const root = this.sinks.definition[cond];
+    if (root?.op !== 'and.i32') return undefined;
+    if (!this.definitions) {
+      this.definitions = [];
+      for (const block of this.func.blocks) for (const inst of block.insts) if (inst.result >= 0) this.definitions[inst.result] = inst;
+    }
+    const leaves: Value[] = [];
+    const collect = (v: Value): boolean => {
+      const nested = this.sinks.definition[v];
+      if (nested?.op === 'and.i32') return collect(nested.args[0]!) && collect(nested.args[1]!);
+      if (!this.isBoolean(v)) return false;
+      leaves.push(v);
+      return true;
+    };
+    if (!collect(root.args[0]!) || !collect(root.args[1]!)) return undefined;
+    return leaves.slice(1).every((l) => this.pureTree(l)) ? leaves : undefined;
+  }
+
+  /** Whether v is 0 or 1: a comparison, eqz, a constant 0 or 1, an i32 `and` with such an
+   *  operand, or the wrap of an i64 `and` with 1. */
+  private isBoolean(v: Value): boolean {
+    const inst = this.definitions![v];
+    if (!inst) return false;
+    const { family } = partsOf(inst.op);
+    if (BOOLEAN_FAMILIES.has(family)) return true;
+    if (inst.op === 'iconst.i32') return inst.imm === 0 || inst.imm === 1;
+    if (inst.op === 'and.i32') return this.isBoolean(inst.args[0]!) || this.isBoolean(inst.args[1]!);
+    if (inst.op === 'wrap.i64') {
+      const wide = this.definitions![inst.args[0]!];
+      return wide?.op === 'and.i64' && wide.args.some((a) => { const k = this.constants.get(a); return k !== undefined && BigInt(k.imm!) === 1n; });
+    }
+    return false;
+  }
+
+  /** Whether evaluating v where it is used has no effect: v is a constant, lives in a local, or is
+   *  nested and computed by pure ops from such values. */
+  private pureTree(v: Value): boolean {
+    const nested = this.sinks.definition[v];
+    if (!nested) return true;
+    return OPS[nested.op].effect === 'pure' && nested.args.every((a) => this.pureTree(a));
   }
 
   /** Statements of one block; jump/brif are lowered by the caller. */
