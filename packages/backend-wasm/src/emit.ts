@@ -414,10 +414,11 @@ class BodyEmitter {
       const nested = this.sinks.definition[v];
       if (nested?.op === 'and.i32') return collect(nested.args[0]!) && collect(nested.args[1]!);
       if (!this.isBoolean(v)) return false;
-      leaves.push(v);
+      const k = this.constants.get(v);
+      if (k === undefined || Number(k.imm) !== 1) leaves.push(v); // a constant 1 tests nothing
       return true;
     };
-    if (!collect(root.args[0]!) || !collect(root.args[1]!)) return undefined;
+    if (!collect(root.args[0]!) || !collect(root.args[1]!) || leaves.length === 0) return undefined;
     return leaves.slice(1).every((l) => this.pureTree(l)) ? leaves : undefined;
   }
 
