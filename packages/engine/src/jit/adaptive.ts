@@ -13,6 +13,7 @@ import type { GuestBlock, LiftHints } from '@ferry/lift-riscv';
 import type { Machine } from '@ferry/runtime';
 import { ExitCode } from '@ferry/abi';
 import { nowMs } from '../clock.js';
+import { enableCompilationHints } from '../wasm-flags.js';
 import type { CompileCounters } from '../stats.js';
 import { CodeCache, pagesOf } from './code-cache.js';
 import { baselineLinks } from './links.js';
@@ -23,16 +24,11 @@ import { TieringController } from './controller.js';
 import type { Compilers } from './index.js';
 
 const T0_SLICE = 1n << 20n;
-/** Instructions per slice entered in baseline code. Its budget exits are the samples the
- *  controller decides recompiles by, and a return to the engine is when V8 can switch a hot
- *  function from Liftoff to TurboFan code (wasm has no on-stack replacement). Adaptive, 3 runs
- *  each (s), every slice 2^22 against 2^24: json 25000 3.18-3.43 -> 2.93-3.10, sha256 40960
- *  1.74-1.78 -> 1.67-1.76, lz, interp and nbody 2-3% faster, but matmul 3% and sort 5% slower
- *  (sort runs 2/3 of its instructions in opt regions); so only baseline slices are short. */
-const BASELINE_SLICE = 1n << 22n;
-/** Instructions per slice entered in optimized or preloaded (AOT) code, which nothing recompiles
- *  (and whose functions V8 compiles with TurboFan from the start, or tiers up in long slices). */
-const OPT_SLICE = 1n << 24n;
+/** Instructions per slice of translated code: budget exits are the samples the controller sees.
+ *  2^22 for slices entered in baseline code was measured and not kept (docs/design-notes.md):
+ *  long runs gained up to 5%, but adaptive json 2000 lost 11% to the opt compiles the extra
+ *  samples asked for. */
+const JIT_SLICE = 1n << 24n;
 const MISSES_BEFORE_COMPILE = 2;
 
 interface Unit {
@@ -114,8 +110,7 @@ export class AdaptiveExecutor {
     const before = state.instret;
     let code: number;
     if (translation) {
-      const slice = translation.tier === 'baseline' ? BASELINE_SLICE : OPT_SLICE;
-      if (state.budget > slice) state.budget = slice;
+      if (state.budget > JIT_SLICE) state.budget = JIT_SLICE;
       this.machine.memory.dataView.setBigInt64(stateAddress('codeModified'), 0n, true);
       code = this.cache.call(translation);
     } else {
@@ -208,6 +203,7 @@ export class AdaptiveExecutor {
       return unit;
     });
     this.client ??= new (this.attached().CompileClient)();
+    enableCompilationHints();
     const id = this.client.request(regions, options, pipeline, hints);
     if (id === undefined) {
       // The compile worker is gone: stay in the lower tiers.
