@@ -3,6 +3,7 @@
 // are subpaths, so `ferry run` never initialises them: @ferry/engine/check, /inspect, /profile,
 // /snippet (code snippets run synchronously, with the disassembler loaded up front).
 export * from './run.js';
+export * from './wasm-flags.js';
 export * from './tiers.js';
 export * from './stats.js';
 export * from './decode-cache.js';

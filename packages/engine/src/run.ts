@@ -9,8 +9,8 @@
 // The adaptive tier starts without its compilers and loads them at its first hot code, and the
 // disassembler that describes an illegal instruction loads when one is met (each an await in
 // runMachine's loop); runMachineSync is handed both up front.
-import { setFlagsFromString } from 'node:v8';
 import { ExitCode, exitCodeName, stateAddress } from '@ferry/abi';
+import { enableWasmHints } from './wasm-flags.js';
 import { loadInterpreterModule } from '@ferry/interp/artifact';
 import { GuestFault, Machine, type MachineOptions } from '@ferry/runtime';
 import { FerryError, hex } from '@ferry/util';
@@ -131,18 +131,7 @@ export function runMachineSync(machine: Machine, options: LoopOptions, support: 
   return next.value;
 }
 
-/** Lets V8 read the hints JIT modules carry: branch hints (the wasm writer marks every memory slow
- *  path unlikely, so TurboFan moves those paths and the spills around their helper calls out of
- *  line: adaptive bench_sort 2M and bench_json 10000 ran 4-6% faster) and compilation hints
- *  (the adaptive tier's optimized regions compile straight to TurboFan in the compile worker).
- *  Process-wide; they change only code layout and compile timing, never behaviour. */
-let wasmHintsEnabled = false;
-export function enableWasmHints(): void {
-  if (wasmHintsEnabled) return;
-  wasmHintsEnabled = true;
-  setFlagsFromString('--experimental-wasm-branch-hinting');
-  setFlagsFromString('--experimental-wasm-compilation-hints');
-}
+
 
 /** The run loop itself. It yields a load to wait for when it needs a module it does not have yet
  *  (the adaptive tier's compilers, the instruction describer), and goes on once it is done. */
