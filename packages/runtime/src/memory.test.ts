@@ -174,9 +174,19 @@ describe('slow paths', () => {
     expect(m.fetchSlow(0x10ffcn)).toBe(0x45013344);
     expect(m.tryFetch(0x10ffcn)).toBe(0x45013344);
     expect(m.fetchSlow(0x10ffen)).toBe(0x4501);
+    expect(m.tryFetch(0x10ffen)).toBe(0x4501);
     m.map(0x11000, PAGE, Prot.READ | Prot.EXEC);
     m.writeBytes(0x11000, Uint8Array.of(0xaa, 0xbb), true);
     expect(m.fetchSlow(0x10ffen)).toBe(0xbbaa4501);
+    expect(m.tryFetch(0x10ffen)).toBe(0xbbaa4501);
+    // tryFetch's in-page fast path agrees with fetchSlow, and refuses what fetchSlow refuses.
+    m.write32(0x10800, 0xdeadbeef);
+    expect(m.tryFetch(0x10800n)).toBe(m.fetchSlow(0x10800n));
+    m.map(0x12000, PAGE, Prot.READ | Prot.WRITE);
+    expect(m.tryFetch(0x12000n)).toBeUndefined();
+    expect(m.tryFetch(0x13000n)).toBeUndefined();
+    expect(m.tryFetch(-4n)).toBeUndefined();
+    expect(m.tryFetch(1n << 40n)).toBeUndefined();
   });
 
   it('reads C strings and byte ranges across pages', () => {

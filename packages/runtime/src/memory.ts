@@ -27,6 +27,7 @@ const PROT_MASK = Prot.READ | Prot.WRITE | Prot.EXEC;
 /** pageState bit: the guest page is mapped (its protection may still be NONE). */
 const MAPPED = 0x80;
 const GUEST_LIMIT = 2 ** GUEST_VA_BITS;
+const GUEST_LIMIT_BIGINT = BigInt(GUEST_LIMIT);
 export const DEFAULT_MEM_LIMIT = 1 << 30;
 /** Wasm pages added per growth step, so the buffer is not reallocated for every new page. */
 const GROW_STEP = 64;
@@ -287,8 +288,18 @@ export class GuestMemory {
     return (low | (high << 16)) >>> 0;
   }
 
-  /** fetchSlow, or undefined where it would fault (for code discovery, which stops there). */
+  /** fetchSlow, or undefined where it would fault (for code discovery, which stops there). The
+   *  common case, 4 bytes inside one mapped executable page, reads them directly (code discovery
+   *  fetches every instruction of every block and region the JIT compiles). */
   tryFetch(pc: bigint): number | undefined {
+    if (pc >= 0n && pc < GUEST_LIMIT_BIGINT) {
+      const guest = Number(pc);
+      const page = pageOf(guest);
+      const state = this.pageState[page]!;
+      if ((guest & GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - 4 && state & MAPPED && state & Prot.EXEC) {
+        return this.dataView.getUint32(this.backing(page) + (guest & GUEST_PAGE_MASK), true);
+      }
+    }
     try {
       return this.fetchSlow(pc);
     } catch {
