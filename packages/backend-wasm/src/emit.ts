@@ -50,6 +50,30 @@ const PROMOTED_SLOTS: ReadonlySet<StateSlotName> = new Set(['budget', 'instret',
 /** cellOf's answer for a register access whose number is not a constant (no promotion then). */
 const RUN_TIME_REGISTER = -1;
 
+interface EdgeCounts {
+  /** Per block, its only predecessor, or -1 when it has none or several. */
+  soleFrom: Int32Array;
+  /** Per block, how many edges leave it. */
+  fanOut: Int32Array;
+}
+
+/** Edge counts from the blocks' terminators (cheaper than ir's predecessor lists, for the
+ *  baseline tier's many small functions). */
+function edgeCounts(func: Func): EdgeCounts {
+  const n = func.blocks.length;
+  const soleFrom = new Int32Array(n).fill(-1);
+  const incoming = new Int32Array(n);
+  const fanOut = new Int32Array(n);
+  func.blocks.forEach((block, b) => {
+    for (const t of block.insts[block.insts.length - 1]!.targets ?? []) {
+      fanOut[b]!++;
+      if (incoming[t.block]!++ === 0) soleFrom[t.block] = b;
+      else soleFrom[t.block] = -1;
+    }
+  });
+  return { soleFrom, fanOut };
+}
+
 /** Per block: whether it lies on a cycle of the CFG (it can reach itself). */
 function blocksInCycles(func: Func): boolean[] {
   return graphBlocksInCycles(successorLists(func));
@@ -116,7 +140,8 @@ class BodyEmitter {
    *  knowledge at its end; and the blocks' predecessors. */
   private known?: Map<number, Value>;
   private readonly knownAtEnd: (Map<number, Value> | undefined)[] = [];
-  private preds?: number[][];
+  /** The CFG's edge counts (made at the first block). */
+  private edges?: EdgeCounts;
 
   /** Stores whose codeModified exit runs in their slow path, and the exit block it runs. */
   private readonly storeExits = new Map<Inst, number>();
@@ -453,9 +478,11 @@ class BodyEmitter {
     // (values defined there dominate this block). An exit block moved into a store's slow path
     // has none left and starts knowing nothing.
     const outer = this.known;
-    const preds = (this.preds ??= predecessors(this.func))[index]!;
-    const inherited = preds.length === 1 ? this.knownAtEnd[preds[0]!] : undefined;
-    this.known = inherited ? new Map(inherited) : new Map();
+    const edges = (this.edges ??= edgeCounts(this.func));
+    const pred = edges.soleFrom[index]!;
+    const inherited = pred >= 0 ? this.knownAtEnd[pred] : undefined;
+    // The predecessor's knowledge is taken over when this is its only successor, else copied.
+    this.known = inherited ? (edges.fanOut[pred] === 1 ? inherited : new Map(inherited)) : new Map();
     const code = this.blockStatements(index);
     this.knownAtEnd[index] = this.known;
     this.known = outer;
