@@ -136,8 +136,8 @@ class BodyEmitter {
   private readonly pageCaches = new Map<number, PageCache>();
 
   /** forwardRegisters: the value each guest register holds (x0-x31 as 0-31, f0-f31 as 32-63) as
-   *  known from the code emitted so far along the current chain of blocks; per block, that
-   *  knowledge at its end; and the blocks' predecessors. */
+   *  known from the code emitted so far along the current chain of blocks, and per block, that
+   *  knowledge at its end. */
   private known?: Map<number, Value>;
   private readonly knownAtEnd: (Map<number, Value> | undefined)[] = [];
   /** The CFG's edge counts (made at the first block). */
