@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '@ferry/abi';
 import { DominatorTree, successorLists } from '@ferry/ir';
 import { assemble, wordFetcher } from '@ferry/isa-riscv';
-import { discoverBlock, discoverRegion, liftBlock, liftRegion, staticSuccessors, type GuestBlock } from './region.js';
+import { discoverBlock, discoverRegion, liftBlock, liftRegion, loopHeadersBefore, staticSuccessors, type GuestBlock } from './region.js';
 
 const BASE = 0x10000n;
 
@@ -39,6 +39,37 @@ function liftedReducible(func: ReturnType<typeof liftRegion>): boolean {
   const succs = successorLists(func);
   return dom.rpo.every((b) => succs[b]!.every((t) => rank.get(t)! > rank.get(b)! || dom.dominates(t, b)));
 }
+
+describe('loopHeadersBefore', () => {
+  it('finds the outer loop of a nest from a region entered at the inner header', () => {
+    const { bytes, labels } = assemble(LOOP_NEST, BASE);
+    const inner = labels.get('inner')!;
+    const blocks = discoverRegion(fetcher(bytes), inner);
+    expect(loopHeadersBefore(blocks, inner)).toEqual([labels.get('outer')]);
+    // The outer header's own region holds the inner loop: the adaptive tier enters there.
+    expect(discoverRegion(fetcher(bytes), labels.get('outer')!).map((b) => b.pc)).toContain(inner);
+  });
+
+  it('also names a loop of a callee placed before pc, whose region does not hold pc', () => {
+    const { bytes, labels } = assemble(`
+      callee: addi a1, a1, -1
+              bnez a1, callee
+              ret
+      main:   jal callee
+              addi a0, a0, -1
+              bnez a0, main
+              ecall`, BASE);
+    const main = labels.get('main')!;
+    const blocks = discoverRegion(fetcher(bytes), main);
+    expect(loopHeadersBefore(blocks, main)).toEqual([labels.get('callee')]);
+    expect(discoverRegion(fetcher(bytes), labels.get('callee')!).map((b) => b.pc)).not.toContain(main);
+  });
+
+  it('finds nothing for a loop entered at its own header', () => {
+    const { blocks } = regionOf(LOOP_NEST);
+    expect(loopHeadersBefore(blocks, BASE)).toEqual([]);
+  });
+});
 
 describe('discoverRegion', () => {
   it('keeps a loop nest entered at its outer header whole', () => {

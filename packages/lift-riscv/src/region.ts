@@ -99,6 +99,20 @@ export function discoverRegion(fetch: FetchWord, entry: bigint, maxBlocks = 32, 
   return reducibleRegion(breadthFirstRegion(fetch, entry, maxBlocks, maxInsns, code));
 }
 
+/** Loops that may enclose `pc`, outermost first: the blocks before pc that some block of a
+ *  region discovered from pc branches back to (a retreating edge by address), ascending. The
+ *  adaptive tier enters an optimized region at the first of them whose own region holds pc,
+ *  instead of at pc (where a budget exit landed, often an inner loop's header), so a loop nest
+ *  runs in one function rather than leaving and re-entering it once per outer iteration. (A
+ *  candidate can also be a loop of a callee placed before pc; its region does not hold pc.) */
+export function loopHeadersBefore(blocks: readonly GuestBlock[], pc: bigint): bigint[] {
+  const headers = new Set<bigint>();
+  for (const block of blocks) {
+    for (const target of staticSuccessors(block)) if (target < pc && target <= block.pc) headers.add(target);
+  }
+  return [...headers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number, code: CodeImage | undefined): GuestBlock[] {
   const blocks: GuestBlock[] = [];
   const byEnd = new Map<bigint, GuestBlock>();

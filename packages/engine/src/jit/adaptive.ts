@@ -30,6 +30,8 @@ const T0_SLICE = 1n << 20n;
  *  samples asked for. */
 const JIT_SLICE = 1n << 24n;
 const MISSES_BEFORE_COMPILE = 2;
+/** Enclosing-loop candidates requestOpt tries (each a region discovery, ~0.1-0.4 ms). */
+const MAX_ENCLOSING_TRIES = 3;
 
 interface Unit {
   pc: bigint;
@@ -174,10 +176,23 @@ export class AdaptiveExecutor {
 
   /** Discovers the region entered at pc and has the worker lift, optimize and compile it. */
   private requestOpt(pc: bigint): void {
-    const { discoverRegion, liftHints, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
+    const { discoverRegion, liftHints, loopHeadersBefore, OPT_CODEGEN, OPT_PIPELINE } = this.attached();
     const started = nowMs();
-    const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
+    const code = liveCodeImage(this.machine);
+    let blocks = discoverRegion(this.fetch, pc, undefined, undefined, code);
     if (!blocks.length) return;
+    // Enter at the outermost loop around pc whose region still holds pc (loopHeadersBefore). When
+    // that loop's region is on the way, nothing more is asked; when it is installed, pc is a loop
+    // header inside it where budget exits land, and gets a region of its own as before.
+    for (const header of loopHeadersBefore(blocks, pc).slice(0, MAX_ENCLOSING_TRIES)) {
+      if (this.cache.lookup(header)?.tier === 'opt') break;
+      if (this.requested.opt.has(header)) return;
+      const wider = discoverRegion(this.fetch, header, undefined, undefined, code);
+      if (wider.some((b) => b.pc === pc)) {
+        blocks = wider;
+        break;
+      }
+    }
     this.submit('opt', [blocks], { codegen: OPT_CODEGEN(), promoteRegisters: true, countTransfers: this.countTransfers }, OPT_PIPELINE(), liftHints(this.machine), nowMs() - started);
   }
 
