@@ -29,7 +29,15 @@ const T0_SLICE = 1n << 20n;
  *  long runs gained up to 5%, but adaptive json 2000 lost 11% to the opt compiles the extra
  *  samples asked for. */
 const JIT_SLICE = 1n << 24n;
-const MISSES_BEFORE_COMPILE = 2;
+/** Exits of translated code to the same untranslated pc before a baseline batch is compiled
+ *  there. Each miss costs a return to the engine and one run of the target in T0; a batch costs
+ *  1-10 ms of cold compile. With 2, one hot block pulled in module after module of code that
+ *  barely ran (bench_sort 20000: 256 blocks in 19 modules, 175 ms of compile for a 46 ms program
+ *  in T0). Adaptive, 3 runs each, 2 -> 32 (engine wall, ms): sort 20000 224-252 -> 128-162,
+ *  sha256 2048 411-459 -> 307-327, interp 2000 273-288 -> 192-229, matmul 200 334-339 ->
+ *  232-247, nbody 50000 248-264 -> 195-220, json 2000 1057-1132 -> 918-965, sort 2000000
+ *  781-809 -> 713-767; lz 8192 and the full-size runs within noise. */
+const MISSES_BEFORE_COMPILE = 32;
 /** Enclosing-loop candidates requestOpt tries (each a region discovery, ~0.1-0.4 ms). */
 const MAX_ENCLOSING_TRIES = 3;
 
