@@ -63,6 +63,16 @@ export class Func {
   }
 }
 
+/** The instruction defining each value, indexed by value id; undefined for block parameters and
+ *  for ids past the end (values created after the table was made, unless the creator adds them). */
+export type Definitions = (Inst | undefined)[];
+
+export function definitions(func: Func): Definitions {
+  const defs: Definitions = new Array<Inst | undefined>(func.values.length).fill(undefined);
+  for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0) defs[inst.result] = inst;
+  return defs;
+}
+
 /** Result type of an instruction, resolving helper calls through the abi table. */
 export function resultTypeOf(op: OpName, imm: Inst['imm']): ResultType {
   const r = OPS[op].result;

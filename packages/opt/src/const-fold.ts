@@ -1,8 +1,8 @@
 // const-fold: evaluates pure integer ops whose operands are constants, applies algebraic
 // identities, and turns a brif on a constant into a jump. Invariant: a fold never changes a value
 // the op defines; ops with undefined results (div/rem by zero, signed MIN / -1) are left alone.
-import type { Func, Inst, Value } from '@ferry/ir';
-import { constantOf, definitions, makeConstant, newConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
+import { definitions, type Definitions, type Func, type Inst, type Value } from '@ferry/ir';
+import { constantOf, makeConstant, newConstant, Replacements, rewriteOperands, substitute } from './func-edit.js';
 
 type Int = 'i32' | 'i64';
 const widthOf = (t: Int): 32 | 64 => (t === 'i32' ? 32 : 64);

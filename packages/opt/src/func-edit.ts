@@ -1,20 +1,10 @@
-// Small queries and edits over a Func shared by the passes: defining instructions, constant
-// values, use counts, value replacements and substitution, and removal of blocks with renumbering.
+// Small queries and edits over a Func shared by the passes (ir's `definitions` gives the defining
+// instructions): constant values, use counts, value replacements and substitution, and removal of blocks with renumbering.
 // Tables are flat arrays indexed by value id (no per-value objects or string keys), as passes run
 // on every hot region at run time. Invariant: edits keep the Func well-formed for the verifier as
 // long as each substitution maps a value to one that dominates all its uses (the passes guarantee
 // that, the verifier checks it).
-import { OPS, type BlockId, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
-
-/** The instruction defining each value, indexed by value id; undefined for block parameters and
- *  for ids past the end (values created after the table was made, unless the creator adds them). */
-export type Definitions = (Inst | undefined)[];
-
-export function definitions(func: Func): Definitions {
-  const defs: Definitions = new Array<Inst | undefined>(func.values.length).fill(undefined);
-  for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0) defs[inst.result] = inst;
-  return defs;
-}
+import { OPS, type BlockId, type Definitions, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
 
 /** The value of an integer constant instruction, as a bigint (i32 constants sign-extended). */
 export function constantOf(defs: Definitions, v: Value): bigint | undefined {

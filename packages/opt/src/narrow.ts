@@ -10,8 +10,8 @@
 // chain re-extends each partial sum; sha256's rounds are made of both.
 // Invariant: each rewrite keeps the value's 64 bits wherever they are read in full; the only
 // values replaced are sext32 results no use reads above bit 31.
-import type { BlockId, Func, Inst, OpName, Value } from '@ferry/ir';
-import { constantOf, definitions, Replacements, substitute, type Definitions } from './func-edit.js';
+import { definitions, type BlockId, type Definitions, type Func, type Inst, type OpName, type Value } from '@ferry/ir';
+import { constantOf, Replacements, substitute } from './func-edit.js';
 
 const BITWISE_I64: ReadonlyMap<string, OpName> = new Map<string, OpName>([
   ['or.i64', 'or.i32'], ['and.i64', 'and.i32'], ['xor.i64', 'xor.i32'],

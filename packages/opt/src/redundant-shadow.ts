@@ -2,8 +2,8 @@
 // page-cache slot (`page N`) when an earlier dominating access off the same base lies within one
 // 4 KiB span of it, so the backend reuses that access's shadow-table lookup when the page matches.
 // Invariant: the slot is only a hint; the backend re-checks page and permission, so any tagging is exact.
-import { DominatorTree, guestAccessOf, MAX_PAGE_CACHE_SLOT, walkDominatorTree, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
-import { constantOf, type Definitions } from './func-edit.js';
+import { DominatorTree, guestAccessOf, MAX_PAGE_CACHE_SLOT, walkDominatorTree, type BlockId, type Definitions, type Func, type Inst, type Value } from '@ferry/ir';
+import { constantOf } from './func-edit.js';
 
 const PAGE_SIZE = 4096n;
 

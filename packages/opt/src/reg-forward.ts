@@ -8,8 +8,8 @@
 // which touch only fflags (so frm, read by every FP instruction with a dynamic rounding mode,
 // is read once per path through a region). Cells are small integers, per-block cell
 // states flat Int32Arrays and liveness bitsets of 32-bit words, so a region costs no strings.
-import { helperState, predecessors, reversePostorder, successorLists, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
-import { definitions, makeConstant, Replacements, rewriteOperands, substitute, type Definitions } from './func-edit.js';
+import { definitions, helperState, predecessors, reversePostorder, successorLists, type BlockId, type Definitions, type Func, type Inst, type Value } from '@ferry/ir';
+import { makeConstant, Replacements, rewriteOperands, substitute } from './func-edit.js';
 
 /** Cell numbers: x0..x31 are 0..31, f0..f31 are 32..63; state slots and register numbers outside
  *  0..31 are numbered from 64 as met. The x family is x1..x31 (x0 is no storage). */
