@@ -1,7 +1,7 @@
 // The grouping rules of access-groups.ts, on IR text: which accesses share a guard, where the
 // guard goes, and what it reads.
 import { describe, expect, it } from 'vitest';
-import { parseFunc, type Func, type Inst, type Value } from '@ferry/ir';
+import { definitions, parseFunc, type Func, type Inst, type Value } from '@ferry/ir';
 import { planAccessGroups } from './access-groups.js';
 import { planSinking } from './sinking.js';
 
@@ -9,7 +9,7 @@ function plan(text: string) {
   const func: Func = parseFunc(text);
   const constants = new Map<Value, Inst>();
   for (const block of func.blocks) for (const inst of block.insts) if (inst.op.startsWith('iconst.')) constants.set(inst.result, inst);
-  const p = planAccessGroups(func, constants, planSinking(func, constants), new Set());
+  const p = planAccessGroups(func, definitions(func), constants, planSinking(func, constants), new Set());
   const insts = func.blocks.flatMap((b) => b.insts);
   /** Per group (by its guard's value and delta): the members' result values or pcs, with offsets. */
   const groups = new Map<string, string[]>();

@@ -12,7 +12,7 @@
 // change at exits: system calls, thread switches, installed code), so a page the guard saw
 // allowed stays allowed; members the guard did not clear check themselves.
 import { LOAD_CHECK, STORE_CHECK } from '@ferry/abi';
-import { guestAccessOf, predecessors, type Func, type GuestAccess, type Inst, type Value } from '@ferry/ir';
+import { guestAccessOf, predecessors, type Definitions, type Func, type GuestAccess, type Inst, type Value } from '@ferry/ir';
 import type { SinkPlan } from './sinking.js';
 
 /** A group takes members only this far apart: its guard fails for a base whose span would cross
@@ -55,13 +55,14 @@ const endOf = (c: Candidate): bigint => c.offset + BigInt(c.access.bytes);
 
 /** Plans the groups of func, within chains of blocks that run one after another (a block that
  *  ends in a jump to a block with no other predecessor: the lifter ends a block after each store),
- *  skipping `skip`, blocks emitted inside another's slow path. */
-export function planAccessGroups(func: Func, constants: ReadonlyMap<Value, Inst>, sinks: SinkPlan, skip: ReadonlySet<number>): GroupPlan {
+ *  skipping `skip`, blocks emitted inside another's slow path. `definitions`: each value's
+ *  defining instruction. */
+export function planAccessGroups(
+  func: Func, definitions: Definitions, constants: ReadonlyMap<Value, Inst>, sinks: SinkPlan, skip: ReadonlySet<number>,
+): GroupPlan {
   const plan: GroupPlan = { members: new Map(), guards: new Map() };
-  const definitions = new Map<Value, Inst>();
-  for (const block of func.blocks) for (const inst of block.insts) if (inst.result >= 0) definitions.set(inst.result, inst);
   const split = (address: Value): { base: Value; offset: bigint } => {
-    const def = definitions.get(address);
+    const def = definitions[address];
     const c = def?.op === 'add.i64' ? constants.get(def.args[1]!) : undefined;
     return c?.op === 'iconst.i64' ? { base: def!.args[0]!, offset: BigInt.asIntN(64, BigInt(c.imm!)) } : { base: address, offset: 0n };
   };

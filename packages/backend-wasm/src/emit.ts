@@ -6,12 +6,15 @@
 // structure.ts. Block parameters become locals set on the edges. goto_pc and exit are lowered by the
 // caller's context, which is what lets the same IR serve the T0 interpreter and the JIT tiers.
 // Invariant: written against builder.ts only, so it serves binaryen and the wasm writer alike.
-import { ExitCode, STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
-import { graphBlocksInCycles, OPS, predecessors, successorLists, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
+import { STATE_BASE, StateSlot, xregOffset, fregOffset, type HelperName, type StateSlotName } from '@ferry/abi';
+import { definitions, graphBlocksInCycles, OPS, successorLists, type Definitions, type Func, type Inst, type Target, type Type, type Value } from '@ferry/ir';
 import { valueType, type ExpressionBuilder, type ExpressionRef, type ModuleBuilder, type TypeRef } from './builder.js';
 import { planAccessGroups, type AccessGroup, type GroupPlan } from './access-groups.js';
+import { moveCodeModifiedExits } from './code-modified-exits.js';
 import { emitGroupGuard, emitGroupedLoad, emitGroupedStore, emitLoad, emitStore, type LoadKind, type PageCache } from './guest-memory.js';
 import { allocateLocals, type LocalAssignment } from './local-allocation.js';
+import { RegisterForwarding } from './register-forwarding.js';
+import { andLeaves } from './short-circuit.js';
 import { countUses, planSinking, type SinkPlan } from './sinking.js';
 import { layoutCfg, structureCfg, type CfgLayout } from './structure.js';
 
@@ -50,30 +53,6 @@ const PROMOTED_SLOTS: ReadonlySet<StateSlotName> = new Set(['budget', 'instret',
 /** cellOf's answer for a register access whose number is not a constant (no promotion then). */
 const RUN_TIME_REGISTER = -1;
 
-interface EdgeCounts {
-  /** Per block, its only predecessor, or -1 when it has none or several. */
-  soleFrom: Int32Array;
-  /** Per block, how many edges leave it. */
-  fanOut: Int32Array;
-}
-
-/** Edge counts from the blocks' terminators (cheaper than ir's predecessor lists, for the
- *  baseline tier's many small functions). */
-function edgeCounts(func: Func): EdgeCounts {
-  const n = func.blocks.length;
-  const soleFrom = new Int32Array(n).fill(-1);
-  const incoming = new Int32Array(n);
-  const fanOut = new Int32Array(n);
-  func.blocks.forEach((block, b) => {
-    for (const t of block.insts[block.insts.length - 1]!.targets ?? []) {
-      fanOut[b]!++;
-      if (incoming[t.block]!++ === 0) soleFrom[t.block] = b;
-      else soleFrom[t.block] = -1;
-    }
-  });
-  return { soleFrom, fanOut };
-}
-
 /** Per block: whether it lies on a cycle of the CFG (it can reach itself). */
 function blocksInCycles(func: Func): boolean[] {
   return graphBlocksInCycles(successorLists(func));
@@ -92,8 +71,6 @@ const INT_OPS: Record<string, string> = {
 const FLOAT_OPS: Record<string, string> = { fadd: 'add', fsub: 'sub', fmul: 'mul', fdiv: 'div', fmin: 'min', fmax: 'max', fsqrt: 'sqrt',
   feq: 'eq', flt: 'lt', fle: 'le', fabs: 'abs', fneg: 'neg' };
 const CONSTANT_OPS: ReadonlySet<string> = new Set(['iconst.i32', 'iconst.i64', 'fconst.f32', 'fconst.f64']);
-/** Op families whose result is 0 or 1. */
-const BOOLEAN_FAMILIES: ReadonlySet<string> = new Set(['eq', 'ne', 'lt_s', 'lt_u', 'le_s', 'le_u', 'gt_s', 'gt_u', 'ge_s', 'ge_u', 'eqz', 'feq', 'flt', 'fle']);
 
 /** An op name taken apart once: the lifter builds names by concatenation, so splitting and
  *  comparing them per instruction costs more than this lookup (the baseline tier lowers hundreds
@@ -135,16 +112,11 @@ class BodyEmitter {
   /** Locals of each page-cache slot named by a memory op's `page N` immediate. */
   private readonly pageCaches = new Map<number, PageCache>();
 
-  /** forwardRegisters: the value each guest register holds (x0-x31 as 0-31, f0-f31 as 32-63) as
-   *  known from the code emitted so far along the current chain of blocks, and per block, that
-   *  knowledge at its end. */
-  private known?: Map<number, Value>;
-  private readonly knownAtEnd: (Map<number, Value> | undefined)[] = [];
-  /** The CFG's edge counts (made at the first block). */
-  private edges?: EdgeCounts;
+  /** Register values known along chains of blocks (BodyContext.forwardRegisters). */
+  private readonly forwarding?: RegisterForwarding;
 
   /** Stores whose codeModified exit runs in their slow path, and the exit block it runs. */
-  private readonly storeExits = new Map<Inst, number>();
+  private readonly storeExits: ReadonlyMap<Inst, number>;
   /** Accesses sharing one shadow-table lookup, when the context asks for it. */
   private readonly groups?: GroupPlan;
   /** The host-address local of the k-th group of a chain of blocks (groups live within it). */
@@ -154,9 +126,16 @@ class BodyEmitter {
     this.m = mb.m;
     func.params.forEach((v, i) => this.entryParams.set(v, i));
     for (const block of func.blocks) for (const inst of block.insts) if (partsOf(inst.op).constant) this.constants.set(inst.result, inst);
-    this.moveCodeModifiedExits();
+    this.storeExits = moveCodeModifiedExits(func, this.constants);
     this.sinks = ctx.plainLocals ? countUses(func) : planSinking(func, this.constants);
-    if (ctx.groupAccesses && !ctx.plainLocals) this.groups = planAccessGroups(func, this.constants, this.sinks, new Set(this.storeExits.values()));
+    if (ctx.groupAccesses && !ctx.plainLocals) this.groups = planAccessGroups(func, this.definitions, this.constants, this.sinks, new Set(this.storeExits.values()));
+    if (ctx.forwardRegisters) this.forwarding = new RegisterForwarding(func);
+  }
+
+  /** Per value, its defining instruction (made on first use, after moveCodeModifiedExits). */
+  private defs?: Definitions;
+  private get definitions(): Definitions {
+    return (this.defs ??= definitions(this.func));
   }
 
   private groupHost(group: AccessGroup): number {
@@ -169,42 +148,6 @@ class BodyEmitter {
     const from = this.use(group.from);
     const first = group.delta === 0n ? from : m.i64.add(from, m.i64.const(group.delta));
     return emitGroupGuard(this.mb, this.scratchLocals(), this.groupHost(group), first, group.span, group.check);
-  }
-
-  /** The lifter follows every store with `brif codeModified != 0` to an exit block (lift-riscv
-   *  region.ts). Only the store's slow path can set codeModified (the engine does, when the store
-   *  hit translated code), so the test and its exit move into the slow path and the block jumps
-   *  on: the fast path has no branch, and the exit block, left without predecessors, is emitted
-   *  only there. Rewrites the function's blocks in place (the backend consumes the function).
-   *  Matched conservatively: the block ends store, the test, brif; the exit block has no other
-   *  predecessor and uses no non-constant value defined after the store. */
-  private moveCodeModifiedExits(): void {
-    // Predecessors of the original CFG, made at the first candidate (before any rewrite).
-    let preds: number[][] | undefined;
-    this.func.blocks.forEach((block, b) => {
-      const insts = block.insts;
-      const term = insts[insts.length - 1];
-      if (term?.op !== 'brif') return;
-      const [toExit, onward] = term.targets!;
-      const exitBlock = this.func.blocks[toExit!.block]!;
-      const exit = exitBlock.insts[exitBlock.insts.length - 1]!;
-      if (exit.op !== 'exit' || Number(exit.imm) !== ExitCode.codeModified || toExit!.args.length) return;
-      if ((preds ??= predecessors(this.func))[toExit!.block]!.length !== 1) return;
-      const cond = insts.find((i) => i.result === term.args[0]);
-      const read = cond?.op === 'ne.i64' ? insts.find((i) => i.result === cond.args[0]) : undefined;
-      const zero = cond ? this.constants.get(cond.args[1]!) : undefined;
-      if (read?.op !== 'get_slot' || read.imm !== 'codeModified' || zero === undefined || BigInt(zero.imm!) !== 0n) return;
-      let store = -1;
-      for (let i = insts.length - 2; i >= 0 && store < 0; i--) if (insts[i]!.op.startsWith('store.')) store = i;
-      if (store < 0) return;
-      for (let i = store + 1; i < insts.length - 1; i++) if (insts[i] !== cond && insts[i] !== read && !this.constants.has(insts[i]!.result)) return;
-      // Constants are emitted where they are used, so only other values must exist at the store:
-      // the exit block may not use the test or the slot read (all that follows the store).
-      const late = (v: Value) => v === cond!.result || v === read.result;
-      if (exitBlock.insts.some((i) => i.args.some(late))) return;
-      this.storeExits.set(insts[store]!, toExit!.block);
-      block.insts = [...insts.slice(0, -1).filter((i) => i !== cond && i !== read), { op: 'jump', args: [], targets: [onward!], result: -1 }];
-    });
   }
 
   /** The slow path's tail of a store: its codeModified exit when it has one moved here, else the
@@ -408,85 +351,22 @@ class BodyEmitter {
     }, layout);
   }
 
-  /** A two-way branch on `cond`. When cond is an `and` of booleans nested in the branch (see
-   *  andLeaves), each leaf branches to the false side on its own: V8 then compares and jumps per
+  /** A two-way branch on `cond`. When cond is an `and` of booleans nested in the branch
+   *  (short-circuit.ts), each leaf branches to the false side on its own: V8 then compares and jumps per
    *  leaf instead of materializing each comparison's 0 or 1 and and-ing them (the lifter's FP fast
    *  paths test four or five conditions this way per instruction).
    *    (block (block $no (br_if $no (eqz leaf1)) … onTrue) onFalse)  */
   private conditional(cond: Value, onTrue: () => ExpressionRef, onFalse: () => ExpressionRef): ExpressionRef {
     const m = this.m;
-    const leaves = this.andLeaves(cond);
+    const leaves = this.sinks.definition[cond] ? andLeaves(cond, this.definitions, this.constants, this.sinks) : undefined;
     if (!leaves) return m.if(this.use(cond), onTrue(), onFalse());
     const no = this.mb.uniqueLabel('no');
     return m.block(null, [m.block(no, [...leaves.map((l) => m.br(no, m.i32.eqz(this.use(l)))), onTrue()]), onFalse()]);
   }
 
-  /** Per value, its defining instruction (made on first use, by andLeaves). */
-  private definitions?: (Inst | undefined)[];
-
-  /** The leaves of `cond` when it is an i32 `and` tree nested in its use (so nothing else reads
-   *  it) whose leaves are all booleans (0 or 1, so the and is nonzero exactly when every leaf is)
-   *  and all but the first pure (short-circuiting skips them); undefined otherwise. */
-  private andLeaves(cond: Value): Value[] | undefined {
-    const root = this.sinks.definition[cond];
-    if (root?.op !== 'and.i32') return undefined;
-    if (!this.definitions) {
-      this.definitions = [];
-      for (const block of this.func.blocks) for (const inst of block.insts) if (inst.result >= 0) this.definitions[inst.result] = inst;
-    }
-    const leaves: Value[] = [];
-    const collect = (v: Value): boolean => {
-      const nested = this.sinks.definition[v];
-      if (nested?.op === 'and.i32') return collect(nested.args[0]!) && collect(nested.args[1]!);
-      if (!this.isBoolean(v)) return false;
-      const k = this.constants.get(v);
-      if (k === undefined || Number(k.imm) !== 1) leaves.push(v); // a constant 1 tests nothing
-      return true;
-    };
-    if (!collect(root.args[0]!) || !collect(root.args[1]!) || leaves.length === 0) return undefined;
-    return leaves.slice(1).every((l) => this.pureTree(l)) ? leaves : undefined;
-  }
-
-  /** Whether v is 0 or 1: a comparison, eqz, a constant 0 or 1, an i32 `and` with such an
-   *  operand, or the wrap of an i64 `and` with 1. */
-  private isBoolean(v: Value): boolean {
-    const inst = this.definitions![v];
-    if (!inst) return false;
-    const { family } = partsOf(inst.op);
-    if (BOOLEAN_FAMILIES.has(family)) return true;
-    if (inst.op === 'iconst.i32') return inst.imm === 0 || inst.imm === 1;
-    if (inst.op === 'and.i32') return this.isBoolean(inst.args[0]!) || this.isBoolean(inst.args[1]!);
-    if (inst.op === 'wrap.i64') {
-      const wide = this.definitions![inst.args[0]!];
-      return wide?.op === 'and.i64' && wide.args.some((a) => { const k = this.constants.get(a); return k !== undefined && BigInt(k.imm!) === 1n; });
-    }
-    return false;
-  }
-
-  /** Whether evaluating v where it is used has no effect: v is a constant, lives in a local, or is
-   *  nested and computed by pure ops from such values. */
-  private pureTree(v: Value): boolean {
-    const nested = this.sinks.definition[v];
-    if (!nested) return true;
-    return OPS[nested.op].effect === 'pure' && nested.args.every((a) => this.pureTree(a));
-  }
-
   /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
-    if (!this.ctx.forwardRegisters) return this.blockStatements(index);
-    // A block with one predecessor runs only after it, so what was known at its end holds here
-    // (values defined there dominate this block). An exit block moved into a store's slow path
-    // has none left and starts knowing nothing.
-    const outer = this.known;
-    const edges = (this.edges ??= edgeCounts(this.func));
-    const pred = edges.soleFrom[index]!;
-    const inherited = pred >= 0 ? this.knownAtEnd[pred] : undefined;
-    // The predecessor's knowledge is taken over when this is its only successor, else copied.
-    this.known = inherited ? (edges.fanOut[pred] === 1 ? inherited : new Map(inherited)) : new Map();
-    const code = this.blockStatements(index);
-    this.knownAtEnd[index] = this.known;
-    this.known = outer;
-    return code;
+    return this.forwarding ? this.forwarding.inBlock(index, () => this.blockStatements(index)) : this.blockStatements(index);
   }
 
   private blockStatements(index: number): ExpressionRef[] {
@@ -578,23 +458,11 @@ class BodyEmitter {
     return { ptr: this.m.i32.shl(this.use(reg), this.m.i32.const(3)), offset: STATE_BASE + base };
   }
 
-  /** forwardRegisters: the value register `cell` is known to hold, read from where it lives;
-   *  otherwise undefined, and the read's own result is what the register holds from here on
-   *  (when something reads it, so it gets a local). */
+  /** forwardRegisters: a read of register `cell` from the value it is known to hold, else
+   *  undefined (the read's own result then stands for the register, when something uses it). */
   private forwardedRead(inst: Inst, cell: number | undefined): ExpressionRef | undefined {
-    if (!this.known || cell === undefined) return undefined;
-    const v = this.known.get(cell);
-    if (v !== undefined) return this.use(v);
-    if (this.sinks.uses[inst.result]! > 0) this.known.set(cell, inst.result);
-    return undefined;
-  }
-
-  /** forwardRegisters: after a write the register holds its value; a register numbered at run
-   *  time may be any of the family, so nothing is known of them any more. */
-  private forwardWrite(inst: Inst, cell: number | undefined): void {
-    if (!this.known) return;
-    if (cell !== undefined) this.known.set(cell, inst.args[inst.args.length - 1]!);
-    else this.known.clear();
+    const v = this.forwarding?.read(cell, inst.result, this.sinks.uses[inst.result]! > 0);
+    return v === undefined ? undefined : this.use(v);
   }
 
   private scratchLocals() {
@@ -683,7 +551,7 @@ class BodyEmitter {
         const r = this.register(0, inst.args[0]!);
         if (r.constant === 0) return m.nop();
         const store = m.i64.store(r.offset, 8, r.ptr, a(1));
-        this.forwardWrite(inst, r.constant);
+        this.forwarding?.write(r.constant, inst.args[1]!);
         if (r.constant !== undefined) return store;
         // A run-time register number may be 0: store, then restore x0.
         return m.block(null, [store, m.i64.store(STATE_BASE + xregOffset(0), 8, m.i32.const(0), m.i64.const(0n))]);
@@ -694,7 +562,7 @@ class BodyEmitter {
       }
       case 'set_freg': {
         const r = this.register(fregOffset(0), inst.args[0]!);
-        this.forwardWrite(inst, r.constant === undefined ? undefined : 32 + r.constant);
+        this.forwarding?.write(r.constant === undefined ? undefined : 32 + r.constant, inst.args[1]!);
         return m.i64.store(r.offset, 8, r.ptr, a(1));
       }
       case 'get_slot': {
