@@ -3,7 +3,7 @@
 // may miss (code reached only through computed pointers). A profile names the binary by content
 // hash; one recorded from other code is refused with a message, never half-used.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FerryError } from '@ferry/util';
+import { compareBigInt, FerryError } from '@ferry/util';
 import type { GuestImage } from './guest-image.js';
 
 const FORMAT = 'ferry-profile-1';
@@ -16,7 +16,7 @@ interface ProfileFile {
 }
 
 export function writeProfile(file: string, image: GuestImage, pcs: Iterable<bigint>): number {
-  const inCode = [...new Set(pcs)].filter((pc) => image.isExecutable(pc)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const inCode = [...new Set(pcs)].filter((pc) => image.isExecutable(pc)).sort(compareBigInt);
   const data: ProfileFile = { format: FORMAT, source: image.path, contentHash: image.contentHash(), pcs: inCode.map((pc) => `0x${pc.toString(16)}`) };
   try {
     writeFileSync(file, JSON.stringify(data) + '\n');

@@ -14,6 +14,7 @@
 // Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order,
 // resume regions after the others.
 import { graphReversePostorder } from '@ferry/ir';
+import { compareBigInt } from '@ferry/util';
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
 import type { GuestImage } from './guest-image.js';
@@ -99,7 +100,7 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
     }
     if (!added) break;
   }
-  const order = [...leaders.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const order = [...leaders.keys()].sort(compareBigInt);
   const regions: AotRegion[] = [];
   for (let i = 0; i < order.length; i++) {
     const entry = order[i]!;
@@ -116,7 +117,7 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
   const resume = new Set<bigint>();
   for (const region of regions) for (const pc of loopHeadersOf(region)) if (!leaders.has(pc)) resume.add(pc);
   const resumeRegions: AotRegion[] = [];
-  for (const pc of [...resume].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const pc of [...resume].sort(compareBigInt)) {
     const { blocks, insns } = reach(pc);
     if (blocks.length) resumeRegions.push({ entry: pc, blocks, insns });
   }

@@ -13,6 +13,7 @@
 // allowed stays allowed; members the guard did not clear check themselves.
 import { LOAD_CHECK, STORE_CHECK } from '@ferry/abi';
 import { guestAccessOf, predecessors, type Definitions, type Func, type GuestAccess, type Inst, type Value } from '@ferry/ir';
+import { compareBigInt } from '@ferry/util';
 import type { SinkPlan } from './sinking.js';
 
 /** A group takes members only this far apart: its guard fails for a base whose span would cross
@@ -139,7 +140,7 @@ function chainsOf(func: Func, skip: ReadonlySet<number>): number[][] {
 /** The candidates whose offsets fit in the largest window of GROUP_SPAN_LIMIT bytes (the first
  *  such window when several tie), in block order. */
 function densestWindow(candidates: Candidate[]): Candidate[] {
-  const sorted = [...candidates].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  const sorted = [...candidates].sort((a, b) => compareBigInt(a.offset, b.offset));
   let best = { from: 0, to: 0 };
   let to = 0;
   for (let from = 0; from < sorted.length; from++) {

@@ -7,6 +7,7 @@
 // a table rewritten later costs only speed, as the lifted code compares the loaded target).
 // Invariant: a target is reported only if it lies in executable memory and is 2-aligned; an
 // unknown bound reads entries only while they stay valid and inside the enclosing function.
+import { MASK64 } from '@ferry/util';
 import type { GuestBlock, GuestInsn } from './region.js';
 
 /** What resolving a table reads: data words (undefined where unreadable) and which pcs are code. */
@@ -19,7 +20,6 @@ export interface CodeImage {
   registers?: ReadonlyMap<number, bigint>;
 }
 
-const MASK64 = (1n << 64n) - 1n;
 const sext32 = (v: bigint): bigint => BigInt.asIntN(32, v) & MASK64;
 /** Entries read from a table whose bound was not recognised, at most. */
 const UNBOUNDED_TABLE_LIMIT = 512;

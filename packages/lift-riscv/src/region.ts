@@ -14,6 +14,7 @@
 import { ExitCode } from '@ferry/abi';
 import { DominatorTree, newFunction, reversePostorder, successorLists, type Builder, type BlockId, type Func, type Inst, type Value } from '@ferry/ir';
 import { decode, type Decoded } from '@ferry/isa-riscv';
+import { compareBigInt } from '@ferry/util';
 import { definingInst, exitIf } from './common.js';
 import { resolveJumpTable, type CodeImage } from './jump-tables.js';
 import { LIFTERS } from './lifters.js';
@@ -110,7 +111,7 @@ export function loopHeadersBefore(blocks: readonly GuestBlock[], pc: bigint): bi
   for (const block of blocks) {
     for (const target of staticSuccessors(block)) if (target < pc && target <= block.pc) headers.add(target);
   }
-  return [...headers].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...headers].sort(compareBigInt);
 }
 
 function breadthFirstRegion(fetch: FetchWord, entry: bigint, maxBlocks: number, maxInsns: number, code: CodeImage | undefined): GuestBlock[] {
@@ -439,9 +440,8 @@ export function liftRegion(blocks: readonly GuestBlock[], hints?: LiftHints): Fu
   }
   // A switch's jump reaches the cases the region holds by compares (the whole dispatch loop of an
   // interpreter then stays in one function, its registers in locals).
-  const byPc = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
   dispatchInRegion(func, b, tableJumps.flatMap(({ id, targets }) => {
-    const pcs = [...new Set(targets)].filter((pc) => entryOf.has(pc)).sort(byPc);
+    const pcs = [...new Set(targets)].filter((pc) => entryOf.has(pc)).sort(compareBigInt);
     return pcs.length && endsInComputedGoto(func, id) ? [{ id, pcs }] : [];
   }), entryOf);
   // A computed transfer (a return) is compared with the return point of the innermost call that

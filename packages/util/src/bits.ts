@@ -7,6 +7,9 @@ export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
 /** Interpret the low 64 bits of x as signed. */
 export const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
 
+/** Ascending order of bigints, for sort (the default sort compares their decimal strings). */
+export const compareBigInt = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Sign-extend the low `bits` bits of a number (bits <= 32). */
 export function signExtend(value: number, bits: number): number {
   const shift = 32 - bits;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bitField, decodeULEB128, encodeSLEB128, encodeULEB128, hex, popcount32, signExtend } from './index.js';
+import { bitField, compareBigInt, decodeULEB128, encodeSLEB128, encodeULEB128, hex, popcount32, signExtend } from './index.js';
 
 describe('bits', () => {
   it('sign-extends and slices', () => {
@@ -10,6 +10,7 @@ describe('bits', () => {
     expect(popcount32(0xffffffff)).toBe(32);
     expect(hex(-1n)).toBe('0xffffffffffffffff');
     expect(hex(0x10000)).toBe('0x10000');
+    expect([10n, -1n, 9n, 1n << 64n].sort(compareBigInt)).toEqual([-1n, 9n, 10n, 1n << 64n]);
   });
   it('round-trips LEB128', () => {
     for (const v of [0n, 1n, 127n, 128n, 624485n, (1n << 63n) + 5n]) {
