@@ -131,8 +131,6 @@ export function runMachineSync(machine: Machine, options: LoopOptions, support: 
   return next.value;
 }
 
-
-
 /** The run loop itself. It yields a load to wait for when it needs a module it does not have yet
  *  (the adaptive tier's compilers, the instruction describer), and goes on once it is done. */
 function* runLoop(machine: Machine, options: LoopOptions, jit?: JitSupport, describeInstruction?: DescribeInstruction): Generator<Promise<void>, RunResult, void> {

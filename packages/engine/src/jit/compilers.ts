@@ -5,4 +5,4 @@
 export { compileBaselineModule } from '@ferry/backend-wasm/baseline';
 export { discoverBlock, discoverRegion, liftBlock, liftRegion, loopHeadersBefore, staticSuccessors } from '@ferry/lift-riscv';
 export { CompileClient } from './compile-client.js';
-export { baselineBatch, liftHints, loadBackend, OPT_CODEGEN, OPT_PIPELINE, optimizeRegion, Translator } from './translator.js';
+export { baselineBatch, liftHints, loadBackend, OPT_CODEGEN, OPT_PIPELINE, Translator } from './translator.js';

@@ -21,11 +21,10 @@ let backendPromise: Promise<Backend> | undefined;
 export const loadBackend = (): Promise<Backend> => (backendPromise ??= import('@ferry/backend-wasm'));
 
 /** Runs the `opt` IR pipeline on a lifted region, unless FERRY_NO_OPT_PASSES=1 (for comparing
- *  the passes on and off; read at each call). Returns the function and the time spent in ms. */
-export function optimizeRegion(func: Func): { func: Func; ms: number } {
-  const started = performance.now();
+ *  the passes on and off; read at each call). Returns the function. */
+function optimizeRegion(func: Func): Func {
   runPipeline(func, OPT_PIPELINE());
-  return { func, ms: performance.now() - started };
+  return func;
 }
 
 /** The IR pipeline of the optimizing tier: `opt`, or `none` when FERRY_NO_OPT_PASSES=1. */
@@ -115,7 +114,7 @@ export class Translator {
     const started = performance.now();
     const blocks = discoverRegion(this.fetch, pc, undefined, undefined, liveCodeImage(this.machine));
     if (!blocks.length) return undefined;
-    const { func } = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
+    const func = optimizeRegion(liftRegion(blocks, liftHints(this.machine)));
     const backend = this.backend;
     this.compileAndInstall('opt', started, [{ blocks, pages: pagesOf(blocks), func }], () => {
       const options = { promoteRegisters: true, countTransfers: this.countTransfers };
