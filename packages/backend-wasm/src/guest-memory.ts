@@ -13,7 +13,10 @@ import { guestAccessOf } from '@ferry/ir';
 import type { ExpressionBuilder, ExpressionRef, ModuleBuilder, TypeRef, ValueTypes } from './builder.js';
 
 export type LoadKind = 'u8' | 's8' | 'u16' | 's16' | 'u32' | 's32' | '64';
-const loadSize = (kind: LoadKind): number => guestAccessOf(`load.${kind}`)!.bytes;
+const LOAD_KINDS: readonly LoadKind[] = ['u8', 's8', 'u16', 's16', 'u32', 's32', '64'];
+/** Bytes per load kind, from ir's op table (looked up once, not per emitted load). */
+const LOAD_BYTES = new Map(LOAD_KINDS.map((kind) => [kind, guestAccessOf(`load.${kind}`)!.bytes]));
+const loadSize = (kind: LoadKind): number => LOAD_BYTES.get(kind)!;
 
 interface Scratch {
   /** i64 local holding the guest address. */
