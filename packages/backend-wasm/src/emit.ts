@@ -366,7 +366,11 @@ class BodyEmitter {
 
   /** Statements of one block; jump/brif are lowered by the caller. */
   private blockCode(index: number): ExpressionRef[] {
-    return this.forwarding ? this.forwarding.inBlock(index, () => this.blockStatements(index)) : this.blockStatements(index);
+    if (!this.forwarding) return this.blockStatements(index);
+    const outer = this.forwarding.enter(index);
+    const code = this.blockStatements(index);
+    this.forwarding.leave(index, outer);
+    return code;
   }
 
   private blockStatements(index: number): ExpressionRef[] {

@@ -41,20 +41,23 @@ export class RegisterForwarding {
 
   constructor(private readonly func: Func) {}
 
-  /** Runs `emit` (the emission of block `index`) knowing what holds at the block's start. Nests:
-   *  a block emitted inside another's code (an exit in a slow path) leaves the outer one's
-   *  knowledge as it was. */
-  inBlock<T>(index: number, emit: () => T): T {
+  /** Before block `index` is emitted: what holds at its start becomes what is known. Returns the
+   *  outer knowledge, for leave: a block emitted inside another's code (an exit in a slow path)
+   *  leaves the outer one's as it was. */
+  enter(index: number): Map<number, Value> | undefined {
     const outer = this.known;
     const edges = (this.edges ??= edgeCounts(this.func));
     const pred = edges.soleFrom[index]!;
     const inherited = pred >= 0 ? this.atEnd[pred] : undefined;
     // The predecessor's knowledge is taken over when this is its only successor, else copied.
     this.known = inherited ? (edges.fanOut[pred] === 1 ? inherited : new Map(inherited)) : new Map();
-    const result = emit();
+    return outer;
+  }
+
+  /** After block `index`: records what holds at its end and restores `outer` (enter's result). */
+  leave(index: number, outer: Map<number, Value> | undefined): void {
     this.atEnd[index] = this.known;
     this.known = outer;
-    return result;
   }
 
   /** The value `cell` is known to hold; otherwise undefined, and `result` (the read's own value)
