@@ -15,7 +15,7 @@ const imageOf = (p: TestProgram, path = 'test.elf') => new GuestImage(parseElf(p
 
 async function runWith(p: TestProgram, binary?: Uint8Array) {
   const image = imageOf(p);
-  const load = binary ? checkAotModule(binary, 'test.wasm', image) : undefined;
+  const load = binary ? await checkAotModule(binary, 'test.wasm', image) : undefined;
   const preloaded = load?.ok ? load.preloaded : undefined;
   const result = await runCaptured({ path: 'test.elf', image: p.elf, argv: ['test.elf'], env: [], dirs: [], tier: 'adaptive', ...(preloaded ? { preloaded } : {}) });
   return { load, result };

@@ -51,7 +51,7 @@ async function moduleFor(image: GuestImage, profile: bigint[] = []): Promise<Pre
     await ferryAot([image.elf.path, '-o', out, ...profileArgs]);
     cache.write(key, (bytes = readFileSync(out)));
   }
-  const load = checkAotModule(bytes, cache.pathOf(key), image);
+  const load = await checkAotModule(bytes, cache.pathOf(key), image);
   if (!load.ok) throw new Error(load.problem);
   return load.preloaded;
 }

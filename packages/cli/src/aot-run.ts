@@ -50,7 +50,7 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
   // Preloaded code needs a tier with a code cache: --aot alone means the adaptive tier.
   const jitTier = (): Tier => (plan.tier === 'interp' ? 'adaptive' : plan.tier);
   if (args.aot !== undefined) {
-    const load = loadAotFile(args.aot, image);
+    const load = await loadAotFile(args.aot, image);
     if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
     else warn(`${load.problem}; running without it (JIT)`);
   } else if (wantsCache || args.tier === 'aot') {
@@ -70,7 +70,7 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
       await compileInBackground(args.elf, cache.dir);
     }
     if (bytes) {
-      const load = checkAotModule(bytes, cache.pathOf(key), image);
+      const load = await checkAotModule(bytes, cache.pathOf(key), image);
       if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
       else warn(`${load.problem}; running without it (JIT)`);
     }
