@@ -306,44 +306,54 @@ export function singleToDouble(b: Builder, x: Value): FastPath {
 // precision (tininess is detected after rounding: a result of exactly the smallest normal may
 // still underflow, so the bound is strict). Zero, infinite, tiny and NaN results fall through.
 
-/** minNormal < |r| < inf, for a double or single r (false for NaN). */
-function normalFinite(b: Builder, r: Value): Value {
-  const constant = floatType(b, r) === 'f64' ? f64 : f32;
-  const magnitude = abs(b, r);
-  const minNormal = floatType(b, r) === 'f64' ? MIN_NORMAL_DOUBLE : MIN_NORMAL_SINGLE;
-  return b.bin('and', lt(b, constant(b, minNormal), magnitude), lt(b, magnitude, constant(b, Infinity)));
+// The conditions test the result's bits (the register value, computed anyway): the sign shifted
+// out, one unsigned compare. As float compares (fabs, two flt against constants) they cost V8 a
+// constant load and two general-to-vector register moves per instruction: adaptive bench_nbody
+// 500000 and bench_matmul 360 ran 9-10% slower, T0 bench_nbody 6%.
+
+/** minNormal < |r| < inf for a double's bits (i64), or a single's (i32): false for NaN. */
+function normalFiniteBits(b: Builder, bits: Value): Value {
+  if (b.func.typeOf(bits) === 'i64') {
+    const twice = b.bin('shl', bits, b.i64(1));
+    // 2 * bits(minNormal) < twice < 2 * bits(inf), as one unsigned compare.
+    return b.cmp('lt_u', b.bin('sub', twice, b.i64(0x0020_0000_0000_0001n)), b.i64(0xffe0_0000_0000_0000n - 0x0020_0000_0000_0001n));
+  }
+  const twice = b.bin('shl', bits, b.i32(1));
+  return b.cmp('lt_u', b.bin('sub', twice, b.i32(0x0100_0001)), b.i32(0xff00_0000 - 0x0100_0001));
 }
 
 /** fadd.d / fsub.d: a finite sum has finite operands and, were it below the smallest normal,
  *  would be exact (sums are multiples of the least subnormal), so only its finiteness matters.
  *  x + (-x) = +0 and -0 + -0 = -0 in RNE on the host too. */
 export function stickyAddDouble(b: Builder, x: Value, y: Value): StickyPath {
-  const s = add(b, x, y);
-  return { ok: lt(b, abs(b, s), f64(b, Infinity)), result: doubleBits(b, s) };
+  const bits = doubleBits(b, add(b, x, y));
+  // |s| < inf: the exponent field is not all ones.
+  return { ok: b.cmp('lt_u', b.bin('shl', bits, b.i64(1)), b.i64(0xffe0_0000_0000_0000n)), result: bits };
 }
 
 /** fmul.d / fdiv.d: a normal finite product or quotient (zero ones may have underflowed). */
 export function stickyMulDouble(b: Builder, x: Value, y: Value): StickyPath {
-  const p = mul(b, x, y);
-  return { ok: normalFinite(b, p), result: doubleBits(b, p) };
+  const bits = doubleBits(b, mul(b, x, y));
+  return { ok: normalFiniteBits(b, bits), result: bits };
 }
 export function stickyDivDouble(b: Builder, x: Value, y: Value): StickyPath {
-  const q = fop(b, 'fdiv', x, y);
-  return { ok: normalFinite(b, q), result: doubleBits(b, q) };
+  const bits = doubleBits(b, fop(b, 'fdiv', x, y));
+  return { ok: normalFiniteBits(b, bits), result: bits };
 }
 
-/** fsqrt.d: the root of a positive finite double is normal and finite. */
+/** fsqrt.d: the root of a positive finite double is normal and finite (0 < s < inf: positive
+ *  sign, and bits - 1 below those of inf less one). */
 export function stickySqrtDouble(b: Builder, x: Value): StickyPath {
-  const s = b.emit('fsqrt.f64', [x]);
-  return { ok: b.bin('and', lt(b, f64(b, 0), s), lt(b, s, f64(b, Infinity))), result: doubleBits(b, s) };
+  const bits = doubleBits(b, b.emit('fsqrt.f64', [x]));
+  return { ok: b.cmp('lt_u', b.bin('sub', bits, b.i64(1)), b.i64(0x7ff0_0000_0000_0000n - 1n)), result: bits };
 }
 
 /** Singles, operands widened: rounding the f64 result of +, -, *, / or sqrt to single gives the
  *  correctly rounded single (53 >= 2*24 + 2 makes the double rounding innocuous); the narrowed
  *  result must be normal and finite. */
 function stickySingle(b: Builder, d: Value): StickyPath {
-  const r = b.emit('demote.f64', [d]);
-  return { ok: normalFinite(b, r), result: singleBits(b, r) };
+  const bits = b.emit('f32_to_bits', [b.emit('demote.f64', [d])]);
+  return { ok: normalFiniteBits(b, bits), result: b.emit('extend_u.i32', [bits]) };
 }
 export const stickyAddSingle = (b: Builder, x: Value, y: Value): StickyPath => stickySingle(b, add(b, x, y));
 export const stickyMulSingle = (b: Builder, x: Value, y: Value): StickyPath => stickySingle(b, mul(b, x, y));
