@@ -79,6 +79,31 @@ describe('planRegions', () => {
     expect(regions.filter((r) => r.blocks.some((b) => b.pc === tail))).toHaveLength(2);
   });
 
+  it('does not cut a loop where out-of-line code jumps back into its body', () => {
+    // gcc's layout of sqrt in bench_nbody: a rare case calls out of line after the function's
+    // end and jumps back into the loop's body. The jump is backward, but .resume is no loop header:
+    // the region of the loop's header (a join: _start and the return point reach it) holds the
+    // loop whole, and the return point's region runs on into the body.
+    const body = Array.from({ length: 30 }, () => 'addi a2, a2, 3').join('\n');
+    const { labels, regions, pcs } = plan(`
+      _start: li a1, 100
+      .loop:  bltz a2, .slow
+      .resume: ${body}
+              addi a1, a1, -1
+              bnez a1, .loop
+              li a7, 93
+              ecall
+      .slow:  jal ra, f
+              j .resume
+      f:      ret`);
+    const resume = labels.get('.resume')!;
+    expect(regions.map((r) => r.entry)).not.toContain(resume);
+    expect(pcs('.loop')).toEqual(expect.arrayContaining([labels.get('.loop'), resume]));
+    const returnPoint = labels.get('.slow')! + 4n;
+    expect(pcs('.slow')).toEqual([labels.get('.slow')]);
+    expect(regions.find((r) => r.entry === returnPoint)!.blocks.map((b) => b.pc)).toContain(resume);
+  });
+
   it('holds the cases of a switch in the region of its dispatch loop, reached by compares instead of exits', () => {
     const p = switchLoopProgram();
     const image = new GuestImage(parseElf(p.elf, 'switch.elf'));

@@ -13,7 +13,7 @@
 // dispatch loop then runs in one function instead of leaving through the jump cache per case.
 // Invariant: regions are single-entry (blocks[0].pc is the leader) and listed in leader order,
 // resume regions after the others.
-import { graphReversePostorder } from '@ferry/ir';
+import { DominatorTree, graphPredecessors, graphReversePostorder } from '@ferry/ir';
 import { compareBigInt } from '@ferry/util';
 import { discoverBlock, staticSuccessors, type GuestBlock } from '@ferry/lift-riscv';
 import type { Discovery } from './discover.js';
@@ -33,11 +33,62 @@ function regionSuccessors(block: GuestBlock): bigint[] {
   return staticSuccessors(block);
 }
 
-/** Targets of backward branches and jumps (a target at or before its block): loop headers, as
- *  compilers lay loops out. */
-function backwardTargets(discovery: Discovery): Set<bigint> {
+/** Join candidates: targets of backward branches and jumps (a target at or before its block),
+ *  where a region may stop so that code two regions reach is compiled once, except a target
+ *  inside a loop's body that is not the loop's header. A backward jump from code gcc moved out of
+ *  line (bench_nbody: the slow-path call to __sqrt jumps back into its loop's body) is no loop's
+ *  back edge; stopping there had cut the loop in two regions taking turns. Loops are natural
+ *  loops (a back edge to a header that dominates it) of a flow graph that runs from a root to
+ *  every function entry and every block no branch reaches, through switch tables, and from calls
+ *  and system calls to the instruction after; its blocks are the regions' (cut where another
+ *  block starts, falling through to it). */
+function joinCandidates(discovery: Discovery, starts: Iterable<bigint>, blockAt: (pc: bigint) => GuestBlock | undefined): Set<bigint> {
+  const blocks = [...starts].flatMap((pc) => blockAt(pc) ?? []);
+  const node = new Map(blocks.map((b, i) => [b.pc, i + 1]));
+  const edges = blocks.map(regionSuccessors);
+  const flow: number[][] = [[]];
+  const reached = new Uint8Array(blocks.length + 1);
+  blocks.forEach((b, i) => {
+    const out = edges[i]!.flatMap((pc) => node.get(pc) ?? []);
+    const last = b.insns[b.insns.length - 1]!.decoded;
+    const returns = last && (((last.base === 'jal' || last.base === 'jalr') && last.rd !== 0) || last.base === 'ecall');
+    const next = returns ? node.get(b.end) : undefined;
+    if (next !== undefined) out.push(next);
+    for (const t of out) reached[t] = 1;
+    flow.push(out);
+  });
+  blocks.forEach((b, i) => {
+    if (!reached[i + 1] || discovery.functions.has(b.pc)) flow[0]!.push(i + 1);
+  });
+  const dom = new DominatorTree(flow);
+  const preds = graphPredecessors(flow);
+  const headers = new Set<number>();
+  const inLoop = new Uint8Array(flow.length);
+  const walked = new Int32Array(flow.length).fill(-1);
+  let walk = 0;
+  flow.forEach((out, source) => {
+    for (const header of out) {
+      if (!dom.dominates(header, source)) continue;
+      headers.add(header);
+      inLoop[header] = 1;
+      // The loop's body: what reaches the back edge without passing the header.
+      walk++;
+      walked[header] = walked[source] = walk;
+      const stack = header === source ? [] : [source];
+      while (stack.length) {
+        const n = stack.pop()!;
+        inLoop[n] = 1;
+        for (const p of preds[n]!) if (walked[p] !== walk) (walked[p] = walk), stack.push(p);
+      }
+    }
+  });
   const targets = new Set<bigint>();
-  for (const block of discovery.blocks.values()) for (const s of regionSuccessors(block)) if (s <= block.pc) targets.add(s);
+  blocks.forEach((b, i) => {
+    for (const t of edges[i]!) {
+      const k = node.get(t);
+      if (t <= b.pc && (k === undefined || headers.has(k) || !inLoop[k])) targets.add(t);
+    }
+  });
   return targets;
 }
 
@@ -83,18 +134,18 @@ export function planRegions(image: GuestImage, discovery: Discovery, limits: Reg
     }
     return { blocks, frontier, insns };
   };
-  // Loop headers that two leaders reach without passing a third become leaders, so a loop is
-  // compiled once and whole, inside the region of its header; repeat, since a new leader changes
-  // what the others reach. Other shared code is compiled into each region reaching it: making
-  // every join point a leader cut loops into one-block regions chained through the jump cache
-  // (bench_lz's inner match loop ran as two regions taking turns).
-  const loopHeaders = backwardTargets(discovery);
+  // Join candidates (loop headers, mostly) that two leaders reach without passing a third become
+  // leaders, so a loop is compiled once and whole, inside the region of its header; repeat, since
+  // a new leader changes what the others reach. Other shared code is compiled into each region
+  // reaching it: making every join point a leader cut loops into one-block regions chained
+  // through the jump cache (bench_lz's inner match loop ran as two regions taking turns).
+  const candidates = joinCandidates(discovery, starts, blockAt);
   for (let round = 0; round < 4; round++) {
     const reachedBy = new Map<bigint, number>();
     for (const entry of leaders.keys()) reach(entry, (pc) => pc !== entry && reachedBy.set(pc, (reachedBy.get(pc) ?? 0) + 1));
     let added = 0;
     for (const [pc, n] of reachedBy) {
-      if (n < 2 || leaders.has(pc) || !loopHeaders.has(pc) || reach(pc).insns <= limits.duplicateBelow) continue;
+      if (n < 2 || leaders.has(pc) || !candidates.has(pc) || reach(pc).insns <= limits.duplicateBelow) continue;
       leaders.set(pc, 'join');
       added++;
     }
