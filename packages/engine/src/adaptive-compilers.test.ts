@@ -1,10 +1,12 @@
 // The adaptive tier loads its compilers only when code gets hot: a short program stays in T0
-// without them, a hot one gets them mid-run (runMachine's loop waits for them once) and compiles,
+// without them (its first slice, the warm-up, counts nothing hot), a hot one gets them mid-run (runMachine's loop waits for them once) and compiles,
 // and runMachineSync, which cannot wait, says so unless they were loaded up front.
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript helper shared with the scripts
 import { loadManifest, prepareRun, ferryRunOptions } from '../../../scripts/corpus-lib.mjs';
-import { Machine } from '@ferry/runtime';
+import { assemble } from '@ferry/isa-riscv';
+import { buildElf, Machine } from '@ferry/runtime';
+import { runCaptured } from './capture.js';
 import { describeInstruction } from './describe-instruction.js';
 import { loadJitSupport, runMachine, runMachineSync } from './run.js';
 
@@ -29,6 +31,27 @@ describe('adaptive tier compilers', () => {
     } finally {
       cleanup();
     }
+  });
+
+  it('wait for the warm-up of T0: a loop that ends within it stays in T0, a longer one is compiled', async () => {
+    // T0 runs its first slice without the taken-branch hooks (no hot counts): the 8000-iteration
+    // loop (24 k instructions) would cross the hot threshold, but ends inside the warm-up.
+    const loop = async (iterations: number) => {
+      const { bytes } = assemble(`
+        _start: li a1, ${iterations}
+        .loop:  addi a1, a1, -1
+                addi a2, a2, 1
+                bnez a1, .loop
+                li a0, 0
+                li a7, 93
+                ecall`, 0x10000n);
+      const image = buildElf({ entry: 0x10000, segments: [{ flags: 5, vaddr: 0x10000, data: bytes }] });
+      const result = await runCaptured({ path: 'loop.elf', image, argv: ['loop.elf'], env: [], dirs: [], tier: 'adaptive' });
+      expect(result.status).toBe(0);
+      return result.stats.compile.baseline?.functions ?? 0;
+    };
+    expect(await loop(8000)).toBe(0);
+    expect(await loop(100_000)).toBeGreaterThan(0);
   });
 
   it('are loaded when code gets hot, and then compile it', async () => {

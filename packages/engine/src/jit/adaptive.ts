@@ -24,6 +24,12 @@ import { TieringController } from './controller.js';
 import type { Compilers } from './index.js';
 
 const T0_SLICE = 1n << 20n;
+/** Instructions T0 runs first without its taken-branch hooks (hot counts, jump-cache checks),
+ *  while there is no translation: a run this short (hello: 20 k) runs as in the interp tier
+ *  (hello, engine ms, median of 15: 11.4 -> 8.9, interp tier 8.7). The slice is still a sample
+ *  of T0's speed: leaving it out (or a warm-up of 2^20) raised the hot threshold the controller
+ *  derives from it, and short runs lost up to 20% (bench_interp 1500, bench_matmul 64). */
+const T0_WARMUP = 1n << 15n;
 /** Instructions per slice of translated code: budget exits are the samples the controller sees.
  *  2^22 for slices entered in baseline code was measured and not kept (docs/design-notes.md):
  *  long runs gained up to 5%, but adaptive json 2000 lost 11% to the opt compiles the extra
@@ -124,8 +130,10 @@ export class AdaptiveExecutor {
       this.machine.memory.dataView.setBigInt64(stateAddress('codeModified'), 0n, true);
       code = this.cache.call(translation);
     } else {
-      if (state.budget > T0_SLICE) state.budget = T0_SLICE;
-      this.machine.memory.dataView.setBigInt64(stateAddress('hotThreshold'), BigInt(this.controller.hotThreshold()), true);
+      const warmingUp = this.executed.interp.insns === 0n && this.cache.empty;
+      const slice = warmingUp ? T0_WARMUP : T0_SLICE;
+      if (state.budget > slice) state.budget = slice;
+      this.machine.memory.dataView.setBigInt64(stateAddress('hotThreshold'), warmingUp ? 0n : BigInt(this.controller.hotThreshold()), true);
       code = this.interpret();
     }
     const ms = nowMs() - started;

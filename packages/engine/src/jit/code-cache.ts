@@ -65,6 +65,11 @@ export class CodeCache {
     return this.byPc.size;
   }
 
+  /** No translation, installed or pending (preloaded): the jump cache has no entry. */
+  get empty(): boolean {
+    return this.byPc.size === 0 && this.pending.length === 0;
+  }
+
   lookup(pc: bigint): Translation | undefined {
     return this.byPc.get(pc) ?? (this.pending.length ? this.adopt(pc) : undefined);
   }
