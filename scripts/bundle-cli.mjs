@@ -111,9 +111,11 @@ writeFileSync(join(outdir, 'main.js'), `#!/usr/bin/env node
 // The ferry bin, written by scripts/bundle-cli.mjs: runs ${BUNDLE} (the whole CLI as one
 // classic script) with a V8 code cache beside it, named after this build's bundle:
 //   ${CACHE}
-// written from what a run compiled when it is missing or was made by another Node. The script
-// gets require, its own URL, the loader of binaryen (awaited before code that needs binaryen
-// runs) and import() for computed specifiers.
+// written from what a run compiled when it is missing or was made by another Node: at exit, or
+// before the run first changes a V8 flag (V8 rejects a cache made with other flags than a new
+// process starts with; the engine calls globalThis.__ferryBeforeV8Flags). The script gets
+// require, its own URL, the loader of binaryen (awaited before code that needs binaryen runs)
+// and import() for computed specifiers.
 import { createRequire } from 'node:module';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Script } from 'node:vm';
@@ -128,17 +130,20 @@ try {
 }
 const source = '(function (require, __ferryBundleUrl, __ferryLoadBinaryen, __ferryImport) {' + readFileSync(file, 'utf8') + '\\n})';
 const script = new Script(source, { filename: file.pathname, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
-  process.once('exit', () => {
-    try {
-      const temporary = new URL(\`./${CACHE}.\${process.pid}\`, import.meta.url);
-      writeFileSync(temporary, script.createCachedData());
-      renameSync(temporary, cacheFile);
-    } catch {
-      // A read-only install runs without a cache.
-    }
-  });
-}
+let cacheWanted = cachedData === undefined || script.cachedDataRejected;
+const writeCache = () => {
+  if (!cacheWanted) return;
+  cacheWanted = false;
+  try {
+    const temporary = new URL(\`./${CACHE}.\${process.pid}\`, import.meta.url);
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, cacheFile);
+  } catch {
+    // A read-only install runs without a cache.
+  }
+};
+globalThis.__ferryBeforeV8Flags = writeCache;
+process.once('exit', writeCache);
 let binaryen;
 const loadBinaryen = () => (binaryen ??= import('binaryen').then((m) => {
   globalThis.__ferryBinaryen = m.default;

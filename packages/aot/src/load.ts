@@ -7,8 +7,7 @@
 // nothing is used.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { enableWasmHints, type PreloadedCode } from '@ferry/engine';
+import { enableWasmHints, setV8Flag, type PreloadedCode } from '@ferry/engine';
 import { hex } from '@ferry/util';
 import type { GuestImage } from './guest-image.js';
 import { type AotManifest, AotFormatError, decodeManifest, locateCustomSection, MANIFEST_SECTION } from './manifest.js';
@@ -75,8 +74,8 @@ export async function checkAotModule(bytes: Uint8Array, file: string, image: Gue
   // CompileError when first called, so the code hash stands in for the up-front check: a changed
   // byte is refused here. Process-wide and one-way (V8 aborts if a module compiled with lazy
   // validation is lazily compiled after the flag is turned off); Ferry's JIT modules are valid.
-  setFlagsFromString('--wasm-lazy-compilation');
-  setFlagsFromString('--wasm-lazy-validation');
+  setV8Flag('--wasm-lazy-compilation');
+  setV8Flag('--wasm-lazy-validation');
   // Branch hints are read when the module is decoded, so this must precede it.
   enableWasmHints();
   const started = performance.now();
