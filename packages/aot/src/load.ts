@@ -53,11 +53,14 @@ export function manifestMismatch(manifest: AotManifest, file: string, image: Gue
   return undefined;
 }
 
-/** Checks a module against this Ferry and ELF and compiles it. The compile runs in V8's
- *  background (WebAssembly.compile: decoding the branch hints section alone took ~10 ms of
- *  hello's 11 MB module on the main thread) while the main thread checks the code hash; the
- *  module is used only if both succeed. */
-export async function checkAotModule(bytes: Uint8Array, file: string, image: GuestImage): Promise<AotLoad> {
+/** A module that passed the checks made on its bytes, its compile still running. */
+export type AotStart = { ok: true; manifest: AotManifest; loaded: Promise<AotLoad> } | { ok: false; problem: string };
+
+/** Checks a module against this Ferry and ELF and starts compiling it. The compile runs in V8's
+ *  background (WebAssembly.compile: decoding the branch hints section alone takes ~10 ms of
+ *  hello's 11 MB module) while the main thread checks the code hash, and then while the caller
+ *  goes on (`ferry run` loads the guest meanwhile); the module is used only if both succeed. */
+export function startAotModule(bytes: Uint8Array, file: string, image: GuestImage): AotStart {
   let manifest: AotManifest;
   let manifestStart: number;
   try {
@@ -84,12 +87,9 @@ export async function checkAotModule(bytes: Uint8Array, file: string, image: Gue
     (error: unknown) => ({ module: undefined, error: error as Error }),
   );
   const codeHash = createHash('sha256').update(bytes.subarray(0, manifestStart)).digest('hex');
-  const { module, error } = await compiling;
   if (codeHash !== manifest.codeHash) {
     return { ok: false, problem: `${file} is corrupt: its code does not match the hash ferry aot recorded (sha256 ${codeHash.slice(0, 12)} vs ${manifest.codeHash.slice(0, 12)}): recompile it with ferry aot` };
   }
-  if (!module) return { ok: false, problem: `${file} does not compile as WebAssembly (${error?.message}): the file is corrupt; recompile it with ferry aot` };
-  const compileMs = performance.now() - started;
   const { pcs, insns, pageStart, pages } = manifest.entries;
   const slots = tableSlotsFilled(bytes);
   if (slots !== pcs.length) return { ok: false, problem: `${file}: the manifest lists ${pcs.length} translations but the module places ${slots} in the table: the file is corrupt` };
@@ -100,10 +100,22 @@ export async function checkAotModule(bytes: Uint8Array, file: string, image: Gue
   if (image.executable.length > 1) {
     for (const pc of pcs) if (!image.isExecutable(pc)) return { ok: false, problem: `${file}: the manifest maps ${hex(pc)}, outside ${image.path}'s code: the file is corrupt` };
   }
-  return { ok: true, manifest, compileMs, preloaded: { tier: 'aot', module, pcs, insns, pageStart, pages, source: file } };
+  const loaded = compiling.then(({ module, error }): AotLoad => {
+    if (!module) return { ok: false, problem: `${file} does not compile as WebAssembly (${error?.message}): the file is corrupt; recompile it with ferry aot` };
+    const compileMs = performance.now() - started;
+    return { ok: true, manifest, compileMs, preloaded: { tier: 'aot', module, pcs, insns, pageStart, pages, source: file } };
+  });
+  return { ok: true, manifest, loaded };
 }
 
-export async function loadAotFile(file: string, image: GuestImage): Promise<AotLoad> {
+/** startAotModule, waiting for the compile. */
+export async function checkAotModule(bytes: Uint8Array, file: string, image: GuestImage): Promise<AotLoad> {
+  const start = startAotModule(bytes, file, image);
+  return start.ok ? start.loaded : start;
+}
+
+/** startAotModule on a file's bytes. */
+export function startAotFile(file: string, image: GuestImage): AotStart {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -111,5 +123,10 @@ export async function loadAotFile(file: string, image: GuestImage): Promise<AotL
     const code = (e as NodeJS.ErrnoException).code;
     return { ok: false, problem: `${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? String(e)})`}` };
   }
-  return checkAotModule(bytes, file, image);
+  return startAotModule(bytes, file, image);
+}
+
+export async function loadAotFile(file: string, image: GuestImage): Promise<AotLoad> {
+  const start = startAotFile(file, image);
+  return start.ok ? start.loaded : start;
 }

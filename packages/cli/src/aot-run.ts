@@ -6,6 +6,7 @@
 // without it, and the ELF is parsed again (and @ferry/aot loaded) only when one of these is used.
 import { fileURLToPath } from 'node:url';
 import { CACHE_DIR_ENV } from '@ferry/aot/cache-env';
+import type { AotStart } from '@ferry/aot';
 import type { PreloadedCode, Tier } from '@ferry/engine';
 
 export interface AotRunArgs {
@@ -18,7 +19,8 @@ export interface AotRunArgs {
 
 export interface AotRunPlan {
   tier: Tier;
-  preloaded?: PreloadedCode;
+  /** The module, still compiling (undefined when it turns out unusable: a warning says why). */
+  preloaded?: Promise<PreloadedCode | undefined>;
   entryPcs?: Set<bigint>;
   /** Writes the profile, if asked for; returns lines for stderr. */
   finish(): void;
@@ -44,15 +46,21 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
 
   // The rest of the AOT package (discovery, lifting, manifests) loads only for runs that use it.
   const {
-    checkAotModule, compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions, GuestImage, loadAotFile, TranslationCache, writeProfile,
+    compileAot, DEFAULT_TRANSLATION_OPTIONS, describeOptions, GuestImage, startAotFile, startAotModule, TranslationCache, writeProfile,
   } = await import('@ferry/aot');
   const image = GuestImage.read(args.elf);
-  // Preloaded code needs a tier with a code cache: --aot alone means the adaptive tier.
-  const jitTier = (): Tier => (plan.tier === 'interp' ? 'adaptive' : plan.tier);
+  // Preloaded code needs a tier with a code cache: --aot alone means the adaptive tier (also when
+  // the compile, still running, fails: the JIT runs the program then).
+  const use = (start: AotStart): void => {
+    if (!start.ok) {
+      warn(`${start.problem}; running without it (JIT)`);
+      return;
+    }
+    plan.tier = plan.tier === 'interp' ? 'adaptive' : plan.tier;
+    plan.preloaded = start.loaded.then((load) => (load.ok ? load.preloaded : (warn(`${load.problem}; running without it (JIT)`), undefined)));
+  };
   if (args.aot !== undefined) {
-    const load = await loadAotFile(args.aot, image);
-    if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
-    else warn(`${load.problem}; running without it (JIT)`);
+    use(startAotFile(args.aot, image));
   } else if (wantsCache || args.tier === 'aot') {
     const cache = new TranslationCache(cacheDir || TranslationCache.defaultDir());
     const key = TranslationCache.keyFor(image.contentHash(), describeOptions(DEFAULT_TRANSLATION_OPTIONS));
@@ -69,11 +77,7 @@ export async function planAotRun(args: AotRunArgs): Promise<AotRunPlan> {
       cache.unlock(key); // the background process takes it again
       await compileInBackground(args.elf, cache.dir);
     }
-    if (bytes) {
-      const load = await checkAotModule(bytes, cache.pathOf(key), image);
-      if (load.ok) (plan.preloaded = load.preloaded), (plan.tier = jitTier());
-      else warn(`${load.problem}; running without it (JIT)`);
-    }
+    if (bytes) use(startAotModule(bytes, cache.pathOf(key), image));
   }
   const profileOut = args['profile-out'];
   if (profileOut !== undefined) {

@@ -34,8 +34,9 @@ export interface RunOptions extends MachineOptions {
   /** Stop after this many guest instructions (exit status MAX_INSNS_STATUS). */
   maxInsns?: bigint;
   /** Translations made before the run (an AOT module), installed before the first instruction;
-   *  needs a tier with a code cache (adaptive, baseline, opt). */
-  preloaded?: PreloadedCode;
+   *  needs a tier with a code cache (adaptive, baseline, opt). A promise (the module still
+   *  compiling in V8's background) is awaited once the guest is loaded; undefined: none. */
+  preloaded?: PreloadedCode | Promise<PreloadedCode | undefined>;
   /** Collects the pc at the start of every slice: T0's hot targets, untranslated targets and
    *  resume points (with a JIT tier, the translation entries the run needed: a profile). */
   entryPcs?: Set<bigint>;
@@ -49,7 +50,7 @@ export interface RunOptions extends MachineOptions {
   countTransfers?: boolean;
 }
 
-type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'preloaded' | 'entryPcs' | 'superops' | 'coalesce' | 'countTransfers'>;
+type LoopOptions = Pick<RunOptions, 'maxInsns' | 'tier' | 'entryPcs' | 'superops' | 'coalesce' | 'countTransfers'> & { preloaded?: PreloadedCode };
 
 export interface RunResult {
   /** The exit status Ferry itself exits with: the guest's, or 128 + signal. */
@@ -74,7 +75,9 @@ const ADAPTIVE_CHUNK = 1n << 30n;
 export async function runProgram(options: RunOptions): Promise<RunResult> {
   const machine = Machine.load(options);
   try {
-    return await runMachine(machine, options);
+    const { preloaded: pending, ...rest } = options;
+    const preloaded = await pending;
+    return await runMachine(machine, preloaded ? { ...rest, preloaded } : rest);
   } finally {
     machine.close();
   }
