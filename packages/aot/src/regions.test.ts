@@ -1,5 +1,6 @@
 // AOT region planning: loops stay whole inside one region; shared straight-line code is
 // duplicated rather than cut out as a region of its own.
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '@ferry/isa-riscv';
 import { liftRegion } from '@ferry/lift-riscv';
@@ -102,6 +103,19 @@ describe('planRegions', () => {
     const returnPoint = labels.get('.slow')! + 4n;
     expect(pcs('.slow')).toEqual([labels.get('.slow')]);
     expect(regions.find((r) => r.entry === returnPoint)!.blocks.map((b) => b.pc)).toContain(resume);
+  });
+
+  it('keeps bench_nbody\'s hot loop whole, the __sqrt call\'s jump back into it notwithstanding', () => {
+    // The inner loop of advance() (inlined into main) runs 0x10668..0x1073a; its rare path calls
+    // __sqrt at 0x107d8 and jumps back to 0x106ae. One region must hold both.
+    const image = GuestImage.read(fileURLToPath(new URL('../../../corpus/bin/bench_nbody', import.meta.url)));
+    const discovery = discoverCode(image);
+    const regions = planRegions(image, discovery);
+    expect(discovery.leaders.has(0x106aen)).toBe(false);
+    const loop = regions.find((r) => r.blocks.some((b) => b.pc === 0x10668n) && r.blocks.some((b) => b.pc === 0x106aen));
+    // The loop's header leads the region (a join: the outer loops reach it), so the back edge
+    // is a jump to the region's entry.
+    expect(loop?.entry).toBe(0x10668n);
   });
 
   it('holds the cases of a switch in the region of its dispatch loop, reached by compares instead of exits', () => {
