@@ -98,6 +98,9 @@ interface CellState {
   samples: Sample[];
 }
 
+/** Timed runs of `hello` per column at least, whatever --reps says. */
+export const STARTUP_MIN_REPS = 5;
+
 /** Runs the benchmarks and returns every measurement. */
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const lib = await loadCorpusLib();
@@ -123,7 +126,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   for (const [index, entry] of selected.entries()) {
     benchmarks.push(await measureEntry(entry, variant, columns, options, progress, `${index + 1}/${selected.length}`));
   }
-  const startup = options.startup && hello ? await measureEntry(hello, 'default', columns, options, progress, 'start-up') : undefined;
+  // hello takes ~0.1 s a run in most columns: a median of a few runs costs little, and one run
+  // each was too noisy to compare the tiers (one run: adaptive 71.0 vs interp 63.6 ms; 15 runs
+  // each: 100.0 vs 102.3).
+  const startupOptions = { ...options, reps: Math.max(options.reps, STARTUP_MIN_REPS) };
+  const startup = options.startup && hello ? await measureEntry(hello, 'default', columns, startupOptions, progress, 'start-up') : undefined;
   progress.done();
   return {
     format: 'ferry-bench/1',

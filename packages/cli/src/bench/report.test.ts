@@ -36,7 +36,7 @@ const results: BenchResults = {
       timed('interp', [800]), { column: 'fancy', samplesMs: [], error: 'timed run: stdout differs from byte 3' },
     ]),
   ],
-  startup: benchmark('hello', [timed('Q', [20]), timed('W', [60]), timed('N', [1]), timed('interp', [30]), timed('fancy', [90])]),
+  startup: benchmark('hello', [timed('Q', [20, 20, 20, 20, 20]), timed('W', [60, 60, 60, 60, 60]), timed('N', [1, 1, 1, 1, 1]), timed('interp', [30, 30, 30, 30, 30]), timed('fancy', [90, 90, 90, 90, 90])]),
   notes: [],
 };
 
@@ -73,6 +73,9 @@ describe('markdown report', () => {
   it('has a geomean row that says how many benchmarks it covers when some are missing', () => {
     expect(line('| **geomean**')).toBe('| **geomean** | 0.25 | 0.050 (1/2) | 0.025 | 2.00 (1/2) | 0.40 (1/2) | 0.20 (1/2) | 5.00 (1/2) | 10.0 |');
   });
+  it('says how many runs the start-up medians are of', () => {
+    expect(text).toContain('### Start-up: `hello` end to end (median wall ms of 5 runs)');
+  });
   it('lists unavailable and failed cells with their reasons, never a time', () => {
     expect(text).toContain('| bench_beta | W | not available: no wasm build |');
     expect(text).toContain('| bench_beta | fancy | ERROR: timed run: stdout differs from byte 3 |');
@@ -80,7 +83,7 @@ describe('markdown report', () => {
     expect(line('| bench_beta | 100 |')).toContain('| ERROR |');
   });
   it('reports start-up relative to qemu and the tier details', () => {
-    expect(line('| 20.0 | 60.0 | 1.00 | 30.0 | 90.0 |')).toBe('| 20.0 | 60.0 | 1.00 | 30.0 | 90.0 | 1.50 | 4.50 |');
+    expect(line('| 20.0 ±0% | 60.0 ±0% |')).toBe('| 20.0 ±0% | 60.0 ±0% | 1.00 ±0% | 30.0 ±0% | 90.0 ±0% | 1.50 | 4.50 |');
     expect(line('| bench_alpha | interp | 400 |')).toBe('| bench_alpha | interp | 400 | 300 | 100 | 8.0 | 26.7 | n/a | n/a | 12 | 64.0 | n/a |');
   });
 });

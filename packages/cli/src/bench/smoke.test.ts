@@ -1,5 +1,5 @@
 // Smoke run of the real harness through the built CLI: `ferry bench --quick` on the smallest
-// benchmark with the interp tier only. References may be unavailable on the machine, but a
+// benchmark with the interp tier only, and hello's start-up. References may be unavailable on the machine, but a
 // measured column must have matched the recorded output, and every report file must exist.
 // Also `ferry compare` on hello: one row per run, identical output.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { paths, repoRoot } from './corpus.js';
-import type { BenchResults } from './harness.js';
+import { STARTUP_MIN_REPS, type BenchResults } from './harness.js';
 import { checkWellFormed } from './xml.js';
 
 describe('ferry bench --quick', () => {
@@ -17,7 +17,7 @@ describe('ferry bench --quick', () => {
     const out = mkdtempSync(join(tmpdir(), 'ferry-bench-smoke-'));
     try {
       const started = Date.now();
-      const run = spawnSync(process.execPath, [paths.cliMain, 'bench', '--quick', '--tiers', 'interp', '--filter', '^bench_matmul$', '--no-startup', '--out', out], { cwd: repoRoot, encoding: 'utf8' });
+      const run = spawnSync(process.execPath, [paths.cliMain, 'bench', '--quick', '--tiers', 'interp', '--filter', '^bench_matmul$', '--out', out], { cwd: repoRoot, encoding: 'utf8' });
       expect(run.stderr).not.toContain('ERROR');
       expect(run.status).toBe(0);
       expect(Date.now() - started).toBeLessThan(60_000);
@@ -34,6 +34,11 @@ describe('ferry bench --quick', () => {
         expect(cell.error).toBeUndefined();
         if (cell.unavailable === undefined) expect(cell.wallMs!.median).toBeGreaterThan(0);
       }
+      // hello's start-up: at least STARTUP_MIN_REPS runs per column, whatever --reps (here 1) says.
+      const startup = results.startup!.cells.find((c) => c.column === 'interp')!;
+      expect(startup.error).toBeUndefined();
+      expect(startup.samplesMs).toHaveLength(STARTUP_MIN_REPS);
+      expect(run.stdout).toContain(`median wall ms of ${STARTUP_MIN_REPS} runs`);
       expect(run.stdout).toContain('| bench_matmul |');
       expect(checkWellFormed(readFileSync(join(out, files.find((f) => f.endsWith('.html'))!), 'utf8'))).toEqual([]);
     } finally {

@@ -160,8 +160,9 @@ function startupTable(results: BenchResults): Table | undefined {
   const hello = results.startup;
   if (!hello) return undefined;
   const tiers = results.columns.filter((c) => c.kind === 'tier');
+  const runs = Math.max(0, ...hello.cells.map((c) => c.samplesMs.length));
   return {
-    title: 'Start-up: `hello` end to end (median wall ms)',
+    title: `Start-up: \`hello\` end to end (median wall ms${runs > 1 ? ` of ${runs} runs` : ''})`,
     textColumns: 0,
     headers: [...results.columns.map((c) => c.id), ...tiers.map((t) => `${t.id} ÷ Q time`)],
     rows: [[
