@@ -133,6 +133,8 @@ export class AdaptiveExecutor {
       const warmingUp = this.executed.interp.insns === 0n && this.cache.empty;
       const slice = warmingUp ? T0_WARMUP : T0_SLICE;
       if (state.budget > slice) state.budget = slice;
+      // A nonzero threshold turns on T0's hooks, which look up the jump cache.
+      if (!warmingUp) this.cache.prepareJumpCache();
       this.machine.memory.dataView.setBigInt64(stateAddress('hotThreshold'), warmingUp ? 0n : BigInt(this.controller.hotThreshold()), true);
       code = this.interpret();
     }
