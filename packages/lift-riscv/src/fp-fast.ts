@@ -66,11 +66,6 @@ export function f64(b: Builder, value: number): Value {
   view.setFloat64(0, value);
   return b.emit('fconst.f64', [], view.getBigInt64(0));
 }
-/** A single constant (the value must be exact in binary32). */
-function f32(b: Builder, value: number): Value {
-  view.setFloat32(0, value);
-  return b.emit('fconst.f32', [], view.getInt32(0));
-}
 const floatType = (b: Builder, v: Value): 'f32' | 'f64' => {
   const t = b.func.typeOf(v);
   if (t !== 'f32' && t !== 'f64') throw new Error(`internal error: float op on ${t} value v${v}`);
@@ -311,15 +306,21 @@ export function singleToDouble(b: Builder, x: Value): FastPath {
 // constant load and two general-to-vector register moves per instruction: adaptive bench_nbody
 // 500000 and bench_matmul 360 ran 9-10% slower, T0 bench_nbody 6%.
 
+/** Raw bits of the smallest normal and of infinity: doubles (i64) and singles (i32). */
+const FORMAT_BITS = {
+  i64: { minNormal: 0x0010_0000_0000_0000n, inf: 0x7ff0_0000_0000_0000n },
+  i32: { minNormal: 0x0080_0000n, inf: 0x7f80_0000n },
+} as const;
+
 /** minNormal < |r| < inf for a double's bits (i64), or a single's (i32): false for NaN. */
 function normalFiniteBits(b: Builder, bits: Value): Value {
-  if (b.func.typeOf(bits) === 'i64') {
-    const twice = b.bin('shl', bits, b.i64(1));
-    // 2 * bits(minNormal) < twice < 2 * bits(inf), as one unsigned compare.
-    return b.cmp('lt_u', b.bin('sub', twice, b.i64(0x0020_0000_0000_0001n)), b.i64(0xffe0_0000_0000_0000n - 0x0020_0000_0000_0001n));
-  }
-  const twice = b.bin('shl', bits, b.i32(1));
-  return b.cmp('lt_u', b.bin('sub', twice, b.i32(0x0100_0001)), b.i32(0xff00_0000 - 0x0100_0001));
+  const type = b.func.typeOf(bits) === 'i64' ? 'i64' : 'i32';
+  const { minNormal, inf } = FORMAT_BITS[type];
+  const constant = (v: bigint) => (type === 'i64' ? b.i64(v) : b.i32(Number(v)));
+  const twice = b.bin('shl', bits, constant(1n));
+  // 2 * bits(minNormal) < twice < 2 * bits(inf), as one unsigned compare.
+  const low = 2n * minNormal + 1n;
+  return b.cmp('lt_u', b.bin('sub', twice, constant(low)), constant(2n * inf - low));
 }
 
 /** fadd.d / fsub.d: a finite sum has finite operands and, were it below the smallest normal,
@@ -328,7 +329,7 @@ function normalFiniteBits(b: Builder, bits: Value): Value {
 export function stickyAddDouble(b: Builder, x: Value, y: Value): StickyPath {
   const bits = doubleBits(b, add(b, x, y));
   // |s| < inf: the exponent field is not all ones.
-  return { ok: b.cmp('lt_u', b.bin('shl', bits, b.i64(1)), b.i64(0xffe0_0000_0000_0000n)), result: bits };
+  return { ok: b.cmp('lt_u', b.bin('shl', bits, b.i64(1)), b.i64(2n * FORMAT_BITS.i64.inf)), result: bits };
 }
 
 /** fmul.d / fdiv.d: a normal finite product or quotient (zero ones may have underflowed). */
@@ -345,7 +346,7 @@ export function stickyDivDouble(b: Builder, x: Value, y: Value): StickyPath {
  *  sign, and bits - 1 below those of inf less one). */
 export function stickySqrtDouble(b: Builder, x: Value): StickyPath {
   const bits = doubleBits(b, b.emit('fsqrt.f64', [x]));
-  return { ok: b.cmp('lt_u', b.bin('sub', bits, b.i64(1)), b.i64(0x7ff0_0000_0000_0000n - 1n)), result: bits };
+  return { ok: b.cmp('lt_u', b.bin('sub', bits, b.i64(1)), b.i64(FORMAT_BITS.i64.inf - 1n)), result: bits };
 }
 
 /** Singles, operands widened: rounding the f64 result of +, -, *, / or sqrt to single gives the
