@@ -105,8 +105,15 @@ export class GuestImage {
       .map((s) => ({ name: s.name, start: BigInt(s.addr + this.base), end: BigInt(s.addr + this.base + s.size) }));
   }
 
-  /** sha256 (hex) over the load base, entry point and executable segments. */
+  private hashed?: string;
+
+  /** sha256 (hex) over the load base, entry point and executable segments; computed once (a
+   *  cached AOT run asks for it as the cache key and again to check the module's manifest). */
   contentHash(): string {
+    return (this.hashed ??= this.computeContentHash());
+  }
+
+  private computeContentHash(): string {
     const hash = createHash('sha256');
     const header = new DataView(new ArrayBuffer(16));
     header.setBigUint64(0, BigInt(this.base), true);

@@ -43,10 +43,11 @@ function locateManifest(bytes: Uint8Array, file: string): { manifest: AotManifes
 }
 
 /** Why the manifest does not fit this Ferry and ELF, or undefined if it does. */
-export function manifestMismatch(manifest: AotManifest, file: string, image: GuestImage, contentHash = image.contentHash()): string | undefined {
+export function manifestMismatch(manifest: AotManifest, file: string, image: GuestImage): string | undefined {
   if (manifest.version !== FERRY_AOT_VERSION) {
     return `${file} was made by Ferry ${manifest.version}, this is Ferry ${FERRY_AOT_VERSION}: recompile it with ferry aot`;
   }
+  const contentHash = image.contentHash();
   if (manifest.contentHash !== contentHash) {
     return `${file} was made from ${manifest.source}, whose code differs from ${image.path} (content hash ${manifest.contentHash.slice(0, 12)} vs ${contentHash.slice(0, 12)}): recompile it with ferry aot ${image.path}`;
   }
