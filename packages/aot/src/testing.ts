@@ -1,8 +1,10 @@
 // Tiny guest programs for the AOT tests, assembled in memory (no cross toolchain, no libc), so a
 // whole-binary AOT compile takes a fraction of a second. Each names its expected exit status.
 // Invariant: the code segment is RWX, so a program may rewrite its own (AOT-translated) code.
+import { createHash } from 'node:crypto';
 import { assemble } from '@ferry/isa-riscv';
 import { buildElf } from '@ferry/runtime';
+import { customSection, decodeManifest, encodeManifest, findCustomSection, MANIFEST_SECTION } from './manifest.js';
 
 export const CODE_BASE = 0x10000;
 export const DATA_BASE = 0x20000;
@@ -162,4 +164,15 @@ export function switchLoopProgram(): TestProgram {
   const { labels } = assemble(source(0n, [0n, 0n, 0n, 0n]), BigInt(CODE_BASE));
   const at = (l: string) => labels.get(l)!;
   return program(source(at('.table') - at('.jump'), ['.c0', '.c1', '.c2', '.c3'].map(at)), 64);
+}
+
+/** What only a Ferry bug could write: the module with its first function type's form byte
+ *  broken, so V8 cannot decode it, and a manifest whose code hash matches the broken bytes. */
+export function undecodableModule(binary: Uint8Array): Uint8Array {
+  const payload = findCustomSection(binary, MANIFEST_SECTION)!;
+  const broken = Uint8Array.from(binary.subarray(0, binary.length - customSection(MANIFEST_SECTION, payload).length));
+  if (broken[8] !== 1) throw new Error('internal error: the module does not start with its type section');
+  broken[broken.indexOf(0x60, 9)] = 0x00;
+  const codeHash = createHash('sha256').update(broken).digest('hex');
+  return Uint8Array.from([...broken, ...customSection(MANIFEST_SECTION, encodeManifest({ ...decodeManifest(payload), codeHash }))]);
 }
